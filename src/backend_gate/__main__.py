@@ -1,0 +1,3 @@
+from backend_gate.cli import main
+
+main()

@@ -1,0 +1,15 @@
+"""The registry of wrapped tools. Adapter modules import their tool inside functions only, so
+listing them here costs nothing until their check runs (`--version` stays fast)."""
+
+from __future__ import annotations
+
+from backend_gate.adapters._base import (
+    AdapterResult, FileAdapter, FileOutcome, ProjectAdapter, ProjectFile, SourceText,
+)
+
+ADAPTERS: tuple[type[FileAdapter] | type[ProjectAdapter], ...] = ()
+
+__all__ = [
+    "ADAPTERS", "AdapterResult", "FileAdapter", "FileOutcome", "ProjectAdapter", "ProjectFile",
+    "SourceText",
+]

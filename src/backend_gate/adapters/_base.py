@@ -1,0 +1,84 @@
+"""What every adapter is: a wrapped tool whose results become findings and one check result.
+
+`FileAdapter`s (radon, bandit) run inside the engine's worker pass on the text it already read.
+`ProjectAdapter`s (coverage, ruff) run once over the discovered file list. Adapters never print,
+never exit and never raise for a tool failure: they return an `AdapterResult` with a status.
+"""
+
+from __future__ import annotations
+
+import abc
+import ast
+import functools
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping, Sequence
+
+from backend_gate.config import GateConfig, Option
+from backend_gate.model import CheckStatus, Finding
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One file as the engine read it: decoded text and Python's own AST (parsed once)."""
+
+    path: str  # posix, relative to the root
+    text: str
+    is_test: bool
+    tree: ast.Module
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None  # the tool failed on this file
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterResult:
+    findings: tuple[Finding, ...] = ()
+    status: CheckStatus | None = None  # None: decided from the findings
+    summary: str = ""
+    figures: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFile:
+    path: str  # posix, relative to the root
+    abspath: str
+    is_test: bool
+
+
+class _AdapterMeta:
+    CHECK: ClassVar[str]
+    SOURCE: ClassVar[str]
+    OPTIONS: ClassVar[tuple[Option, ...]] = ()
+    EMITS: ClassVar[tuple[str, ...]] = ()  # code prefixes this adapter reports (bandit:)
+    DOC: ClassVar[str] = ""
+
+    def __init__(self, config: GateConfig) -> None:
+        self.config = config
+        self.options: Mapping[str, Any] = config.options.get(self.CHECK, {})
+
+
+class FileAdapter(_AdapterMeta, abc.ABC):
+    @abc.abstractmethod
+    def check_file(self, source: SourceText) -> FileOutcome:
+        """Findings for one file (already read, decoded and parsed by the engine)."""
+
+    def summarize(self, findings: Sequence[Finding], errors: Mapping[str, str]) -> AdapterResult:
+        """Turn the per-file results into the check's result; errors: path -> tool message."""
+        if errors:
+            listed = ", ".join(f"{path} ({message})" for path, message in sorted(errors.items()))
+            return AdapterResult(tuple(findings), CheckStatus.ERROR,
+                                 f"{self.SOURCE} failed on {len(errors)} file(s): {listed}")
+        return AdapterResult(tuple(findings))
+
+
+class ProjectAdapter(_AdapterMeta, abc.ABC):
+    @abc.abstractmethod
+    def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
+        """Run the tool once over the project's files."""

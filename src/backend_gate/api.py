@@ -1,0 +1,89 @@
+"""The public entry points: load a configuration, check paths, get one Report."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from backend_gate import __version__
+from backend_gate.adapters import ADAPTERS, AdapterResult, ProjectFile
+from backend_gate.config import GateConfig, Option, load_config, parse_table
+from backend_gate.discovery import SourcePath, discover
+from backend_gate.engine import FileResult, Plan, fingerprint_outside, run_files, run_project_rules
+from backend_gate.model import Finding, Report
+from backend_gate.rules import ALL_RULES
+from backend_gate.verdict import assemble
+
+
+def option_schema() -> dict[str, dict[str, Option]]:
+    """owner -> option name -> Option, for every rule (by name) and adapter (by check)."""
+    schema: dict[str, dict[str, Option]] = {}
+    for owner in (*ALL_RULES, *ADAPTERS):
+        key = getattr(owner, "NAME", None) if owner in ALL_RULES else owner.CHECK
+        schema.setdefault(str(key), {}).update({o.name: o for o in owner.OPTIONS})
+    return schema
+
+
+def load(paths: Sequence[Path | str] = (".",), config_file: Path | str | None = None) -> GateConfig:
+    return load_config(
+        tuple(Path(p) for p in paths),
+        Path(config_file) if config_file is not None else None,
+        option_schema(),
+    )
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
+               (os.cpu_count() or 1))
+
+
+def check(
+    paths: Sequence[Path | str] = (".",),
+    config: GateConfig | None = None,
+    *,
+    jobs: int | None = None,
+) -> Report:
+    config = config if config is not None else load(paths)
+    sources = discover(tuple(Path(p) for p in paths), config)
+    return run(sources, config, jobs=jobs if jobs is not None else default_jobs())
+
+
+def run(sources: Sequence[SourcePath], config: GateConfig, *, jobs: int = 1) -> Report:
+    plan = Plan.build(config)
+    results = run_files(sources, plan, jobs)
+    extra: list[Finding] = run_project_rules(plan, results)
+    adapters = _file_adapter_results(plan, results)
+    files = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources]
+    broken = {r.path for r in results if r.parse_failed}
+    healthy = [f for f in files if f.path not in broken]
+    for adapter_cls in plan.project_adapters:
+        result = adapter_cls(config).run(healthy)
+        adapters[adapter_cls.CHECK] = result
+        extra.extend(result.findings)
+    extra = fingerprint_outside(config, extra)
+    return assemble(plan, results, extra, adapters, __version__)
+
+
+def _file_adapter_results(plan: Plan, results: Sequence[FileResult]) -> dict[str, AdapterResult]:
+    out = {}
+    for adapter_cls in plan.file_adapters:
+        check = adapter_cls.CHECK
+        findings = [f for r in results for f in r.findings if f.check == check]
+        errors = {r.path: r.adapter_errors[check] for r in results if check in r.adapter_errors}
+        out[check] = adapter_cls(plan.config).summarize(findings, errors)
+    return out
+
+
+def check_source(
+    code: str, path: str = "app/module.py", table: Mapping[str, Any] | None = None,
+) -> Report:
+    """Check one snippet as if it were the file `path` of a project (tests, `explain`)."""
+    with tempfile.TemporaryDirectory(prefix="backend-gate-") as folder:
+        root = Path(folder)
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(code, encoding="utf-8")
+        config = parse_table(table or {}, root=root, file=None, schema=option_schema())
+        return check([target], config, jobs=1)

@@ -1,0 +1,152 @@
+"""The command line: parse arguments, call the API, render, exit 0 pass / 1 fail / 2 error."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from backend_gate import __version__
+
+EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+
+def _csv(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temp file in the same folder and rename: readers never see half a file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="backend-gate")
+def main() -> None:
+    """backend-gate: one command, one report, one verdict for a Python backend."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="text", help="Report format on stdout: text, json.")
+@click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option("--select", callback=_csv, help="Only these codes, prefixes, names or checks.")
+@click.option("--ignore", callback=_csv, help="Leave out these codes, prefixes or names.")
+@click.option("--skip", callback=_csv, help="Skip whole checks by name (e.g. coverage,lint).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when the verdict is fail.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only failing findings and the verdict.")
+@click.option("--verbose", "-v", is_flag=True, help="Show suppressed findings and tracebacks.")
+def check(paths: tuple[Path, ...], fmt: str, output: Path | None, select: Any, ignore: Any,
+          skip: Any, config_file: Path | None, jobs: int | None, exit_zero: bool, quiet: bool,
+          verbose: bool) -> None:
+    """Check PATHS (default: the current folder) and print one report with one verdict."""
+    paths = paths or (Path("."),)
+    code = _guarded(verbose, lambda: _check(paths, fmt, output, select, ignore, skip,
+                                             config_file, jobs, quiet, verbose))
+    sys.exit(EXIT_PASS if exit_zero and code == EXIT_FAIL else code)
+
+
+def _check(paths: tuple[Path, ...], fmt: str, output: Path | None, select: Any, ignore: Any,
+           skip: Any, config_file: Path | None, jobs: int | None, quiet: bool,
+           verbose: bool) -> int:
+    from backend_gate import api
+    from backend_gate.model import CHECKS, GateError, Verdict
+    from backend_gate.reporters import FORMATS, renderer
+
+    if fmt not in FORMATS:
+        raise GateError(f"--format: unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+    unknown = [name for name in skip or () if name not in CHECKS]
+    if unknown:
+        raise GateError(f"--skip: unknown check {unknown[0]!r} (checks: {', '.join(CHECKS)})")
+    config = api.load(paths, config_file)
+    config = config.with_overrides(
+        select=select,
+        ignore=(*config.ignore, *ignore) if ignore else None,
+        skip=(*config.skip, *skip) if skip else None,
+    )
+    report = api.check(paths, config, jobs=jobs)
+    if fmt == "text":
+        from backend_gate.reporters.text import render_text
+
+        text = render_text(report, verbosity=0 if quiet else 2 if verbose else 1)
+    else:
+        text = renderer(fmt)(report)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    return EXIT_PASS if report.verdict is Verdict.PASS else EXIT_FAIL
+
+
+def _guarded(verbose: bool, work: Any) -> int:
+    from backend_gate.model import GateError
+
+    try:
+        return int(work())
+    except GateError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"backend-gate: error: {line}", err=True)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo("backend-gate: interrupted", err=True)
+        return EXIT_ERROR
+    except Exception as exc:  # the last line of defence: never a traceback unless asked
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"backend-gate: internal error: {type(exc).__name__}: {exc} "
+                   "(run with --verbose for the traceback)", err=True)
+        return EXIT_ERROR
+
+
+@main.command("rules")
+@click.option("--config", "config_file", type=click.Path(path_type=Path))
+def rules_command(config_file: Path | None) -> None:
+    """List every rule: code, name, check, default severity, enabled or not."""
+
+    def work() -> int:
+        from backend_gate import api
+        from backend_gate.rules import ALL_RULES
+
+        config = api.load((Path("."),), config_file)
+        click.echo(f"{'code':<8}{'name':<32}{'check':<12}{'severity':<10}enabled")
+        for rule in ALL_RULES:
+            on = config.is_enabled(rule.CODE, rule.NAME, rule.CHECK, rule.DEFAULT_ENABLED)
+            severity = config.severity.get(rule.CODE, rule.SEVERITY).value
+            click.echo(f"{rule.CODE:<8}{rule.NAME:<32}{rule.CHECK:<12}{severity:<10}"
+                       f"{'yes' if on else 'no'}")
+        return EXIT_PASS
+
+    sys.exit(_guarded(False, work))
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print a rule's rationale, a bad and a good example, and its options."""
+    from backend_gate.docs import render_page
+    from backend_gate.rules import ALL_RULES
+
+    for rule in ALL_RULES:
+        if code in (rule.CODE, rule.NAME):
+            click.echo(render_page(rule))
+            sys.exit(EXIT_PASS)
+    click.echo(f"backend-gate: error: no rule {code!r} (see `backend-gate rules`)", err=True)
+    sys.exit(EXIT_ERROR)

@@ -1,0 +1,146 @@
+"""Find the Python files to check, the way ruff does: .gitignore respected, default excludes.
+
+Discovery only lists paths; each file is read once, later, by the engine. Symlinks are followed
+only when they stay inside the project root, and never twice (no loops).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pathspec
+
+from backend_gate.config import GateConfig
+from backend_gate.model import GateError
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePath:
+    """A file to check: `path` is posix and relative to the project root."""
+
+    path: str
+    abspath: str
+    is_test: bool
+
+
+def _spec(patterns: tuple[str, ...] | list[str]) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitignore", patterns)
+
+
+class _Ignores:
+    """Default/user excludes plus every .gitignore met on the way down."""
+
+    def __init__(self, root: Path, config: GateConfig) -> None:
+        self.root = root
+        self.excludes = _spec([*config.exclude, *config.extend_exclude])
+        self.gitignores: dict[str, pathspec.PathSpec] = {}  # folder (posix rel) -> spec
+        self.use_git = (root / ".git").exists() or _inside_git(root)
+
+    def load_gitignore(self, folder: Path, rel: str) -> None:
+        if not self.use_git:
+            return
+        file = folder / ".gitignore"
+        if file.is_file():
+            try:
+                lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                return
+            self.gitignores[rel] = _spec(lines)
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if self.excludes.match_file(probe):
+            return True
+        for folder, spec in self.gitignores.items():
+            if folder == "":
+                if spec.match_file(probe):
+                    return True
+            elif probe.startswith(folder + "/") and spec.match_file(probe[len(folder) + 1:]):
+                return True
+        return False
+
+
+def _inside_git(root: Path) -> bool:
+    return any((parent / ".git").exists() for parent in root.parents)
+
+
+def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
+    root = config.root.resolve()
+    ignores = _Ignores(root, config)
+    tests = _spec(config.test_patterns)
+    found: dict[str, SourcePath] = {}
+    for given in paths or (Path("."),):
+        target = Path(given).absolute()
+        if not target.exists() and not target.is_symlink():
+            raise GateError(f"{given}: no such file or directory")
+        for abspath in _walk(target, root, ignores):
+            rel = _relative(abspath, root)
+            if rel not in found:
+                found[rel] = SourcePath(rel, str(abspath), tests.match_file(rel))
+    return [found[key] for key in sorted(found)]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _walk(target: Path, root: Path, ignores: _Ignores) -> Iterator[Path]:
+    if target.is_file():
+        rel = _relative(target, root)
+        if target.suffix in PYTHON_SUFFIXES and _inside(target, root):
+            if not ignores.ignored(rel, is_dir=False):
+                yield target
+        return
+    # load the .gitignore files from the root down to the target
+    chain = [root, *[p for p in reversed(target.parents) if _inside(p, root) and p != root]]
+    for folder in chain if _inside(target, root) else []:
+        ignores.load_gitignore(folder, "" if folder == root else _relative(folder, root))
+    seen: set[str] = set()
+    yield from _walk_dir(target, root, ignores, seen)
+
+
+def _walk_dir(folder: Path, root: Path, ignores: _Ignores, seen: set[str]) -> Iterator[Path]:
+    try:
+        real = os.path.realpath(folder)
+    except OSError:
+        return
+    if real in seen:
+        return
+    seen.add(real)
+    rel_folder = "" if folder == root else _relative(folder, root)
+    ignores.load_gitignore(folder, rel_folder)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        rel = _relative(path, root)
+        try:
+            is_dir = entry.is_dir()  # follows symlinks; checked against the root below
+            is_file = entry.is_file()
+        except OSError:
+            continue
+        if entry.is_symlink() and not _inside(path, root):
+            continue  # never follow a link out of the project
+        if is_dir:
+            if not ignores.ignored(rel, is_dir=True):
+                yield from _walk_dir(path, root, ignores, seen)
+        elif is_file and path.suffix in PYTHON_SUFFIXES and not ignores.ignored(rel, False):
+            yield path

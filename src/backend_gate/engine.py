@@ -1,0 +1,238 @@
+"""Read once, parse once, one batched traversal per file; then project rules and adapters.
+
+The worker function `check_file` is pure (path + plan -> FileResult) so it runs the same in one
+process or many. Positions are resolved only for files that have something to report.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import tokenize
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping, Sequence
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from backend_gate.adapters import ADAPTERS, FileAdapter, ProjectAdapter, SourceText
+from backend_gate.config import GateConfig
+from backend_gate.discovery import SourcePath
+from backend_gate.fingerprint import fingerprint
+from backend_gate.model import Finding
+from backend_gate.rules import ALL_RULES, ProjectRule, Rule
+from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
+from backend_gate.rules.syntax_error import SyntaxErrorRule
+from backend_gate.suppression import SuppressionComment, parse_suppressions
+
+SERIAL_BELOW = 24  # files: below this, worker processes cost more than they save
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What runs: decided once from the config, shipped to every worker."""
+
+    config: GateConfig
+    rules: tuple[type[Rule], ...]
+    project_rules: tuple[type[ProjectRule], ...]
+    file_adapters: tuple[type[FileAdapter], ...]
+    project_adapters: tuple[type[ProjectAdapter], ...]
+
+    @classmethod
+    def build(cls, config: GateConfig) -> Plan:
+        enabled = [
+            rule for rule in ALL_RULES
+            if config.is_enabled(rule.CODE, rule.NAME, rule.CHECK, rule.DEFAULT_ENABLED)
+        ]
+        adapters = [a for a in ADAPTERS if a.CHECK not in config.skip]
+        return cls(
+            config=config,
+            rules=tuple(r for r in enabled if isinstance(r, type) and issubclass(r, Rule)),
+            project_rules=tuple(r for r in enabled if issubclass(r, ProjectRule)),
+            file_adapters=tuple(a for a in adapters if issubclass(a, FileAdapter)),
+            project_adapters=tuple(a for a in adapters if issubclass(a, ProjectAdapter)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...] = ()
+    facts: Mapping[str, list[Any]] = field(default_factory=dict)
+    suppressions: tuple[SuppressionComment, ...] = ()
+    parse_failed: bool = False
+    adapter_errors: Mapping[str, str] = field(default_factory=dict)  # check -> message
+
+
+def make_finding(
+    rule: type[_RuleMeta], config: GateConfig, path: str,
+    span: tuple[int, int, int, int], message: str, lines: list[str] | None,
+) -> Finding:
+    line, column, end_line, end_column = span
+    return Finding(
+        rule=rule.CODE, name=rule.NAME, check=rule.CHECK,
+        severity=config.severity.get(rule.CODE, rule.SEVERITY),
+        path=path, line=line, column=column, end_line=end_line, end_column=end_column,
+        message=message, cwe=rule.CWE,
+        fingerprint=fingerprint(rule.CODE, path, lines, line) if lines is not None else "",
+    )
+
+
+def read_source(abspath: str) -> tuple[str | None, str, int, int]:
+    """Decode as Python does (BOM, coding cookie, else UTF-8). -> (text, problem, line, col)."""
+    try:
+        with open(abspath, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return None, f"cannot read the file ({exc.strerror or exc})", 1, 1
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, "the file holds NUL bytes: it is not Python source", line, 1
+    try:
+        encoding, _ = tokenize.detect_encoding(iter(data.splitlines(keepends=True)).__next__)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError) as exc:
+        return None, f"cannot decode the file: {exc}", 1, 1
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, f"cannot decode the file as {exc.encoding}: invalid byte", line, 1
+    return text.removeprefix("\ufeff"), "", 0, 0
+
+
+def check_file(source: SourcePath, plan: Plan) -> FileResult:
+    text, problem, line, column = read_source(source.abspath)
+    if text is None:
+        return _parse_failure(source.path, plan.config, problem, line, column, None)
+    return check_text(source.path, text, source.is_test, plan)
+
+
+def check_text(path: str, text: str, is_test: bool, plan: Plan) -> FileResult:
+    config = plan.config
+    lines = text.splitlines()
+    try:  # Python's own parser is the judge of what parses; it is 10x cheaper than libcst
+        tree = ast.parse(text, filename=path, type_comments=False)
+    except SyntaxError as exc:
+        message = f"the file does not parse ({exc.msg})"
+        return _parse_failure(path, config, message, exc.lineno or 1, exc.offset or 1, lines)
+    except (RecursionError, MemoryError, ValueError):
+        return _parse_failure(path, config, "the file is too deeply nested to parse", 1, 1, lines)
+    rules = [
+        rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text))
+        for rule in plan.rules
+        if (not is_test or rule.IN_TESTS) and _has_needle(rule, config, text)
+    ]
+    findings: list[Finding] = []
+    facts: dict[str, list[Any]] = {}
+    if rules:
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            return _parse_failure(path, config, _syntax_message(exc), exc.raw_line,
+                                  exc.raw_column + 1, lines)
+        except RecursionError:
+            return _parse_failure(path, config, "too deeply nested to parse", 1, 1, lines)
+        findings.extend(_run_rules(module, rules, path, config, lines))
+        for rule in rules:
+            for key, values in rule.facts.items():
+                facts.setdefault(key, []).extend(values)
+    errors: dict[str, str] = {}
+    source = SourceText(path, text, is_test, tree)
+    for adapter_cls in plan.file_adapters:
+        outcome = adapter_cls(config).check_file(source)
+        findings.extend(_with_fingerprint(f, lines) for f in outcome.findings)
+        if outcome.error:
+            errors[adapter_cls.CHECK] = outcome.error
+    return FileResult(path, tuple(findings), facts, parse_suppressions(text), False, errors)
+
+
+def _has_needle(rule: type[Rule], config: GateConfig, text: str) -> bool:
+    needles = rule.needles(config.options.get(rule.NAME, {}))
+    return not needles or any(needle in text for needle in needles)
+
+
+def _syntax_message(exc: cst.ParserSyntaxError) -> str:
+    first = str(exc.message).splitlines()[0] if exc.message else "invalid syntax"
+    return f"libcst cannot parse the file ({first})"
+
+
+def _parse_failure(
+    path: str, config: GateConfig, problem: str, line: int, column: int, lines: list[str] | None
+) -> FileResult:
+    message = f"{problem}; no other check ran on it"
+    finding = make_finding(SyntaxErrorRule, config, path, (line, column, line, column),
+                           message, lines or [])
+    return FileResult(path, (finding,), parse_failed=True)
+
+
+def _run_rules(
+    module: cst.Module, rules: list[Rule], path: str, config: GateConfig, lines: list[str]
+) -> Iterable[Finding]:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    wrapper.visit_batched(rules)
+    if not any(rule.reports for rule in rules):
+        return
+    positions = wrapper.resolve(PositionProvider)
+    for rule in rules:
+        for raw in rule.reports:
+            span = _span(raw, positions[raw.node])
+            yield make_finding(type(rule), config, path, span, raw.message, lines)
+
+
+def _span(raw: RawReport, pos: Any) -> tuple[int, int, int, int]:
+    if raw.offset is None:
+        return (pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+    line_delta, column = raw.offset
+    line = pos.start.line + line_delta
+    column = column + (pos.start.column if line_delta == 0 else 0) + 1
+    return (line, column, line, column + (raw.length or 0))
+
+
+def _with_fingerprint(finding: Finding, lines: list[str]) -> Finding:
+    if finding.fingerprint:
+        return finding
+    return replace(finding, fingerprint=fingerprint(finding.rule, finding.path, lines,
+                                                     finding.line))
+
+
+def run_files(sources: Sequence[SourcePath], plan: Plan, jobs: int) -> list[FileResult]:
+    """Every file through `check_file`, in worker processes when it pays; order preserved."""
+    if jobs <= 1 or len(sources) < SERIAL_BELOW:
+        return [check_file(source, plan) for source in sources]
+    chunk = max(1, min(64, len(sources) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(check_file, sources, [plan] * len(sources), chunksize=chunk))
+
+
+def run_project_rules(plan: Plan, results: Sequence[FileResult]) -> list[Finding]:
+    facts = {r.path: r.facts for r in results if not r.parse_failed}
+    findings = []
+    for rule_cls in plan.project_rules:
+        rule = rule_cls(plan.config.options.get(rule_cls.NAME, {}))
+        for placed in rule.check_project(facts, list(facts)):
+            findings.append(_placed(rule_cls, plan.config, placed))
+    return findings
+
+
+def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -> Finding:
+    span = (placed.line, placed.column, placed.end_line, placed.end_column)
+    lines = _lines_of(config, placed.path)
+    return make_finding(rule, config, placed.path, span, placed.message, lines)
+
+
+def _lines_of(config: GateConfig, path: str) -> list[str]:
+    """Source lines for fingerprinting a finding made outside the worker pass."""
+    text, *_ = read_source(os.path.join(config.root, path))
+    return text.splitlines() if text is not None else []
+
+
+def fingerprint_outside(config: GateConfig, findings: Iterable[Finding]) -> list[Finding]:
+    cache: dict[str, list[str]] = {}
+    out = []
+    for finding in findings:
+        if not finding.fingerprint:
+            lines = cache.setdefault(finding.path, _lines_of(config, finding.path))
+            finding = _with_fingerprint(finding, lines)
+        out.append(finding)
+    return out
+

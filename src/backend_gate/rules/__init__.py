@@ -1,0 +1,27 @@
+"""The single registry of rules (ruff's codes.rs): one tuple, codes never reused."""
+
+from __future__ import annotations
+
+from backend_gate.rules._base import EngineRule, Invalid, ProjectRule, Rule, Valid
+from backend_gate.rules.blanket_suppression import BlanketSuppression
+from backend_gate.rules.forbidden_suppression import ForbiddenSuppression
+from backend_gate.rules.suppression_without_reason import SuppressionWithoutReason
+from backend_gate.rules.syntax_error import SyntaxErrorRule
+from backend_gate.rules.todo_tag import TodoTag
+from backend_gate.rules.unused_suppression import UnusedSuppression
+
+ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
+    # gate: the gate's own input
+    SyntaxErrorRule,
+    BlanketSuppression,
+    UnusedSuppression,
+    SuppressionWithoutReason,
+    ForbiddenSuppression,
+    # todo
+    TodoTag,
+)
+
+# Codes that once existed and must never be given to a new rule.
+RETIRED: frozenset[str] = frozenset()
+
+__all__ = ["ALL_RULES", "RETIRED", "EngineRule", "Invalid", "ProjectRule", "Rule", "Valid"]

@@ -1,0 +1,137 @@
+"""What every rule is: a batchable libcst visitor whose only output is `report()`.
+
+A rule class carries its own documentation (the docstring, in fixed sections), its examples
+(`VALID` / `INVALID`, which are also its tests) and its options. Project rules see facts recorded
+by CST rules across all files (imports, for layering and cycles) and report once per project.
+"""
+
+from __future__ import annotations
+
+import abc
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterable, Mapping
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.model import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    """Code the rule must leave alone."""
+
+    code: str
+    path: str = "app/services/example.py"
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """Code the rule must flag, at `line` and `column` (1-based)."""
+
+    code: str
+    line: int
+    column: int
+    path: str = "app/services/example.py"
+    options: Mapping[str, Any] = field(default_factory=dict)
+    message_contains: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    path: str
+    is_test: bool
+    options: Mapping[str, Any]
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RawReport:
+    """A report before positions are resolved: a node plus an optional span inside it."""
+
+    node: cst.CSTNode
+    message: str
+    offset: tuple[int, int] | None = None  # (line delta, column) inside the node
+    length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedReport:
+    """A report with a known position (project rules, or rules that compute their own)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+
+
+class _RuleMeta:
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    CHECK: ClassVar[str]
+    SEVERITY: ClassVar[Severity] = Severity.ERROR
+    CWE: ClassVar[tuple[int, ...]] = ()
+    MESSAGE: ClassVar[str] = ""
+    OPTIONS: ClassVar[tuple[Option, ...]] = ()
+    VALID: ClassVar[tuple[Valid, ...]] = ()
+    INVALID: ClassVar[tuple[Invalid, ...]] = ()
+    DEFAULT_ENABLED: ClassVar[bool] = True
+    IN_TESTS: ClassVar[bool] = True  # False: files matching test-patterns are out of scope
+
+
+class Rule(_RuleMeta, cst.BatchableCSTVisitor):
+    """A CST rule. Subclasses define `visit_<Node>` / `leave_<Node>` and call `self.report()`."""
+
+    NEEDLES: ClassVar[tuple[str, ...]] = ()  # the file must contain one of these, else skip
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__()
+        self.context = context
+        self.reports: list[RawReport] = []
+        self.facts: dict[str, list[Any]] = {}
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        return self.context.options
+
+    @classmethod
+    def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
+        """Text a file must contain for this rule to be able to fire (empty: always run)."""
+        return cls.NEEDLES
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        offset: tuple[int, int] | None = None,
+        length: int | None = None,
+    ) -> None:
+        self.reports.append(RawReport(node, message or self.MESSAGE, offset, length))
+
+    def record(self, key: str, value: Any) -> None:
+        """Keep a picklable fact about this file for the project rules."""
+        self.facts.setdefault(key, []).append(value)
+
+
+class ProjectRule(_RuleMeta, abc.ABC):
+    """A rule over the whole project, fed by facts that CST rules recorded per file."""
+
+    FACTS: ClassVar[tuple[str, ...]] = ()  # fact keys this rule reads
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.options = options
+
+    @abc.abstractmethod
+    def check_project(
+        self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
+    ) -> Iterable[PlacedReport]:
+        """Yield one PlacedReport per problem found across the project."""
+
+
+class EngineRule(_RuleMeta):
+    """A rule the engine itself reports (unparseable files, suppression comments)."""

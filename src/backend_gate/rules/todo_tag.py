@@ -1,0 +1,124 @@
+"""BG101 todo-tag: TODO / FIXME / XXX / HACK tags left in comments and docstrings."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Mapping
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._data import TODO_TAGS
+
+_TRACKED = r"\((?:#\d+|[A-Z][A-Z0-9_]*-\d+|https?://[^)\s]+)\)"
+
+
+@lru_cache(maxsize=32)
+def _pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
+    """A tag is tag-shaped: upper-case and followed by `:`, `(` or a space, or it opens the
+    comment in any case and is followed by `:` or `(`. `Todo`, `todos`, `todo list` are words."""
+    alternation = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
+    return re.compile(
+        rf"(?:^\s*(?P<lead>(?i:{alternation}))(?=\s*[:(])"
+        rf"|(?<![\w.-])(?P<tag>{alternation})(?=[:(]|\s|$))",
+        re.MULTILINE,
+    )
+
+
+class TodoTag(Rule):
+    """
+    ## What it does
+    Flags work-in-progress tags (`TODO`, `FIXME`, `XXX`, `HACK` by default) in comments and
+    docstrings. Only the tag is flagged, not the word: a domain class `Todo`, a route `/todos`
+    and a comment about "open todo entries" are left alone.
+
+    ## Why is this bad?
+    The standard asks for production-ready code: a tag marks code its author knew was not done.
+    Left in the tree, tags pile up, nobody owns them, and the missing work ships.
+
+    ## Example
+    ```python
+    def charge(order):
+        # TODO: handle refunds
+        return gateway.charge(order.total)
+    ```
+
+    ## Use instead
+    Finish the work, or move it to the issue tracker and, if the team allows tracked tags
+    (`allow-tracked = true`), point to the ticket:
+    ```python
+    def charge(order):
+        # TODO(PAY-142): handle refunds
+        return gateway.charge(order.total)
+    ```
+
+    ## Options
+    - `tags`: the tags to flag.
+    - `allow-tracked`: leave alone tags that name a ticket: `TODO(#123)`, `TODO(PROJ-12)`.
+
+    ## References
+    - [CWE-546: Suspicious Comment](https://cwe.mitre.org/data/definitions/546.html)
+    """
+
+    CODE = "BG101"
+    NAME = "todo-tag"
+    CHECK = "todo"
+    CWE = (546,)
+    MESSAGE = "`{tag}` tag left in the code: finish the work or move it to the issue tracker"
+    OPTIONS = (
+        Option("tags", list, list(TODO_TAGS), "Tags to flag.", item_type=str),
+        Option("allow-tracked", bool, False, "Allow tags that name a ticket: TODO(#123)."),
+    )
+    VALID = (
+        Valid("class Todo:\n    title: str\n"),
+        Valid('@router.get("/todos")\ndef list_todos():\n    return repo.all()\n'),
+        Valid("# count the open todo entries\nopen_count = len(todos)\n"),
+        Valid("# Todo list rendering lives in templates/\nx = 1\n"),
+        Valid('PLACEHOLDER = "XXX-XX-XXXX"  # an SSN mask\n'),
+        Valid('message = "TODO: not a comment, a string value"\n'),
+        Valid('SQL = """\n-- TODO: is data, not a comment here\n"""\n'),
+        Valid("# TODO(#123): paginate\nx = 1\n", options={"allow-tracked": True}),
+        Valid("# TODO(PROJ-12) paginate\nx = 1\n", options={"allow-tracked": True}),
+    )
+    INVALID = (
+        Invalid("x = 1  # TODO: remove\n", line=1, column=10),
+        Invalid("# FIXME handle timeouts\nx = 1\n", line=1, column=3),
+        Invalid("# todo: lower-case tag\nx = 1\n", line=1, column=3),
+        Invalid("# HACK(bob): skip validation\nx = 1\n", line=1, column=3),
+        Invalid('def f():\n    """Load users.\n\n    XXX: slow on big tables\n    """\n',
+                line=4, column=5),
+        Invalid("# TODO(#123): paginate\nx = 1\n", line=1, column=3),
+        Invalid("# NOTE: fine\n# WIP\nx = 1\n", line=2, column=3, options={"tags": ["WIP"]}),
+    )
+
+    @classmethod
+    def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
+        tags = options.get("tags", TODO_TAGS)
+        return (*tags, *(tag.lower() for tag in tags), *(tag.title() for tag in tags))
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self._scan(node, node.value[1:], first_column=1)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """A string standing alone as a statement: a docstring or a comment-like string."""
+        if isinstance(node.value, cst.SimpleString):
+            self._scan(node.value, node.value.value, first_column=0)
+
+    def _scan(self, node: cst.CSTNode, text: str, first_column: int) -> None:
+        pattern = _pattern(tuple(self.options["tags"]))
+        for match in pattern.finditer(text):
+            group = "lead" if match.group("lead") else "tag"
+            tag = match.group(group)
+            if self.options["allow-tracked"] and re.match(_TRACKED, text[match.end(group):]):
+                continue
+            before = text[: match.start(group)]
+            line_delta = before.count("\n")
+            column = len(before) - (before.rfind("\n") + 1) + (first_column if not line_delta else 0)
+            self.report(
+                node,
+                self.MESSAGE.format(tag=tag),
+                offset=(line_delta, column),
+                length=len(tag),
+            )
