@@ -49,22 +49,30 @@ def main() -> None:
 @click.option("--skip", callback=_csv, help="Skip whole checks by name (e.g. coverage,lint).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--output-format", "extra_outputs", multiple=True, metavar="FORMAT:FILE",
+              help="Also write FORMAT to FILE (repeatable), from the same run.")
+@click.option("--baseline", type=click.Path(path_type=Path),
+              help="Fail only on findings not in this baseline file.")
+@click.option("--diff-base", metavar="REF", help="Only findings on lines changed since REF.")
+@click.option("--coverage-file", type=click.Path(path_type=Path),
+              help="coverage.py data: .coverage, coverage.xml or coverage.json.")
+@click.option("--coverage-run", metavar="COMMAND",
+              help='Run the tests under coverage first, e.g. "pytest -q".')
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when the verdict is fail.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failing findings and the verdict.")
 @click.option("--verbose", "-v", is_flag=True, help="Show suppressed findings and tracebacks.")
-def check(paths: tuple[Path, ...], fmt: str, output: Path | None, select: Any, ignore: Any,
-          skip: Any, config_file: Path | None, jobs: int | None, exit_zero: bool, quiet: bool,
-          verbose: bool) -> None:
+def check(paths: tuple[Path, ...], exit_zero: bool, verbose: bool, **opts: Any) -> None:
     """Check PATHS (default: the current folder) and print one report with one verdict."""
     paths = paths or (Path("."),)
-    code = _guarded(verbose, lambda: _check(paths, fmt, output, select, ignore, skip,
-                                             config_file, jobs, quiet, verbose))
+    code = _guarded(verbose, lambda: _check(paths, verbose=verbose, **opts))
     sys.exit(EXIT_PASS if exit_zero and code == EXIT_FAIL else code)
 
 
-def _check(paths: tuple[Path, ...], fmt: str, output: Path | None, select: Any, ignore: Any,
-           skip: Any, config_file: Path | None, jobs: int | None, quiet: bool,
-           verbose: bool) -> int:
+def _check(paths: tuple[Path, ...], *, fmt: str, output: Path | None, select: Any, ignore: Any,
+           skip: Any, config_file: Path | None, jobs: int | None, quiet: bool, verbose: bool,
+           extra_outputs: tuple[str, ...], baseline: Path | None, diff_base: str | None,
+           coverage_file: Path | None, coverage_run: str | None, no_cache: bool) -> int:
     from backend_gate import api
     from backend_gate.model import CHECKS, GateError, Verdict
     from backend_gate.reporters import FORMATS, renderer
@@ -79,6 +87,11 @@ def _check(paths: tuple[Path, ...], fmt: str, output: Path | None, select: Any, 
         select=select,
         ignore=(*config.ignore, *ignore) if ignore else None,
         skip=(*config.skip, *skip) if skip else None,
+        baseline=str(baseline) if baseline else None,
+        diff_base=diff_base,
+        coverage_file=str(coverage_file) if coverage_file else None,
+        coverage_run=coverage_run,
+        cache=False if no_cache else None,
     )
     report = api.check(paths, config, jobs=jobs)
     if fmt == "text":

@@ -87,6 +87,10 @@ class GateConfig:
     unsuppressible: tuple[str, ...] = ()
     test_patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
     baseline: str | None = None
+    diff_base: str | None = None  # --diff-base REF: changed-lines mode and diff coverage
+    coverage_file: str | None = None  # --coverage-file
+    coverage_run: str | None = None  # --coverage-run "pytest ..."
+    cache: bool = True  # --no-cache turns it off
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def option(self, owner: str, name: str) -> Any:
@@ -161,6 +165,7 @@ _TOP_LEVEL: dict[str, tuple[Callable[[Any], str | None], str, Callable[[Any], An
     "unsuppressible": (_str_list, "unsuppressible", tuple),
     "test-patterns": (_str_list, "test_patterns", tuple),
     "baseline": (_str, "baseline", str),
+    "cache": (_bool, "cache", bool),
 }
 
 
