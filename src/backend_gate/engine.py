@@ -217,7 +217,8 @@ def run_project_rules(plan: Plan, results: Sequence[FileResult]) -> list[Finding
 def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -> Finding:
     span = (placed.line, placed.column, placed.end_line, placed.end_column)
     lines = _lines_of(config, placed.path)
-    return make_finding(rule, config, placed.path, span, placed.message, lines)
+    finding = make_finding(rule, config, placed.path, span, placed.message, lines)
+    return replace(finding, cause_lines=placed.cause_lines) if placed.cause_lines else finding
 
 
 def _lines_of(config: GateConfig, path: str) -> list[str]:

@@ -87,6 +87,9 @@ class Finding:
     suppression: Suppression | None = None
     baselined: bool = False
     also_reported_by: tuple[str, ...] = ()
+    # other (path, line) places whose change counts as a change of this finding's cause
+    # (--diff-base): every import on an import cycle, for example
+    cause_lines: tuple[tuple[str, int], ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -156,6 +156,7 @@ def assemble(
     broken = {r.path for r in results if r.parse_failed}
     findings = [f for r in results for f in r.findings]
     findings += [f for f in extra if f.path not in broken or f.source == TOOL]
+    findings = [f for f in findings if config.is_enabled(f.rule, f.name, f.check)]
     findings = [_override(config, f) for f in findings]
     comments = {r.path: r.suppressions for r in results if r.suppressions}
     findings = sorted(apply_suppressions(plan, findings, comments), key=lambda f: f.sort_key)

@@ -67,6 +67,7 @@ class PlacedReport:
     end_line: int
     end_column: int
     message: str
+    cause_lines: tuple[tuple[str, int], ...] = ()
 
 
 class _RuleMeta:
