@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from backend_gate.api import load
+from backend_gate.discovery import discover
+from backend_gate.model import GateError
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _found(root: Path, *paths: Path) -> list[str]:
+    config = load([root])
+    return [s.path for s in discover(paths or (root,), config)]
+
+
+def test_default_excludes_and_suffixes(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "pyproject.toml": "", "app/a.py": "", "app/b.pyi": "", "app/c.txt": "",
+        ".venv/lib/x.py": "", "build/y.py": "", "node_modules/z.py": "", "app/__pycache__/q.py": "",
+    })
+    assert _found(tmp_path) == ["app/a.py", "app/b.pyi"]
+
+
+def test_gitignore_respected_including_nested(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "pyproject.toml": "", ".gitignore": "generated/\n*_pb2.py\n", "app/a.py": "",
+        "app/x_pb2.py": "", "generated/g.py": "", "app/.gitignore": "local_*.py\n",
+        "app/local_settings.py": "", "other/local_settings.py": "",
+    })
+    (tmp_path / ".git").mkdir()
+    assert _found(tmp_path) == ["app/a.py", "other/local_settings.py"]
+
+
+def test_gitignore_ignored_outside_git(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": "", ".gitignore": "*.py\n", "a.py": ""})
+    if any((p / ".git").exists() for p in tmp_path.parents):
+        pytest.skip("tmp folder is inside a git repository")
+    assert _found(tmp_path) == ["a.py"]
+
+
+def test_extend_exclude_from_config(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": '[tool.backend-gate]\nextend-exclude = ["migrations/"]\n',
+                     "app/a.py": "", "app/migrations/0001.py": ""})
+    assert _found(tmp_path) == ["app/a.py"]
+
+
+def test_test_files_are_marked(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": "", "app/a.py": "", "tests/test_a.py": "",
+                     "app/conftest.py": ""})
+    config = load([tmp_path])
+    marks = {s.path: s.is_test for s in discover((tmp_path,), config)}
+    assert marks == {"app/a.py": False, "app/conftest.py": True, "tests/test_a.py": True}
+
+
+def test_explicit_file_and_missing_path(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": "", "app/a.py": "", "app/b.py": ""})
+    assert _found(tmp_path, tmp_path / "app" / "b.py") == ["app/b.py"]
+    with pytest.raises(GateError, match="no such file"):
+        _found(tmp_path, tmp_path / "missing.py")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks on this platform")
+def test_symlinks_outside_root_and_loops_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    _tree(outside, {"secret.py": ""})
+    project = tmp_path / "project"
+    _tree(project, {"pyproject.toml": "", "app/a.py": ""})
+    (project / "app" / "out").symlink_to(outside, target_is_directory=True)
+    (project / "app" / "out.py").symlink_to(outside / "secret.py")
+    (project / "app" / "loop").symlink_to(project / "app", target_is_directory=True)
+    assert _found(project) == ["app/a.py"]
+
+
+def test_non_ascii_and_spaces_in_paths(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": "", "my app/módulo.py": ""})
+    assert _found(tmp_path) == ["my app/módulo.py"]

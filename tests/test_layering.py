@@ -1,0 +1,52 @@
+"""The package's own layers (STYLE.md section 3), checked with an AST walk of src/."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "backend_gate"
+
+# module group -> groups it must never import
+FORBIDDEN = {
+    "model": {"config", "discovery", "suppression", "fingerprint", "rules", "adapters", "engine",
+              "verdict", "api", "cli", "reporters", "docs", "baseline"},
+    "rules": {"adapters", "engine", "verdict", "api", "cli", "reporters"},
+    "adapters": {"rules", "engine", "verdict", "api", "cli", "reporters"},
+    "reporters": {"config", "discovery", "engine", "verdict", "api", "cli", "adapters"},
+    "engine": {"api", "cli", "reporters"},
+    "config": {"rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+}
+
+
+def _group(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "backend_gate" else ""
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_layers_import_downward_only() -> None:
+    problems = []
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC.parent).with_suffix("")
+        group = _group(".".join(rel.parts))
+        for imported in _imports(path):
+            if _group(imported) in FORBIDDEN.get(group, set()):
+                problems.append(f"{rel}: {group} imports {imported}")
+    assert not problems, "\n".join(problems)
+
+
+def test_reporters_import_only_model_and_docs() -> None:
+    for path in (SRC / "reporters").glob("*.py"):
+        groups = {_group(m) for m in _imports(path) if m.startswith("backend_gate")}
+        assert groups <= {"model", "reporters", "docs", ""}, (path.name, groups)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from backend_gate.api import check_source
+from backend_gate.suppression import parse_suppressions
+
+
+def test_parse_codes_reason_and_column() -> None:
+    (comment,) = parse_suppressions("x = 1  # backend-gate: ignore[BG101, BG301] -- because\n")
+    assert comment.codes == ("BG101", "BG301")
+    assert comment.reason == "because" and comment.line == 1 and comment.column == 8
+
+
+def test_marker_inside_string_is_not_a_comment() -> None:
+    assert parse_suppressions('x = "# backend-gate: ignore[BG101]"\n') == ()
+
+
+def test_unparseable_file_still_scanned() -> None:
+    (comment,) = parse_suppressions('x = (\n"""  # backend-gate: ignore[BG1]\n')
+    assert comment.codes == ("BG1",)
+
+
+def test_suppressed_finding_stays_in_report_with_reason() -> None:
+    report = check_source("x = 1  # TODO: y  # backend-gate: ignore[BG101] -- tracked\n")
+    (finding,) = [f for f in report.findings if f.rule == "BG101"]
+    assert finding.suppression is not None and finding.suppression.reason == "tracked"
+    data = finding.to_dict()
+    assert data["suppressed"] is True and data["suppression_reason"] == "tracked"
+    assert report.verdict.value in {"pass", "fail"}
+    assert not finding.counts
+
+
+def test_suppression_by_rule_name() -> None:
+    report = check_source("x = 1  # TODO: y  # backend-gate: ignore[todo-tag] -- ok\n")
+    assert all(f.suppression for f in report.findings if f.rule == "BG101")
+    assert not [f for f in report.findings if f.rule == "BG003"]
+
+
+def test_suppression_on_other_line_does_not_apply() -> None:
+    code = "# backend-gate: ignore[BG101] -- wrong line\nx = 1  # TODO: y\n"
+    report = check_source(code)
+    rules = sorted(f.rule for f in report.findings if f.counts)
+    assert rules == ["BG003", "BG101"]
+
+
+def test_bare_ignore_does_not_silence() -> None:
+    report = check_source("x = 1  # TODO: y  # backend-gate: ignore\n")
+    assert sorted(f.rule for f in report.findings if f.counts) == ["BG002", "BG101"]
