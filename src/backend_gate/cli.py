@@ -15,10 +15,13 @@ from backend_gate import __version__
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
 
-def _csv(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
-    if value is None:
+def _csv(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """Comma-separated and repeatable: `--skip a,b --skip c` is `a, b, c`."""
+    if not value:
         return None
-    return tuple(item.strip() for item in value.split(",") if item.strip())
+    return tuple(item.strip() for given in value for item in given.split(",") if item.strip())
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -44,9 +47,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="text", help="Report format on stdout: text, json.")
 @click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
-@click.option("--select", callback=_csv, help="Only these codes, prefixes, names or checks.")
-@click.option("--ignore", callback=_csv, help="Leave out these codes, prefixes or names.")
-@click.option("--skip", callback=_csv, help="Skip whole checks by name (e.g. coverage,lint).")
+@click.option("--select", callback=_csv, multiple=True, help="Only these codes, prefixes, names or checks.")
+@click.option("--ignore", callback=_csv, multiple=True, help="Leave out these codes, prefixes or names.")
+@click.option("--skip", callback=_csv, multiple=True, help="Skip whole checks by name (e.g. coverage,lint).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--output-format", "extra_outputs", multiple=True, metavar="FORMAT:FILE",
