@@ -11,7 +11,8 @@ from backend_gate import __version__
 from backend_gate.adapters import ADAPTERS, AdapterResult, ProjectFile
 from backend_gate.config import GateConfig, Option, load_config, parse_table
 from backend_gate.discovery import SourcePath, discover
-from backend_gate.engine import FileResult, Plan, fingerprint_outside, run_files, run_project_rules
+from backend_gate.engine import FileResult, Plan, fingerprint_outside, run_project_rules
+from backend_gate.runner import run_files
 from backend_gate.model import Finding, Report
 from backend_gate.rules import ALL_RULES
 from backend_gate.verdict import assemble
@@ -44,15 +45,19 @@ def check(
     config: GateConfig | None = None,
     *,
     jobs: int | None = None,
+    progress: bool = False,
 ) -> Report:
     config = config if config is not None else load(paths)
     sources = discover(tuple(Path(p) for p in paths), config)
-    return run(sources, config, jobs=jobs if jobs is not None else default_jobs())
+    jobs = jobs if jobs is not None else default_jobs()
+    return run(sources, config, jobs=jobs, progress=progress)
 
 
-def run(sources: Sequence[SourcePath], config: GateConfig, *, jobs: int = 1) -> Report:
+def run(
+    sources: Sequence[SourcePath], config: GateConfig, *, jobs: int = 1, progress: bool = False
+) -> Report:
     plan = Plan.build(config)
-    results = run_files(sources, plan, jobs)
+    results = run_files(sources, plan, jobs, progress=progress)
     extra: list[Finding] = run_project_rules(plan, results)
     adapters = _file_adapter_results(plan, results)
     files = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources]
@@ -86,4 +91,4 @@ def check_source(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(code, encoding="utf-8")
         config = parse_table(table or {}, root=root, file=None, schema=option_schema())
-        return check([target], config, jobs=1)
+        return check([target], config.with_overrides(cache=False), jobs=1)

@@ -96,7 +96,7 @@ def _check(paths: tuple[Path, ...], *, fmt: str, output: Path | None, select: An
         coverage_run=coverage_run,
         cache=False if no_cache else None,
     )
-    report = api.check(paths, config, jobs=jobs)
+    report = api.check(paths, config, jobs=jobs, progress=not quiet)
     if fmt == "text":
         from backend_gate.reporters.text import render_text
 

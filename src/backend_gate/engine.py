@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import os
 import tokenize
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -25,9 +24,6 @@ from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.suppression import SuppressionComment, parse_suppressions
-
-SERIAL_BELOW = 24  # files: below this, worker processes cost more than they save
-
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -79,13 +75,16 @@ def make_finding(
     )
 
 
-def read_source(abspath: str) -> tuple[str | None, str, int, int]:
-    """Decode as Python does (BOM, coding cookie, else UTF-8). -> (text, problem, line, col)."""
+def read_bytes(abspath: str) -> tuple[bytes | None, str]:
     try:
         with open(abspath, "rb") as handle:
-            data = handle.read()
+            return handle.read(), ""
     except OSError as exc:
-        return None, f"cannot read the file ({exc.strerror or exc})", 1, 1
+        return None, f"cannot read the file ({exc.strerror or exc})"
+
+
+def decode_source(data: bytes) -> tuple[str | None, str, int, int]:
+    """Decode as Python does (BOM, coding cookie, else UTF-8). -> (text, problem, line, col)."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return None, "the file holds NUL bytes: it is not Python source", line, 1
@@ -100,8 +99,19 @@ def read_source(abspath: str) -> tuple[str | None, str, int, int]:
     return text.removeprefix("\ufeff"), "", 0, 0
 
 
+def read_source(abspath: str) -> tuple[str | None, str, int, int]:
+    data, problem = read_bytes(abspath)
+    return decode_source(data) if data is not None else (None, problem, 1, 1)
+
+
 def check_file(source: SourcePath, plan: Plan) -> FileResult:
-    text, problem, line, column = read_source(source.abspath)
+    data, problem = read_bytes(source.abspath)
+    return check_data(source, data, problem, plan)
+
+
+def check_data(source: SourcePath, data: bytes | None, problem: str, plan: Plan) -> FileResult:
+    """The worker: one file's bytes (read once, by the caller) through every per-file check."""
+    text, problem, line, column = decode_source(data) if data is not None else (None, problem, 1, 1)
     if text is None:
         return _parse_failure(source.path, plan.config, problem, line, column, None)
     return check_text(source.path, text, source.is_test, plan)
@@ -193,15 +203,6 @@ def _with_fingerprint(finding: Finding, lines: list[str]) -> Finding:
         return finding
     return replace(finding, fingerprint=fingerprint(finding.rule, finding.path, lines,
                                                      finding.line))
-
-
-def run_files(sources: Sequence[SourcePath], plan: Plan, jobs: int) -> list[FileResult]:
-    """Every file through `check_file`, in worker processes when it pays; order preserved."""
-    if jobs <= 1 or len(sources) < SERIAL_BELOW:
-        return [check_file(source, plan) for source in sources]
-    chunk = max(1, min(64, len(sources) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(check_file, sources, [plan] * len(sources), chunksize=chunk))
 
 
 def run_project_rules(plan: Plan, results: Sequence[FileResult]) -> list[Finding]:

@@ -1,0 +1,144 @@
+"""The per-file result cache in `.backend_gate_cache/` (self-ignoring, like ruff's).
+
+One JSON file per (tool version, configuration): path -> [content digest, MAC, result]. JSON,
+never pickle: the folder lives in the user's tree and a pull request could plant a file in it.
+Each entry is signed with a key kept outside the tree (the user's cache folder), so a planted or
+corrupted entry is discarded and rebuilt: the cache can never turn a failing file into a passing
+one. Saving is atomic (temp file + rename); two gates at once cannot corrupt it, the last one wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from backend_gate.model import Finding, Severity, Suppression
+
+CACHE_DIR = ".backend_gate_cache"
+_IGNORE = "# Created by backend-gate: this folder is a cache, never commit it.\n*\n"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-gate cache (see bford.info/cachedir)\n"
+
+
+def content_digest(data: bytes, path: str, is_test: bool) -> str:
+    return hashlib.blake2b(data + f"\0{path}\0{is_test}".encode(), digest_size=20).hexdigest()
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "backend-gate" / "cache-key"
+
+
+def _signing_key() -> bytes:
+    """A per-user secret outside the project tree, created on first use (0600)."""
+    path = _key_file()
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        key = secrets.token_bytes(32)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(key.hex())
+        except OSError:
+            pass  # read-only home: this run's key still protects this run's writes
+        return key
+
+
+class Cache:
+    def __init__(self, root: Path, fingerprint: str) -> None:
+        self.folder = Path(root) / CACHE_DIR
+        self.file = self.folder / f"results-{fingerprint[:24]}.json"
+        self._key = _signing_key()
+        self._entries: dict[str, list[Any]] = self._load()
+        self._dirty = False
+
+    def _load(self) -> dict[str, list[Any]]:
+        try:
+            with self.file.open("r", encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _mac(self, path: str, digest: str, payload: str) -> str:
+        return hmac.new(self._key, f"{path}\0{digest}\0{payload}".encode(), "sha256").hexdigest()
+
+    def get(self, path: str, digest: str) -> dict[str, Any] | None:
+        entry = self._entries.get(path)
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == digest):
+            return None
+        payload = entry[2]
+        if not isinstance(payload, str) or not hmac.compare_digest(
+            str(entry[1]), self._mac(path, digest, payload)
+        ):
+            return None
+        try:
+            value = json.loads(payload)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def put(self, path: str, digest: str, value: dict[str, Any]) -> None:
+        payload = json.dumps(value, separators=(",", ":"), sort_keys=True)
+        self._entries[path] = [digest, self._mac(path, digest, payload), payload]
+        self._dirty = True
+
+    def prune_missing(self, seen: set[str]) -> None:
+        """Drop entries of files that no longer exist (a run on a sub-folder keeps the rest)."""
+        for path in set(self._entries) - seen:
+            if not (self.folder.parent / path).is_file():
+                del self._entries[path]
+                self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            for name, text in ((".gitignore", _IGNORE), ("CACHEDIR.TAG", _TAG)):
+                if not (self.folder / name).exists():
+                    (self.folder / name).write_text(text, encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(prefix=".results.", dir=self.folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self._entries, handle, separators=(",", ":"))
+            os.replace(tmp, self.file)
+        except OSError:
+            return  # a cache that cannot be written only costs time next run
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    data = finding.to_dict()
+    data["suppression"] = (
+        [finding.suppression.reason, finding.suppression.line] if finding.suppression else None
+    )
+    data["also_reported_by"] = list(finding.also_reported_by)
+    data["cause_lines"] = [list(item) for item in finding.cause_lines]
+    return data
+
+
+def finding_from_json(data: dict[str, Any]) -> Finding:
+    suppression = data.get("suppression")
+    return Finding(
+        rule=data["rule"], name=data["name"], check=data["check"],
+        severity=Severity(data["severity"]), path=data["path"], line=data["line"],
+        column=data["column"], end_line=data["end_line"], end_column=data["end_column"],
+        message=data["message"], source=data["source"], cwe=tuple(data["cwe"]),
+        fingerprint=data["fingerprint"],
+        suppression=Suppression(*suppression) if suppression else None,
+        baselined=data["baselined"], also_reported_by=tuple(data["also_reported_by"]),
+        cause_lines=tuple((p, n) for p, n in data["cause_lines"]),
+    )
+
+
+def as_tuples(value: Any) -> Any:
+    """JSON turns tuples into lists; facts are tuples all the way down."""
+    if isinstance(value, list):
+        return tuple(as_tuples(item) for item in value)
+    return value

@@ -1,0 +1,120 @@
+"""Run every file through the engine: each file read once here, cached results reused, the rest
+spread over worker processes. Results come back in input order, identical for any `--jobs`."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Iterator, Sequence
+
+from backend_gate import __version__
+from backend_gate.cache import Cache, as_tuples, content_digest, finding_from_json, finding_to_json
+from backend_gate.discovery import SourcePath
+from backend_gate.engine import FileResult, Plan, check_data, read_bytes
+from backend_gate.suppression import SuppressionComment
+
+SERIAL_BELOW = 24  # files: below this, worker processes cost more than they save
+PROGRESS_FROM = 200  # files: show a progress bar on a terminal from this many misses
+
+
+def plan_fingerprint(plan: Plan) -> str:
+    """Everything that can change a per-file result: version, rules, adapters, options."""
+    config = plan.config
+    settings = {
+        "version": __version__,
+        "rules": [r.CODE for r in (*plan.rules, *plan.project_rules)],
+        "adapters": [f"{a.__module__}.{a.__name__}" for a in plan.file_adapters],
+        "options": sorted((k, repr(sorted(v.items()))) for k, v in config.options.items()),
+        "severity": sorted((k, v.value) for k, v in config.severity.items()),
+        "tests": list(config.test_patterns),
+        "python": sys.version_info[:2],
+    }
+    extra = b""
+    for name in ("pyproject.toml", ".bandit"):  # a tool's own config may live there
+        try:
+            extra += (config.root / name).read_bytes()
+        except OSError:
+            continue
+    return hashlib.sha256(repr(settings).encode() + extra).hexdigest()
+
+
+def result_to_json(result: FileResult) -> dict[str, Any]:
+    return {
+        "findings": [finding_to_json(f) for f in result.findings],
+        "facts": {k: list(v) for k, v in result.facts.items()},
+        "suppressions": [
+            [c.line, c.column, list(c.codes), c.reason, c.text] for c in result.suppressions
+        ],
+        "parse_failed": result.parse_failed,
+        "adapter_errors": dict(result.adapter_errors),
+    }
+
+
+def result_from_json(path: str, data: dict[str, Any]) -> FileResult | None:
+    try:
+        return FileResult(
+            path=path,
+            findings=tuple(finding_from_json(f) for f in data["findings"]),
+            facts={k: [as_tuples(item) for item in v] for k, v in data["facts"].items()},
+            suppressions=tuple(
+                SuppressionComment(line, col, tuple(codes), reason, text)
+                for line, col, codes, reason, text in data["suppressions"]
+            ),
+            parse_failed=bool(data["parse_failed"]),
+            adapter_errors=dict(data["adapter_errors"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # an entry from another layout: rebuild it
+
+
+def _work(item: tuple[SourcePath, bytes | None, str], plan: Plan) -> FileResult:
+    source, data, problem = item
+    return check_data(source, data, problem, plan)
+
+
+def run_files(
+    sources: Sequence[SourcePath], plan: Plan, jobs: int, *, progress: bool = False
+) -> list[FileResult]:
+    cache = Cache(plan.config.root, plan_fingerprint(plan)) if plan.config.cache else None
+    results: list[FileResult | None] = [None] * len(sources)
+    todo: list[tuple[int, tuple[SourcePath, bytes | None, str], str]] = []
+    for index, source in enumerate(sources):
+        data, problem = read_bytes(source.abspath)
+        digest = content_digest(data, source.path, source.is_test) if data is not None else ""
+        hit = cache.get(source.path, digest) if cache is not None and digest else None
+        cached = result_from_json(source.path, hit) if hit is not None else None
+        if cached is not None:
+            results[index] = cached
+        else:
+            todo.append((index, (source, data, problem), digest))
+    fresh = _execute([item for _, item, _ in todo], plan, jobs, progress)
+    for (index, _, digest), result in zip(todo, fresh):
+        results[index] = result
+        if cache is not None and digest:
+            cache.put(result.path, digest, result_to_json(result))
+    if cache is not None:
+        cache.prune_missing({source.path for source in sources})
+        cache.save()
+    return [r for r in results if r is not None]
+
+
+def _execute(
+    items: list[tuple[SourcePath, bytes | None, str]], plan: Plan, jobs: int, progress: bool
+) -> list[FileResult]:
+    if jobs <= 1 or len(items) < SERIAL_BELOW:
+        return list(_progress((_work(item, plan) for item in items), len(items), progress))
+    chunk = max(1, min(32, len(items) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        mapped = pool.map(_work, items, [plan] * len(items), chunksize=chunk)
+        return list(_progress(mapped, len(items), progress))
+
+
+def _progress(results: Iterator[FileResult], total: int, wanted: bool) -> Iterator[FileResult]:
+    if not wanted or total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield from results
+        return
+    import click
+
+    with click.progressbar(results, length=total, label="checking", file=sys.stderr) as bar:
+        yield from bar
