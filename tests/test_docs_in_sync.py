@@ -29,3 +29,10 @@ def test_every_rule_docstring_has_the_fixed_sections() -> None:
         positions = [text.find(section) for section in SECTIONS]
         assert all(p >= 0 for p in positions), f"{rule.CODE} lacks a section: {positions}"
         assert positions == sorted(positions), f"{rule.CODE} sections out of order"
+
+
+def test_readme_rules_table_is_current() -> None:
+    readme = (RULES_DIR.parent / "README.md").read_text(encoding="utf-8")
+    assert docs.readme_with_table(readme) == readme, (
+        "README.md's rules table is out of date: run `python -m backend_gate.docs rules`"
+    )

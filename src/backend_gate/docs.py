@@ -84,12 +84,26 @@ def generate() -> dict[str, str]:
     return pages
 
 
+README_START, README_END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
+
+
+def readme_with_table(readme: str) -> str:
+    """The README with the rules table between its markers replaced by the generated one."""
+    head, _, rest = readme.partition(README_START)
+    _, _, tail = rest.partition(README_END)
+    table = rules_table(ALL_RULES).replace("](", "](rules/")
+    return f"{head}{README_START}\n{table}{README_END}{tail}"
+
+
 def write(dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for stale in dest.glob("*.md"):
         stale.unlink()
     for name, text in generate().items():
         (dest / name).write_text(text, encoding="utf-8")
+    readme = dest.parent / "README.md"
+    if readme.is_file() and README_START in readme.read_text(encoding="utf-8"):
+        readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover
