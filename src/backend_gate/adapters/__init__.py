@@ -7,7 +7,11 @@ from backend_gate.adapters._base import (
     AdapterResult, FileAdapter, FileOutcome, ProjectAdapter, ProjectFile, SourceText,
 )
 
-ADAPTERS: tuple[type[FileAdapter] | type[ProjectAdapter], ...] = ()
+from backend_gate.adapters.coverage import CoverageAdapter
+
+ADAPTERS: tuple[type[FileAdapter] | type[ProjectAdapter], ...] = (
+    CoverageAdapter,
+)
 
 __all__ = [
     "ADAPTERS", "AdapterResult", "FileAdapter", "FileOutcome", "ProjectAdapter", "ProjectFile",

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from backend_gate.rules._base import EngineRule, Invalid, ProjectRule, Rule, Valid
+from backend_gate.rules.bare_except import BareExcept
 from backend_gate.rules.blanket_suppression import BlanketSuppression
+from backend_gate.rules.exception_text_to_client import ExceptionTextToClient
 from backend_gate.rules.forbidden_suppression import ForbiddenSuppression
+from backend_gate.rules.print_call import PrintCall
+from backend_gate.rules.secret_in_log import SecretInLog
+from backend_gate.rules.stub_function import StubFunction
 from backend_gate.rules.suppression_without_reason import SuppressionWithoutReason
+from backend_gate.rules.swallowed_exception import SwallowedException
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.rules.todo_tag import TodoTag
 from backend_gate.rules.unused_suppression import UnusedSuppression
@@ -19,6 +25,13 @@ ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
     ForbiddenSuppression,
     # todo
     TodoTag,
+    StubFunction,
+    # errors
+    BareExcept,
+    SwallowedException,
+    ExceptionTextToClient,
+    PrintCall,
+    SecretInLog,
 )
 
 # Codes that once existed and must never be given to a new rule.
