@@ -7,9 +7,9 @@ TODO_TAGS: tuple[str, ...] = ("TODO", "FIXME", "XXX", "HACK")
 # BG505 secret-in-log: words of an identifier that make it a secret, and words that make it
 # metadata about a secret (a flag, a count, a name, a lifetime) rather than the secret itself.
 LOG_SECRET_WORDS: tuple[str, ...] = (
-    "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "api_key",
+    "password", "passwd", "passphrase", "secret", "token", "apikey", "api_key",
     "credential", "credentials", "private_key", "access_key", "secret_key", "client_secret",
-    "session_key", "cookie", "otp", "pin", "cvv", "ssn",
+    "session_key", "cookie", "otp", "cvv", "ssn",
 )
 LOG_SAFE_WORDS: tuple[str, ...] = (
     "is", "has", "should", "can", "was", "needs", "require", "required", "enabled", "valid",

@@ -1,0 +1,99 @@
+"""Helpers for the `errors` rules (BG501-BG505): handler bodies, constants, routes, loggers."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import libcst as cst
+
+from backend_gate.rules._helpers import dotted_name
+
+BROAD_EXCEPTIONS = frozenset({
+    "Exception", "BaseException", "builtins.Exception", "builtins.BaseException",
+})
+_ROUTE_METHODS = frozenset({
+    "get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",
+    "websocket",
+})
+_LOGGER_OBJECT = re.compile(r"(?i)^_*(?:\w+_)?(?:log|logger|logging)$")
+LOG_METHODS = frozenset({
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log",
+})
+
+
+def handler_statements(handler: cst.ExceptHandler) -> list[cst.CSTNode]:
+    """The small statements and compound statements of an except body, in order."""
+    body = handler.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    out: list[cst.CSTNode] = []
+    for statement in body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            out.extend(statement.body)
+        else:
+            out.append(statement)
+    return out
+
+
+def is_constant(node: cst.BaseExpression | None) -> bool:
+    """None, True/False, a number, a plain string, an empty container, or -number."""
+    if node is None:
+        return True
+    if isinstance(node, cst.Name):
+        return node.value in {"None", "True", "False"}
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString,
+                         cst.ConcatenatedString)):
+        return True
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return not node.elements
+    if isinstance(node, cst.Dict):
+        return not node.elements
+    if isinstance(node, cst.UnaryOperation):
+        return isinstance(node.expression, (cst.Integer, cst.Float))
+    return False
+
+
+def broad_types(handler: cst.ExceptHandler) -> Iterator[cst.BaseExpression]:
+    """The `Exception` / `BaseException` names an except clause catches (alone or in a tuple)."""
+    kind = handler.type
+    if kind is None:
+        return
+    elements = [e.value for e in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
+    for element in elements:
+        if dotted_name(element) in BROAD_EXCEPTIONS:
+            yield element
+
+
+def is_route_decorator(decorator: cst.Decorator) -> bool:
+    """`@app.get(...)`, `@router.post(...)`, `@bp.route(...)`, `@api_view([...])`."""
+    node = decorator.decorator
+    called = isinstance(node, cst.Call)
+    name = dotted_name(node.func if isinstance(node, cst.Call) else node) or ""
+    last = name.rsplit(".", 1)[-1]
+    if last == "api_view":
+        return True
+    return called and "." in name and last in _ROUTE_METHODS
+
+
+def is_logging_call(node: cst.Call) -> bool:
+    """`logger.info(...)`, `logging.warning(...)`, `self.log.error(...)`, `getLogger(x).debug()`."""
+    func = node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in LOG_METHODS:
+        return False
+    target = func.value
+    if isinstance(target, cst.Call):
+        callee = dotted_name(target.func) or ""
+        return callee.rsplit(".", 1)[-1] in {"getLogger", "get_logger"}
+    if isinstance(target, cst.Attribute):
+        target = target.attr
+    return isinstance(target, cst.Name) and bool(_LOGGER_OBJECT.match(target.value))
+
+
+def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under `node` (itself included), depth first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))

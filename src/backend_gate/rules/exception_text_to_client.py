@@ -1,0 +1,195 @@
+"""BG503 exception-text-to-client: `str(exc)` / tracebacks put in an HTTP response."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._exceptions import is_route_decorator
+from backend_gate.rules._helpers import dotted_name
+
+_SINKS = (
+    "HTTPException", "jsonify", "make_response", "JSONResponse", "ORJSONResponse",
+    "UJSONResponse", "PlainTextResponse", "HTMLResponse", "Response", "HttpResponse",
+    "JsonResponse", "HttpResponseBadRequest", "HttpResponseServerError",
+)
+_TRACEBACK = frozenset({"format_exc", "format_exception", "format_tb", "format_stack"})
+
+
+def _last(node: cst.BaseExpression) -> str:
+    name = dotted_name(node) or ""
+    return name.rsplit(".", 1)[-1]
+
+
+def _leak(node: cst.CSTNode, names: frozenset[str]) -> str | None:
+    """How `node` turns the exception into text, or None: `str(exc)`, an f-string, a traceback."""
+    if isinstance(node, cst.Call):
+        callee = _last(node.func)
+        if callee in _TRACEBACK:
+            return f"`traceback.{callee}()`"
+        args = [_exc_name(arg.value, names) for arg in node.args]
+        if callee in {"str", "repr"} and args and args[0]:
+            return f"`{callee}({args[0]})`"
+        if callee == "format" and any(args):
+            return f"`.format()` of `{next(a for a in args if a)}`"
+    if isinstance(node, cst.FormattedStringExpression):
+        name = _exc_name(node.expression, names)
+        return f"an f-string of `{name}`" if name else None
+    if (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo)
+            and isinstance(node.left, (cst.SimpleString, cst.ConcatenatedString))):
+        found = [n for n in (_exc_name(e, names) for e in _operands(node.right)) if n]
+        return f"`%`-formatting of `{found[0]}`" if found else None
+    return None
+
+
+def _operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    return [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
+
+
+def _exc_name(node: cst.BaseExpression, names: frozenset[str]) -> str | None:
+    """The name of the exception variable when `node` is it (or its `args`), else None."""
+    if isinstance(node, cst.Attribute) and node.attr.value == "args":
+        node = node.value
+    return node.value if isinstance(node, cst.Name) and node.value in names else None
+
+
+class ExceptionTextToClient(Rule):
+    """
+    ## What it does
+    Inside an `except ... as exc` block, flags exception text sent to the client: `str(exc)`,
+    `repr(exc)`, `exc.args`, an f-string / `%` / `.format()` of `exc`, or
+    `traceback.format_exc()`, when it is an argument of a response (`HTTPException(detail=...)`,
+    `jsonify`, `JSONResponse`, `Response`, Django's `JsonResponse`, ...) or part of a dict or
+    tuple returned from a route handler (`@app.get`, `@router.post`, `@bp.route`, `@api_view`).
+    Logging the exception, or raising a domain error from it, is left alone. Text that reaches
+    the response through an intermediate variable is not followed.
+
+    ## Why is this bad?
+    Exception messages and tracebacks describe internals: SQL statements, file paths, host
+    names, library versions, sometimes data of other users. Sent to the client they help an
+    attacker map the system.
+
+    ## Example
+    ```python
+    @router.get("/orders/{order_id}")
+    def read_order(order_id: int):
+        try:
+            return service.get(order_id)
+        except OrderError as exc:
+            raise HTTPException(status_code=400, detail=str(exc))
+    ```
+
+    ## Use instead
+    Log the details on the server and send a fixed message (or a message the domain error
+    defines for clients):
+    ```python
+        except OrderError:
+            logger.exception("reading order %s failed", order_id)
+            raise HTTPException(status_code=400, detail="order cannot be read")
+    ```
+
+    ## Options
+    - `sinks`: names of calls that build a client response (matched on the last dotted part).
+
+    ## References
+    - [CWE-209: Generation of Error Message Containing Sensitive Information](https://cwe.mitre.org/data/definitions/209.html)
+    - [OWASP: Improper Error Handling](https://owasp.org/www-community/Improper_Error_Handling)
+    """
+
+    CODE = "BG503"
+    NAME = "exception-text-to-client"
+    CHECK = "errors"
+    CWE = (209,)
+    MESSAGE = (
+        "{how} is sent to the client in {sink}: log the exception and return a fixed, "
+        "client-safe message instead"
+    )
+    OPTIONS = (
+        Option("sinks", list, list(_SINKS), "Calls that build a client response.", item_type=str),
+    )
+    VALID = (
+        Valid("try:\n    load()\nexcept LoadError as exc:\n"
+              "    logger.error('load failed: %s', str(exc))\n"
+              "    raise HTTPException(status_code=404, detail='user not found')\n"),
+        Valid("try:\n    load()\nexcept LoadError as exc:\n"
+              "    raise ServiceError(str(exc)) from exc\n"),
+        Valid("def helper():\n    try:\n        load()\n    except LoadError as exc:\n"
+              "        return {'error': str(exc)}\n"),
+        Valid("@router.get('/x')\ndef read():\n    message = str(status)\n"
+              "    return JSONResponse({'status': message})\n"),
+        Valid("try:\n    load()\nexcept LoadError as exc:\n"
+              "    raise HTTPException(status_code=exc.status_code, detail='load failed')\n"),
+        Valid("try:\n    load()\nexcept LoadError as exc:\n"
+              "    return jsonify({'error': str(exc)})\n", options={"sinks": ["render"]}),
+    )
+    INVALID = (
+        Invalid("try:\n    load()\nexcept LoadError as exc:\n"
+                "    raise HTTPException(status_code=400, detail=str(exc))\n",
+                line=4, column=49, message_contains="HTTPException"),
+        Invalid("@app.route('/orders')\ndef orders():\n    try:\n        return list_orders()\n"
+                "    except Exception as e:\n        return {'error': f'failed: {e}'}, 500\n",
+                line=6, column=36),
+        Invalid("import traceback\ntry:\n    load()\nexcept Exception:\n"
+                "    return JSONResponse({'trace': traceback.format_exc()}, status_code=500)\n",
+                line=5, column=35, message_contains="traceback.format_exc()"),
+        Invalid("try:\n    load()\nexcept LoadError as err:\n"
+                "    return jsonify(error='%s' % err)\n", line=4, column=26),
+    )
+    NEEDLES = ("except",)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._handlers: list[str | None] = []
+        self._routes: list[bool] = []
+        self._sinks = frozenset(self.options["sinks"])
+        self._seen: set[int] = set()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        name = node.name.name if node.name is not None else None
+        self._handlers.append(name.value if isinstance(name, cst.Name) else None)
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self._handlers.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._routes.append(any(is_route_decorator(d) for d in node.decorators))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._routes.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._handlers and _last(node.func) in self._sinks:
+            self._scan(node.args, f"`{_last(node.func)}(...)`")
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if not (self._handlers and self._routes and self._routes[-1]):
+            return
+        value = node.value
+        parts = _operands(value) if value is not None else []
+        dicts = [part for part in parts if isinstance(part, cst.Dict)]
+        self._scan(dicts, "the dict returned from the route handler")
+
+    def _scan(self, roots: Sequence[cst.CSTNode], sink: str) -> None:
+        names = frozenset(n for n in self._handlers if n is not None)
+        for root in roots:
+            for node, how in _first_leaks(root, names):
+                if id(node) not in self._seen:
+                    self._seen.add(id(node))
+                    self.report(node, self.MESSAGE.format(how=how, sink=sink))
+
+
+def _first_leaks(
+    root: cst.CSTNode, names: frozenset[str]
+) -> Iterator[tuple[cst.CSTNode, str]]:
+    """The outermost leaking nodes under `root` (no double report for `str(f'{exc}')`)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        how = _leak(node, names)
+        if how is not None:
+            yield node, how
+            continue
+        stack.extend(reversed(node.children))

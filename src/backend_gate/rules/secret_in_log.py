@@ -1,0 +1,159 @@
+"""BG505 secret-in-log: a logging call that formats or passes a secret-named value."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._data import LOG_SAFE_WORDS, LOG_SECRET_WORDS
+from backend_gate.rules._exceptions import is_logging_call
+from backend_gate.rules._helpers import dotted_name, string_value
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_TEXT_CALLS = frozenset({"str", "repr", "format", "join"})
+_CONTAINERS = (cst.Tuple, cst.List, cst.Set, cst.FormattedString, cst.ConcatenatedString)
+
+
+def words(identifier: str) -> list[str]:
+    """`accessToken` / `ACCESS_TOKEN` / `access_token` -> ['access', 'token']."""
+    return [w.lower() for part in identifier.split("_") for w in _WORD.findall(part)]
+
+
+def is_secret_name(identifier: str, secret: frozenset[str], safe: frozenset[str]) -> bool:
+    """A word (or two adjacent words) names a secret and no word makes it metadata."""
+    parts = words(identifier)
+    if not parts or safe.intersection(parts):
+        return False
+    singles = {p[:-1] if p.endswith("s") and p[:-1] in secret else p for p in parts}
+    pairs = {f"{a}_{b}" for a, b in zip(parts, parts[1:])}
+    joined = {f"{a}{b}" for a, b in zip(parts, parts[1:])}
+    return bool(secret & (singles | pairs | joined))
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The sub-expressions whose value ends up in the log line (comparisons, calls: opaque)."""
+    if isinstance(node, (cst.Arg, cst.Element, cst.DictElement, cst.StarredElement,
+                         cst.FormattedStringExpression)):
+        yield node.value if not isinstance(node, cst.FormattedStringExpression) else node.expression
+    elif isinstance(node, cst.Dict):
+        yield from node.elements
+    elif isinstance(node, _CONTAINERS):
+        yield from node.children
+    elif isinstance(node, cst.BinaryOperation):
+        yield from (node.left, node.right)
+    elif isinstance(node, cst.IfExp):
+        yield from (node.body, node.orelse)
+    elif isinstance(node, cst.Call):
+        callee = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
+        if callee in _TEXT_CALLS or (isinstance(node.func, cst.Attribute)
+                                     and node.func.attr.value in _TEXT_CALLS):
+            yield from node.args
+
+
+def _label(node: cst.CSTNode) -> str | None:
+    """The identifier a value goes by: `password`, `user.password`'s `password`, `d["token"]`."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            return string_value(index.value)
+    return None
+
+
+class SecretInLog(Rule):
+    """
+    ## What it does
+    Flags a logging call (`logger.info(...)`, `logging.warning(...)`, `self.log.error(...)`,
+    `app.logger.debug(...)`) whose arguments pass or format a value named like a secret:
+    `password`, `token`, `api_key`, `client_secret`, `credentials`, `user.password`,
+    `data["token"]`, in `%`-args, f-strings, `.format()` and `extra=` dicts alike. Names whose
+    other words make them metadata are left alone: flags and counts (`is_token_valid`,
+    `password_changed`, `token_count`), names and types (`token_type`, `secret_name`), lifetimes
+    and hashes (`token_expires`, `password_hash`). So are literal text that mentions the word,
+    comparisons (`token is None`) and values passed through a function first (`mask(token)`,
+    `len(password)`).
+
+    ## Why is this bad?
+    Log files are copied to aggregators, shared in tickets and kept for months, with far weaker
+    access control than the credential store. A secret written to a log is a leaked secret.
+
+    ## Example
+    ```python
+    logger.info("login for %s with password %s", email, password)
+    ```
+
+    ## Use instead
+    Log who and what, never the secret; if you must correlate, log a fingerprint:
+    ```python
+    logger.info("login for %s", email)
+    ```
+
+    ## Options
+    - `secret-words`: identifier words that name a secret (`password`, `api_key`, ...).
+    - `safe-words`: identifier words that make a name metadata rather than the secret.
+
+    ## References
+    - [CWE-532: Insertion of Sensitive Information into Log File](https://cwe.mitre.org/data/definitions/532.html)
+    - [OWASP Logging Cheat Sheet: data to exclude](https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html#data-to-exclude)
+    """
+
+    CODE = "BG505"
+    NAME = "secret-in-log"
+    CHECK = "errors"
+    CWE = (532,)
+    MESSAGE = (
+        "`{name}` looks like a secret and is written to the log by `{call}`: log an identifier "
+        "or a masked value instead"
+    )
+    OPTIONS = (
+        Option("secret-words", list, list(LOG_SECRET_WORDS), "Words that name a secret.",
+               item_type=str),
+        Option("safe-words", list, list(LOG_SAFE_WORDS), "Words that make a name metadata.",
+               item_type=str),
+    )
+    VALID = (
+        Valid("logger.info('password changed for %s', user.id)\n"),
+        Valid("logger.debug('%s %s %s', password_changed, token_count, is_token_valid)\n"),
+        Valid("logger.info('token present: %s', token is not None)\n"),
+        Valid("logger.info('key %s', mask(api_key))\n"),
+        Valid("password = read()\nprint_report(password)\ncatalog.info(password)\n"),
+        Valid("logger.info('ssh key %s', pubkey)\n", options={"secret-words": ["password"]}),
+    )
+    INVALID = (
+        Invalid("logger.info('login %s with %s', email, password)\n", line=1, column=40,
+                message_contains="`password`"),
+        Invalid("log.debug(f'calling api with {settings.API_KEY}')\n", line=1, column=31),
+        Invalid("import logging\nlogging.warning('reset: ' + str(reset_token))\n",
+                line=2, column=33),
+        Invalid("self.logger.error('bad login', extra={'pw': data['password']})\n",
+                line=1, column=45),
+        Invalid("logger.info('n=%s', token_count)\n", line=1, column=21,
+                options={"safe-words": []}),
+    )
+    NEEDLES = ("log",)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._secret = frozenset(w.lower() for w in self.options["secret-words"])
+        self._safe = frozenset(w.lower() for w in self.options["safe-words"])
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not is_logging_call(node):
+            return
+        call = dotted_name(node.func) or "the logger"
+        stack: list[cst.CSTNode] = list(node.args)
+        while stack:
+            current = stack.pop()
+            label = _label(current)
+            if label is not None:
+                if is_secret_name(label, self._secret, self._safe):
+                    self.report(current, self.MESSAGE.format(name=label, call=call))
+                continue
+            stack.extend(_children(current))

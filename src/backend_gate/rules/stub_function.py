@@ -1,0 +1,177 @@
+"""BG102 stub-function: a function whose body is only `pass`, `...` or `raise NotImplementedError`."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._helpers import dotted_name
+
+_ABSTRACT = frozenset({
+    "abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod",
+})
+_OVERLOAD = "overload"
+_PROTOCOL = "Protocol"
+_ABC_BASES = frozenset({"ABC", "abc.ABC"})
+_ABC_META = frozenset({"ABCMeta", "abc.ABCMeta"})
+
+
+def _last(node: cst.BaseExpression) -> str:
+    """`abc.abstractmethod` -> `abstractmethod`; `Protocol[T]` -> `Protocol`; else ''."""
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Subscript):
+        node = node.value
+    name = dotted_name(node)
+    return name.rsplit(".", 1)[-1] if name else ""
+
+
+def _statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
+    if isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    out: list[cst.CSTNode] = []
+    for statement in body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            out.extend(statement.body)
+        else:
+            out.append(statement)
+    return out
+
+
+def _stub_kind(node: cst.CSTNode) -> str | None:
+    """`pass`, `...` or `raise NotImplementedError`; None for anything else."""
+    if isinstance(node, cst.Pass):
+        return "pass"
+    if isinstance(node, cst.Expr) and isinstance(node.value, cst.Ellipsis):
+        return "..."
+    if isinstance(node, cst.Raise) and node.exc is not None and node.cause is None:
+        if _last(node.exc) == "NotImplementedError":
+            return "raise NotImplementedError"
+    return None
+
+
+def _is_docstring(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Expr) and isinstance(
+        node.value, (cst.SimpleString, cst.ConcatenatedString)
+    )
+
+
+def _body_stub(body: cst.BaseSuite) -> str | None:
+    statements = _statements(body)
+    if len(statements) == 2 and _is_docstring(statements[0]):
+        statements = statements[1:]
+    return _stub_kind(statements[0]) if len(statements) == 1 else None
+
+
+def _is_interface(node: cst.ClassDef, allow_abc: bool) -> bool:
+    """A Protocol class, or (with `allow-in-abc`) a class that derives from ABC / uses ABCMeta."""
+    for arg in node.bases:
+        if _last(arg.value) == _PROTOCOL:
+            return True
+        if allow_abc and dotted_name(arg.value) in _ABC_BASES:
+            return True
+    return allow_abc and any(
+        kw.keyword.value == "metaclass" and dotted_name(kw.value) in _ABC_META
+        for kw in node.keywords
+        if kw.keyword is not None
+    )
+
+
+class StubFunction(Rule):
+    """
+    ## What it does
+    Flags a function whose body (after an optional docstring) is only `pass`, `...` or
+    `raise NotImplementedError`: code shipped as if it were done. Interfaces are left alone:
+    abstract methods (`@abstractmethod`, `@abc.abstractproperty`, ...), methods of `Protocol`
+    classes, `@overload` signatures, `.pyi` stubs, and (by default, `allow-in-abc`) every method of
+    a class that derives from `ABC` or uses `metaclass=ABCMeta`: in an ABC a non-abstract `pass`
+    method is a deliberate no-op hook that subclasses may override.
+
+    ## Why is this bad?
+    The standard asks for production-ready code. A stub compiles, passes review at a glance and
+    fails (or silently does nothing) the first time a caller relies on it.
+
+    ## Example
+    ```python
+    class RefundService:
+        def refund(self, order_id: int) -> None:
+            raise NotImplementedError
+    ```
+
+    ## Use instead
+    Implement the function, or declare it as an interface so the type checker and the runtime
+    enforce it:
+    ```python
+    class RefundGateway(abc.ABC):
+        @abc.abstractmethod
+        def refund(self, order_id: int) -> None: ...
+    ```
+
+    ## Options
+    - `allow-in-abc`: leave alone every method of a class deriving from `ABC` / using `ABCMeta`.
+
+    ## References
+    - [PEP 544: Protocols](https://peps.python.org/pep-0544/)
+    - [abc: Abstract Base Classes](https://docs.python.org/3/library/abc.html)
+    """
+
+    CODE = "BG102"
+    NAME = "stub-function"
+    CHECK = "todo"
+    MESSAGE = (
+        "function `{name}` is a stub (its body is only `{kind}`): implement it, or declare an "
+        "interface with `@abstractmethod` or a `Protocol`"
+    )
+    OPTIONS = (
+        Option("allow-in-abc", bool, True, "Leave alone methods of ABC classes (hooks)."),
+    )
+    VALID = (
+        Valid("import abc\nclass Repo(abc.ABC):\n    @abc.abstractmethod\n"
+              "    def get(self, key: str) -> str:\n        raise NotImplementedError\n"),
+        Valid("from typing import Protocol\nclass Sender(Protocol):\n"
+              "    def send(self, to: str) -> None: ...\n"),
+        Valid("from typing import overload\n@overload\ndef load(key: int) -> int: ...\n"
+              "@overload\ndef load(key: str) -> str: ...\ndef load(key):\n    return key\n"),
+        Valid("def load(key: int) -> int: ...\n", path="app/services/loader.pyi"),
+        Valid("from abc import ABC\nclass Hooks(ABC):\n    def on_saved(self, user):\n"
+              "        pass\n"),
+        Valid("def noop_handler(event):\n    return None\n"),
+        Valid('def ready():\n    """Readiness probe: nothing to check yet."""\n    return True\n'),
+    )
+    INVALID = (
+        Invalid("class RefundService:\n    def refund(self, order_id):\n"
+                "        raise NotImplementedError\n", line=2, column=9,
+                message_contains="`refund`"),
+        Invalid('def charge(order):\n    """Charge the card."""\n    pass\n', line=1, column=5),
+        Invalid("async def sync_stock() -> None: ...\n", line=1, column=11),
+        Invalid("def build():\n    raise NotImplementedError('later')\n", line=1, column=5),
+        Invalid("from abc import ABC\nclass Hooks(ABC):\n    def on_saved(self, user):\n"
+                "        pass\n", line=3, column=9, options={"allow-in-abc": False}),
+    )
+    NEEDLES = ("pass", "...", "NotImplementedError")
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._scopes: list[bool] = []  # per enclosing class/def: is it an interface class?
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append(_is_interface(node, self.options["allow-in-abc"]))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        in_interface = bool(self._scopes) and self._scopes[-1]
+        self._scopes.append(False)
+        if in_interface or self.context.path.endswith(".pyi"):
+            return
+        decorators = {_last(d.decorator) for d in node.decorators}
+        if decorators & _ABSTRACT or _OVERLOAD in decorators:
+            return
+        kind = _body_stub(node.body)
+        if kind is not None:
+            self.report(node.name, self.MESSAGE.format(name=node.name.value, kind=kind))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._scopes.pop()

@@ -1,0 +1,99 @@
+"""BG502 swallowed-exception: `except Exception` whose body only throws the error away."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._exceptions import broad_types, handler_statements, is_constant
+from backend_gate.rules._helpers import dotted_name
+
+
+def _swallows(statement: cst.CSTNode) -> str | None:
+    """What the statement does if it only discards the error: `pass`, `...`, `continue`..."""
+    if isinstance(statement, cst.Pass):
+        return "pass"
+    if isinstance(statement, cst.Continue):
+        return "continue"
+    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Ellipsis):
+        return "..."
+    if isinstance(statement, cst.Return) and is_constant(statement.value):
+        return "return"
+    return None
+
+
+class SwallowedException(Rule):
+    """
+    ## What it does
+    Flags `except Exception` / `except BaseException` (alone or in a tuple) whose body only
+    discards the error: `pass`, `...`, `continue`, or `return` of a constant or `None`. A handler
+    that logs, re-raises, or does anything else is left alone, and so is a handler for a specific
+    exception (`except KeyError: pass` is a decision, not an accident). A bare `except:` is
+    BG501's finding, not this rule's.
+
+    ## Why is this bad?
+    Every failure in the `try` block, bugs included, turns into silence or a default value.
+    Nobody is told, nothing is logged, and the first sign of trouble is wrong data downstream.
+
+    ## Example
+    ```python
+    try:
+        send_receipt(order)
+    except Exception:
+        pass
+    ```
+
+    ## Use instead
+    Catch what you expect, or at least record the failure:
+    ```python
+    try:
+        send_receipt(order)
+    except Exception:
+        logger.exception("receipt for order %s not sent", order.id)
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    - [CWE-390: Detection of Error Condition Without Action](https://cwe.mitre.org/data/definitions/390.html)
+    - [bandit B110: try_except_pass](https://bandit.readthedocs.io/en/latest/plugins/b110_try_except_pass.html)
+    """
+
+    CODE = "BG502"
+    NAME = "swallowed-exception"
+    CHECK = "errors"
+    CWE = (390,)
+    MESSAGE = (
+        "`except {caught}` only does `{action}`: every error, bugs included, vanishes; catch the "
+        "specific exception, or log it (`logger.exception`) before carrying on"
+    )
+    VALID = (
+        Valid("try:\n    run()\nexcept KeyError:\n    pass\n"),
+        Valid("try:\n    run()\nexcept Exception:\n    logger.exception('run failed')\n"),
+        Valid("try:\n    run()\nexcept Exception:\n    raise\n"),
+        Valid("def load():\n    try:\n        return read()\n    except Exception:\n"
+              "        return fallback()\n"),
+        Valid("try:\n    run()\nexcept Exception as exc:\n    errors.append(exc)\n    pass\n"),
+        Valid("try:\n    run()\nexcept:\n    pass\n"),
+    )
+    INVALID = (
+        Invalid("try:\n    run()\nexcept Exception:\n    pass\n", line=3, column=8,
+                message_contains="`pass`"),
+        Invalid("for job in jobs:\n    try:\n        job.run()\n"
+                "    except (ValueError, BaseException) as exc:\n        continue\n",
+                line=4, column=25),
+        Invalid("def load():\n    try:\n        return read()\n    except Exception:\n"
+                "        return None\n", line=4, column=12),
+        Invalid("try:\n    run()\nexcept Exception: ...\n", line=3, column=8),
+    )
+    NEEDLES = ("except",)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        caught = next(broad_types(node), None)
+        if caught is None:
+            return
+        actions = [_swallows(statement) for statement in handler_statements(node)]
+        if actions and all(actions):
+            message = self.MESSAGE.format(caught=dotted_name(caught), action=actions[-1])
+            self.report(caught, message)
