@@ -7,6 +7,9 @@ from backend_gate.rules.bare_except import BareExcept
 from backend_gate.rules.blanket_suppression import BlanketSuppression
 from backend_gate.rules.exception_text_to_client import ExceptionTextToClient
 from backend_gate.rules.forbidden_suppression import ForbiddenSuppression
+from backend_gate.rules.low_coverage import LowCoverage
+from backend_gate.rules.low_diff_coverage import LowDiffCoverage
+from backend_gate.rules.low_file_coverage import LowFileCoverage
 from backend_gate.rules.print_call import PrintCall
 from backend_gate.rules.secret_in_log import SecretInLog
 from backend_gate.rules.stub_function import StubFunction
@@ -32,6 +35,10 @@ ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
     ExceptionTextToClient,
     PrintCall,
     SecretInLog,
+    # coverage (reported by the coverage adapter)
+    LowCoverage,
+    LowFileCoverage,
+    LowDiffCoverage,
 )
 
 # Codes that once existed and must never be given to a new rule.
