@@ -1,0 +1,199 @@
+"""The `lint` check: the ruff binary from the ruff package, once over the discovered files.
+
+The project's own ruff configuration is honoured (ruff finds it itself, from cwd = the project
+root). When the project has none (no `[tool.ruff]` in a pyproject.toml, no `ruff.toml` /
+`.ruff.toml` at or above the root), ruff runs `--isolated` with a small selection of
+correctness rules, so a developer's user-level ruff config cannot change the gate's verdict:
+
+- `E9`, `F63`, `F7`, `F82`: the selection of flake8's own CI starter ("syntax errors or
+  undefined names": comparisons with literals by identity, `return`/`break` outside their
+  block, undefined names): each is a bug, not a style point;
+- `F401`, `F811`, `F841`: unused imports, redefinitions, unused variables: dead code that hides
+  mistakes (a shadowed function, a result never used). `F401` is left out in `__init__.py`,
+  where imports are re-exports.
+
+Findings keep ruff's code as `ruff:F401` and are errors (DECISIONS 2). Ruff's syntax-error
+diagnostics are dropped: the engine reports BG001 for such files (DECISIONS 4). `--no-cache`
+keeps ruff from writing `.ruff_cache` into the checked tree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
+from backend_gate.config import Option
+from backend_gate.model import CheckStatus, Finding, Severity
+
+DEFAULT_SELECT = ("E9", "F63", "F7", "F82", "F401", "F811", "F841")
+ARGV_BUDGET = 30_000  # characters of file paths per ruff run (Windows' limit is 32,767)
+_CODE = re.compile(r"[A-Z]+[0-9]+")
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+def has_ruff_config(root: Path) -> bool:
+    """Would ruff find a project configuration for files under `root`?"""
+    for folder in (root, *root.parents):
+        if (folder / "ruff.toml").is_file() or (folder / ".ruff.toml").is_file():
+            return True
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                with pyproject.open("rb") as handle:
+                    if "ruff" in tomllib.load(handle).get("tool", {}):
+                        return True
+            except (OSError, tomllib.TOMLDecodeError):
+                continue  # ruff itself will report a broken file it needs
+    return False
+
+
+def chunks(paths: Sequence[str], budget: int | None = None) -> Iterator[list[str]]:
+    """Split the file list so no ruff command line grows past `budget` characters of paths."""
+    budget = budget or ARGV_BUDGET
+    batch: list[str] = []
+    size = 0
+    for path in paths:
+        if batch and size + len(path) + 1 > budget:
+            yield batch
+            batch, size = [], 0
+        batch.append(path)
+        size += len(path) + 1
+    if batch:
+        yield batch
+
+
+class RuffAdapter(ProjectAdapter):
+    """ruff's diagnostics as findings of the `lint` check."""
+
+    CHECK = "lint"
+    SOURCE = "ruff"
+    EMITS = ("ruff:",)
+    OPTIONS = (
+        Option("select", list, list(DEFAULT_SELECT),
+               "ruff codes to run when the project has no ruff configuration.", item_type=str),
+        Option("timeout", int, 300, "Seconds one ruff run may take."),
+    )
+
+    def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
+        if not self._selected():
+            return AdapterResult(status=CheckStatus.SKIPPED, summary="no ruff code selected")
+        if not files:
+            return AdapterResult(summary="no files to lint")
+        try:
+            binary = self._binary()
+        except (ImportError, FileNotFoundError) as exc:
+            return AdapterResult(status=CheckStatus.ERROR,
+                                 summary=f"ruff is not installed ({exc})")
+        argv = [binary, "check", *self._arguments()]
+        findings: list[Finding] = []
+        failures: list[str] = []
+        for batch in chunks([f.path for f in files]):
+            problem = self._run_batch([*argv, "--", *batch], findings)
+            if problem:
+                failures.append(problem)
+        if failures:
+            return AdapterResult(tuple(findings), CheckStatus.ERROR, "; ".join(failures))
+        mode = "the project's ruff configuration" if self._configured else (
+            "ruff --select " + ",".join(self.options["select"]))
+        return AdapterResult(tuple(findings), None, f"{len(findings)} finding(s) from {mode}")
+
+    def _selected(self) -> bool:
+        config = self.config
+        if self.CHECK in config.skip or self.CHECK in config.ignore or "ruff:" in config.ignore:
+            return False
+        if not config.select:
+            return True
+        return any(p in ("ALL", self.CHECK) or p.startswith("ruff:") or "ruff:".startswith(p)
+                   for p in config.select)
+
+    @staticmethod
+    def _binary() -> str:
+        from ruff.__main__ import find_ruff_bin
+
+        return os.fsdecode(find_ruff_bin())
+
+    @property
+    def _configured(self) -> bool:
+        return has_ruff_config(self.config.root)
+
+    def _arguments(self) -> list[str]:
+        fixed = ["--output-format", "json", "--no-fix", "--exit-zero", "--no-cache",
+                 "--force-exclude", "--quiet"]
+        if self._configured:
+            return fixed
+        return [*fixed, "--isolated", "--select", ",".join(self.options["select"]),
+                "--per-file-ignores", "__init__.py:F401"]
+
+    def _run_batch(self, argv: list[str], into: list[Finding]) -> str | None:
+        timeout = self.options["timeout"]
+        try:
+            done = subprocess.run(  # noqa: S603 - argv list from the ruff package, no shell
+                argv, cwd=self.config.root, capture_output=True, text=True, timeout=timeout,
+                check=False, encoding="utf-8", errors="replace",
+            )
+        except subprocess.TimeoutExpired:
+            return f"ruff took more than {timeout} s (raise [tool.backend-gate.lint] timeout)"
+        except OSError as exc:
+            return f"ruff could not start: {exc.strerror or exc}"
+        if done.returncode != 0:
+            return f"ruff failed: {self._tool_message(done.stderr)}"
+        try:
+            diagnostics = json.loads(done.stdout or "[]")
+            into.extend(f for f in map(self._finding, diagnostics) if f is not None)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            return f"ruff's JSON output could not be read ({type(exc).__name__}: {exc})"
+        return None
+
+    def _tool_message(self, stderr: str) -> str:
+        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+        causes = [line.removeprefix("Cause:").strip() for line in lines if line.startswith("Cause:")]
+        text = ": ".join(causes[:3]) if causes else (lines[-1] if lines else "no message")
+        root = str(self.config.root)
+        return text.replace(root + os.sep, "").replace(root, ".")
+
+    def _finding(self, item: dict[str, Any]) -> Finding | None:
+        code = item.get("code")
+        if not isinstance(code, str) or not _CODE.fullmatch(code):
+            return None  # invalid-syntax and friends: BG001 covers the file
+        start, end = item["location"], item.get("end_location") or item["location"]
+        return Finding(
+            rule=f"ruff:{code}", name=_name(item, code), check=self.CHECK,
+            severity=Severity.ERROR, path=self._relative(item["filename"]),
+            line=int(start["row"]), column=int(start["column"]),
+            end_line=int(end["row"]), end_column=int(end["column"]),
+            message=_message(item), source=self.SOURCE,
+        )
+
+    def _relative(self, filename: str) -> str:
+        path = Path(filename)
+        if not path.is_absolute():
+            path = self.config.root / path
+        return Path(os.path.relpath(path, self.config.root)).as_posix()
+
+
+def _name(item: dict[str, Any], code: str) -> str:
+    name = item.get("name")
+    if isinstance(name, str) and name:
+        return name
+    url = item.get("url")
+    if isinstance(url, str) and url.rstrip("/"):
+        return url.rstrip("/").rsplit("/", 1)[-1]
+    return code.lower()
+
+
+def _message(item: dict[str, Any]) -> str:
+    message = str(item.get("message", "")).strip()
+    fix = item.get("fix")
+    if isinstance(fix, dict) and fix.get("message"):
+        return f"{message} (fix: {fix['message']})"
+    return message
