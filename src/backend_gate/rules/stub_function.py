@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
-from backend_gate.rules._helpers import dotted_name
+from backend_gate.rules._helpers import dotted_name, string_value
 
 _ABSTRACT = frozenset({
     "abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod",
@@ -15,6 +17,9 @@ _OVERLOAD = "overload"
 _PROTOCOL = "Protocol"
 _ABC_BASES = frozenset({"ABC", "abc.ABC"})
 _ABC_META = frozenset({"ABCMeta", "abc.ABCMeta"})
+_GROUP = "group"  # `@click.group()`, `@cli.group()`: a command group's callback may be empty
+_HOOK_WORDS = re.compile(r"(?i)\boverrid|\bsubclass|\bimplemented by\b|\bhook\b")
+_BASE_CLASSES = (r"^_?(Base|Abstract)[A-Z_]", r"(Base|Mixin|Interface)$")
 
 
 def _last(node: cst.BaseExpression) -> str:
@@ -57,15 +62,31 @@ def _is_docstring(node: cst.CSTNode) -> bool:
     )
 
 
-def _body_stub(body: cst.BaseSuite) -> str | None:
+def _body_stub(body: cst.BaseSuite) -> tuple[str | None, str]:
+    """(what the stub body is, or None; the docstring and raise message, for hook words)."""
     statements = _statements(body)
+    text = ""
     if len(statements) == 2 and _is_docstring(statements[0]):
+        text = _text(statements[0])
         statements = statements[1:]
-    return _stub_kind(statements[0]) if len(statements) == 1 else None
+    if len(statements) != 1:
+        return None, text
+    last = statements[0]
+    if isinstance(last, cst.Raise) and isinstance(last.exc, cst.Call) and last.exc.args:
+        text += " " + (string_value(last.exc.args[0].value) or "")
+    return _stub_kind(last), text
 
 
-def _is_interface(node: cst.ClassDef, allow_abc: bool) -> bool:
-    """A Protocol class, or (with `allow-in-abc`) a class that derives from ABC / uses ABCMeta."""
+def _text(node: cst.CSTNode) -> str:
+    value = node.value if isinstance(node, cst.Expr) else None
+    return (string_value(value) or "") if isinstance(value, cst.BaseExpression) else ""
+
+
+def _is_interface(node: cst.ClassDef, allow_abc: bool, base_names: tuple[str, ...]) -> bool:
+    """A Protocol class, a class named like a base class (`BaseRepository`, `AuditMixin`), or
+    (with `allow-in-abc`) a class that derives from ABC / uses ABCMeta."""
+    if any(re.search(pattern, node.name.value) for pattern in base_names):
+        return True
     for arg in node.bases:
         if _last(arg.value) == _PROTOCOL:
             return True
@@ -82,11 +103,19 @@ class StubFunction(Rule):
     """
     ## What it does
     Flags a function whose body (after an optional docstring) is only `pass`, `...` or
-    `raise NotImplementedError`: code shipped as if it were done. Interfaces are left alone:
-    abstract methods (`@abstractmethod`, `@abc.abstractproperty`, ...), methods of `Protocol`
-    classes, `@overload` signatures, `.pyi` stubs, and (by default, `allow-in-abc`) every method of
-    a class that derives from `ABC` or uses `metaclass=ABCMeta`: in an ABC a non-abstract `pass`
-    method is a deliberate no-op hook that subclasses may override.
+    `raise NotImplementedError`: code shipped as if it were done. Interfaces and hooks are left
+    alone:
+    - abstract methods (`@abstractmethod`, `@abc.abstractproperty`, ...), `@overload`
+      signatures, `.pyi` stubs, methods of `Protocol` classes;
+    - (by default, `allow-in-abc`) every method of a class that derives from `ABC` or uses
+      `metaclass=ABCMeta`: in an ABC a non-abstract `pass` method is a deliberate no-op hook;
+    - methods of classes named like base classes (`BaseRepository`, `AbstractView`,
+      `AuditMixin`, `StorageInterface`; option `base-class-names`): the pre-`abc` way of
+      declaring an interface, common in Django, Flask-AppBuilder and fastapi-users;
+    - a stub whose docstring or `NotImplementedError` message says it is meant to be overridden
+      ("Override this", "subclasses must implement", "hook");
+    - the callback of a command group (`@click.group()`), which is empty by design;
+    - test files (fakes and no-op doubles are deliberate there).
 
     ## Why is this bad?
     The standard asks for production-ready code. A stub compiles, passes review at a glance and
@@ -110,6 +139,7 @@ class StubFunction(Rule):
 
     ## Options
     - `allow-in-abc`: leave alone every method of a class deriving from `ABC` / using `ABCMeta`.
+    - `base-class-names`: regexes; methods of a class whose name matches one are left alone.
 
     ## References
     - [PEP 544: Protocols](https://peps.python.org/pep-0544/)
@@ -125,6 +155,8 @@ class StubFunction(Rule):
     )
     OPTIONS = (
         Option("allow-in-abc", bool, True, "Leave alone methods of ABC classes (hooks)."),
+        Option("base-class-names", list, list(_BASE_CLASSES),
+               "Regexes of class names whose methods are interface hooks.", item_type=str),
     )
     VALID = (
         Valid("import abc\nclass Repo(abc.ABC):\n    @abc.abstractmethod\n"
@@ -138,6 +170,14 @@ class StubFunction(Rule):
               "        pass\n"),
         Valid("def noop_handler(event):\n    return None\n"),
         Valid('def ready():\n    """Readiness probe: nothing to check yet."""\n    return True\n'),
+        Valid("class BaseRepository:\n    def get(self, key):\n        raise NotImplementedError\n"),
+        Valid('class Upload:\n    def on_store(self, obj):\n'
+              '        """Override this to post-process the stored file."""\n        pass\n'),
+        Valid("class Exporter:\n    def rows(self):\n"
+              "        raise NotImplementedError('subclasses must implement rows()')\n"),
+        Valid("import click\n@click.group()\ndef cli():\n    pass\n"),
+        Valid("class FakeMailer:\n    def send(self, to):\n        pass\n",
+              path="tests/test_signup.py"),
     )
     INVALID = (
         Invalid("class RefundService:\n    def refund(self, order_id):\n"
@@ -148,15 +188,20 @@ class StubFunction(Rule):
         Invalid("def build():\n    raise NotImplementedError('later')\n", line=1, column=5),
         Invalid("from abc import ABC\nclass Hooks(ABC):\n    def on_saved(self, user):\n"
                 "        pass\n", line=3, column=9, options={"allow-in-abc": False}),
+        Invalid("class BaseRepository:\n    def get(self, key):\n        raise NotImplementedError\n",
+                line=2, column=9, options={"base-class-names": []}),
     )
     NEEDLES = ("pass", "...", "NotImplementedError")
+    IN_TESTS = False  # fakes and no-op doubles in tests are deliberate
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._scopes: list[bool] = []  # per enclosing class/def: is it an interface class?
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._scopes.append(_is_interface(node, self.options["allow-in-abc"]))
+        self._scopes.append(_is_interface(
+            node, self.options["allow-in-abc"], tuple(self.options["base-class-names"])
+        ))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._scopes.pop()
@@ -167,10 +212,10 @@ class StubFunction(Rule):
         if in_interface or self.context.path.endswith(".pyi"):
             return
         decorators = {_last(d.decorator) for d in node.decorators}
-        if decorators & _ABSTRACT or _OVERLOAD in decorators:
+        if decorators & _ABSTRACT or decorators & {_OVERLOAD, _GROUP}:
             return
-        kind = _body_stub(node.body)
-        if kind is not None:
+        kind, text = _body_stub(node.body)
+        if kind is not None and not _HOOK_WORDS.search(text):
             self.report(node.name, self.MESSAGE.format(name=node.name.value, kind=kind))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
