@@ -27,7 +27,8 @@ def _last(node: cst.BaseExpression) -> str:
 def _leak(node: cst.CSTNode, names: frozenset[str]) -> str | None:
     """How `node` turns the exception into text, or None: `str(exc)`, an f-string, a traceback."""
     if isinstance(node, cst.Call):
-        callee = _last(node.func)
+        func = node.func
+        callee = func.attr.value if isinstance(func, cst.Attribute) else _last(func)
         if callee in _TRACEBACK:
             return f"`traceback.{callee}()`"
         args = [_exc_name(arg.value, names) for arg in node.args]
@@ -43,6 +44,22 @@ def _leak(node: cst.CSTNode, names: frozenset[str]) -> str | None:
         found = [n for n in (_exc_name(e, names) for e in _operands(node.right)) if n]
         return f"`%`-formatting of `{found[0]}`" if found else None
     return None
+
+
+def _mentions_debug(test: cst.BaseExpression) -> bool:
+    """`settings.DEBUG`, `app.debug`, `not DEBUG` ...: output only developers see."""
+    return any(
+        isinstance(n, cst.Name) and "debug" in n.value.lower()
+        for n in _walk(test)
+    )
+
+
+def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
 
 
 def _operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -64,8 +81,9 @@ class ExceptionTextToClient(Rule):
     `traceback.format_exc()`, when it is an argument of a response (`HTTPException(detail=...)`,
     `jsonify`, `JSONResponse`, `Response`, Django's `JsonResponse`, ...) or part of a dict or
     tuple returned from a route handler (`@app.get`, `@router.post`, `@bp.route`, `@api_view`).
-    Logging the exception, or raising a domain error from it, is left alone. Text that reaches
-    the response through an intermediate variable is not followed.
+    Logging the exception, or raising a domain error from it, is left alone, and so is text
+    that only debug mode sends (`tb if settings.DEBUG else "error"`, `if app.debug:`). Text that
+    reaches the response through an intermediate variable is not followed.
 
     ## Why is this bad?
     Exception messages and tracebacks describe internals: SQL statements, file paths, host
@@ -124,6 +142,9 @@ class ExceptionTextToClient(Rule):
               "    raise HTTPException(status_code=exc.status_code, detail='load failed')\n"),
         Valid("try:\n    load()\nexcept LoadError as exc:\n"
               "    return jsonify({'error': str(exc)})\n", options={"sinks": ["render"]}),
+        Valid("import traceback\ntry:\n    load()\nexcept Exception:\n"
+              "    return HttpResponseServerError(\n"
+              "        traceback.format_exc() if settings.DEBUG else 'Internal Server Error')\n"),
     )
     INVALID = (
         Invalid("try:\n    load()\nexcept LoadError as exc:\n"
@@ -146,6 +167,7 @@ class ExceptionTextToClient(Rule):
         self._routes: list[bool] = []
         self._sinks = frozenset(self.options["sinks"])
         self._seen: set[int] = set()
+        self._debug: list[bool] = []  # per enclosing `if`: does its test mention DEBUG?
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         name = node.name.name if node.name is not None else None
@@ -160,12 +182,24 @@ class ExceptionTextToClient(Rule):
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._routes.pop()
 
+    def visit_If(self, node: cst.If) -> None:
+        self._debug.append(_mentions_debug(node.test))
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._debug.pop()
+
+    def visit_Else(self, node: cst.Else) -> None:
+        if self._debug:  # the `else:` of `if settings.DEBUG:` is what production sends
+            self._debug[-1] = False
+
     def visit_Call(self, node: cst.Call) -> None:
+        if any(self._debug):
+            return
         if self._handlers and _last(node.func) in self._sinks:
             self._scan(node.args, f"`{_last(node.func)}(...)`")
 
     def visit_Return(self, node: cst.Return) -> None:
-        if not (self._handlers and self._routes and self._routes[-1]):
+        if any(self._debug) or not (self._handlers and self._routes and self._routes[-1]):
             return
         value = node.value
         parts = _operands(value) if value is not None else []
@@ -191,5 +225,7 @@ def _first_leaks(
         how = _leak(node, names)
         if how is not None:
             yield node, how
-            continue
-        stack.extend(reversed(node.children))
+        elif isinstance(node, cst.IfExp) and _mentions_debug(node.test):
+            stack.append(node.orelse)  # `tb if settings.DEBUG else "error"`: the debug branch
+        else:
+            stack.extend(reversed(node.children))

@@ -11,7 +11,9 @@ from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import string_value
 
-_ALLOW_PATHS = ("**/cli.py", "**/__main__.py", "**/manage.py", "scripts/**")
+_ALLOW_PATHS = (
+    "**/cli.py", "**/__main__.py", "**/manage.py", "scripts/**", "**/management/commands/**",
+)
 
 
 @lru_cache(maxsize=16)
@@ -66,7 +68,8 @@ class PrintCall(Rule):
     ## Options
     - `allow-in-main`: leave alone `print` inside `if __name__ == "__main__":` blocks.
     - `allow-paths`: glob patterns (gitignore style, relative to the project root) of files where
-      `print` is the user interface: CLI entry points, `__main__.py`, `manage.py`, scripts.
+      `print` is the user interface: CLI entry points, `__main__.py`, `manage.py`, scripts,
+      Django management commands.
 
     ## References
     - [Python logging HOWTO: when to use logging](https://docs.python.org/3/howto/logging.html#when-to-use-logging)
