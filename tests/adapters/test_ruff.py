@@ -102,7 +102,7 @@ def test_ruff_crash_is_an_error_with_its_message(tmp_path: Path) -> None:
     (root / "ruff.toml").write_text("line-length =\n", encoding="utf-8")
     report, check = _check(root)
     assert check.status.value == "error" and report.verdict.value == "fail"
-    assert check.summary.startswith("ruff failed: Failed to load configuration `ruff.toml`")
+    assert check.summary.startswith("ruff failed: Failed to load configuration `ruff.toml`: ")
     assert "\n" not in check.summary and str(root) not in check.summary
 
 
@@ -142,3 +142,27 @@ def test_suppression_and_selection(tmp_path: Path) -> None:
     assert check.status.value == "skipped"
     report, _ = _check(root, select=("ruff:F821",))
     assert _found(report) == {("ruff:F821", 13)}
+
+
+def test_per_file_failure_keeps_other_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path)
+    fake = tmp_path / "fake-ruff"
+    item = ('{"code": "F401", "filename": "known_errors.py", "location": {"row": 3, "column": 8},'
+            ' "end_location": {"row": 3, "column": 10}, "message": "`os` imported but unused",'
+            ' "url": "https://docs.astral.sh/ruff/rules/unused-import"}')
+    broken = ('{"code": "io-error", "filename": "gone.py", "location": {"row": 1, "column": 1},'
+              ' "message": "No such file or directory (os error 2)"}')
+    fake.write_text(
+        "#!/bin/sh\necho 'error: Panicked while linting __init__.py: This indicates a bug' >&2\n"
+        f"echo '[{item}, {broken}]'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(RuffAdapter, "_binary", staticmethod(lambda: str(fake)))
+    report, check = _check(root)
+    assert check.status.value == "error"
+    assert check.summary == (
+        "ruff failed on __init__.py (it panicked); ruff failed on gone.py (io-error: No such "
+        "file or directory (os error 2)) (1 finding(s) on other files kept)")
+    (finding,) = [f for f in report.findings if f.source == "ruff"]
+    assert (finding.rule, finding.name, finding.line) == ("ruff:F401", "unused-import", 3)

@@ -34,6 +34,8 @@ from backend_gate.model import CheckStatus, Finding, Severity
 DEFAULT_SELECT = ("E9", "F63", "F7", "F82", "F401", "F811", "F841")
 ARGV_BUDGET = 30_000  # characters of file paths per ruff run (Windows' limit is 32,767)
 _CODE = re.compile(r"[A-Z]+[0-9]+")
+_SYNTAX = (None, "invalid-syntax", "syntax-error")  # BG001 covers the file (DECISIONS 4)
+_PANIC = re.compile(r"Panicked while linting (.+?): ")
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -98,11 +100,10 @@ class RuffAdapter(ProjectAdapter):
         findings: list[Finding] = []
         failures: list[str] = []
         for batch in chunks([f.path for f in files]):
-            problem = self._run_batch([*argv, "--", *batch], findings)
-            if problem:
-                failures.append(problem)
+            failures.extend(self._run_batch([*argv, "--", *batch], findings))
         if failures:
-            return AdapterResult(tuple(findings), CheckStatus.ERROR, "; ".join(failures))
+            kept = f" ({len(findings)} finding(s) on other files kept)" if findings else ""
+            return AdapterResult(tuple(findings), CheckStatus.ERROR, "; ".join(failures) + kept)
         mode = "the project's ruff configuration" if self._configured else (
             "ruff --select " + ",".join(self.options["select"]))
         return AdapterResult(tuple(findings), None, f"{len(findings)} finding(s) from {mode}")
@@ -134,7 +135,8 @@ class RuffAdapter(ProjectAdapter):
         return [*fixed, "--isolated", "--select", ",".join(self.options["select"]),
                 "--per-file-ignores", "__init__.py:F401"]
 
-    def _run_batch(self, argv: list[str], into: list[Finding]) -> str | None:
+    def _run_batch(self, argv: list[str], into: list[Finding]) -> list[str]:
+        """Run ruff on one batch; -> failures (per file where ruff names the file)."""
         timeout = self.options["timeout"]
         try:
             done = subprocess.run(  # noqa: S603 - argv list from the ruff package, no shell
@@ -142,17 +144,23 @@ class RuffAdapter(ProjectAdapter):
                 check=False, encoding="utf-8", errors="replace",
             )
         except subprocess.TimeoutExpired:
-            return f"ruff took more than {timeout} s (raise [tool.backend-gate.lint] timeout)"
+            return [f"ruff took more than {timeout} s (raise [tool.backend-gate.lint] timeout)"]
         except OSError as exc:
-            return f"ruff could not start: {exc.strerror or exc}"
+            return [f"ruff could not start: {exc.strerror or exc}"]
         if done.returncode != 0:
-            return f"ruff failed: {self._tool_message(done.stderr)}"
+            return [f"ruff failed: {self._tool_message(done.stderr)}"]
+        failures = [f"ruff failed on {self._relative(p)} (it panicked)" for p in _PANIC.findall(done.stderr)]
         try:
-            diagnostics = json.loads(done.stdout or "[]")
-            into.extend(f for f in map(self._finding, diagnostics) if f is not None)
+            for item in json.loads(done.stdout or "[]"):
+                code = item.get("code")
+                if isinstance(code, str) and _CODE.fullmatch(code):
+                    into.append(self._finding(item, code))
+                elif code not in _SYNTAX:  # io-error, panic: the tool failed on that file
+                    message = (str(item.get("message", "")).splitlines() or [""])[0]
+                    failures.append(f"ruff failed on {self._relative(item['filename'])} ({code}: {message})")
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            return f"ruff's JSON output could not be read ({type(exc).__name__}: {exc})"
-        return None
+            failures.append(f"ruff's JSON output could not be read ({type(exc).__name__}: {exc})")
+        return failures
 
     def _tool_message(self, stderr: str) -> str:
         lines = [line.strip() for line in stderr.splitlines() if line.strip()]
@@ -161,10 +169,7 @@ class RuffAdapter(ProjectAdapter):
         root = str(self.config.root)
         return text.replace(root + os.sep, "").replace(root, ".")
 
-    def _finding(self, item: dict[str, Any]) -> Finding | None:
-        code = item.get("code")
-        if not isinstance(code, str) or not _CODE.fullmatch(code):
-            return None  # invalid-syntax and friends: BG001 covers the file
+    def _finding(self, item: dict[str, Any], code: str) -> Finding:
         start, end = item["location"], item.get("end_location") or item["location"]
         return Finding(
             rule=f"ruff:{code}", name=_name(item, code), check=self.CHECK,
