@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
@@ -27,23 +27,39 @@ def _last(node: cst.BaseExpression) -> str:
 def _leak(node: cst.CSTNode, names: frozenset[str]) -> str | None:
     """How `node` turns the exception into text, or None: `str(exc)`, an f-string, a traceback."""
     if isinstance(node, cst.Call):
-        func = node.func
-        callee = func.attr.value if isinstance(func, cst.Attribute) else _last(func)
-        if callee in _TRACEBACK:
-            return f"`traceback.{callee}()`"
-        args = [_exc_name(arg.value, names) for arg in node.args]
-        if callee in {"str", "repr"} and args and args[0]:
-            return f"`{callee}({args[0]})`"
-        if callee == "format" and any(args):
-            return f"`.format()` of `{next(a for a in args if a)}`"
+        return _leak_call(node, names)
     if isinstance(node, cst.FormattedStringExpression):
         name = _exc_name(node.expression, names)
         return f"an f-string of `{name}`" if name else None
-    if (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo)
-            and isinstance(node.left, (cst.SimpleString, cst.ConcatenatedString))):
-        found = [n for n in (_exc_name(e, names) for e in _operands(node.right)) if n]
-        return f"`%`-formatting of `{found[0]}`" if found else None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        return _leak_percent(node, names)
     return None
+
+
+def _leak_percent(node: cst.BinaryOperation, names: frozenset[str]) -> str | None:
+    """`"failed: %s" % exc`."""
+    if not isinstance(node.left, (cst.SimpleString, cst.ConcatenatedString)):
+        return None
+    found = _exc_names(_operands(node.right), names)
+    return f"`%`-formatting of `{found[0]}`" if found else None
+
+
+def _leak_call(node: cst.Call, names: frozenset[str]) -> str | None:
+    """`traceback.format_exc()`, `str(exc)`, `repr(exc)`, `"...".format(exc)`."""
+    func = node.func
+    callee = func.attr.value if isinstance(func, cst.Attribute) else _last(func)
+    if callee in _TRACEBACK:
+        return f"`traceback.{callee}()`"
+    found = _exc_names([arg.value for arg in node.args], names)
+    if callee == "format" and found:
+        return f"`.format()` of `{found[0]}`"
+    if callee in {"str", "repr"} and node.args and _exc_name(node.args[0].value, names):
+        return f"`{callee}({found[0]})`"
+    return None
+
+
+def _exc_names(nodes: Sequence[cst.BaseExpression], names: frozenset[str]) -> list[str]:
+    return [name for name in (_exc_name(node, names) for node in nodes) if name]
 
 
 def _mentions_debug(test: cst.BaseExpression) -> bool:

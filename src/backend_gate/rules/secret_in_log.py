@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
+from itertools import pairwise
 
 import libcst as cst
 
@@ -29,16 +30,17 @@ def is_secret_name(identifier: str, secret: frozenset[str], safe: frozenset[str]
     if not parts or safe.intersection(parts):
         return False
     singles = {p[:-1] if p.endswith("s") and p[:-1] in secret else p for p in parts}
-    pairs = {f"{a}_{b}" for a, b in zip(parts, parts[1:])}
-    joined = {f"{a}{b}" for a, b in zip(parts, parts[1:])}
+    pairs = {f"{a}_{b}" for a, b in pairwise(parts)}
+    joined = {f"{a}{b}" for a, b in pairwise(parts)}
     return bool(secret & (singles | pairs | joined))
 
 
 def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The sub-expressions whose value ends up in the log line (comparisons, calls: opaque)."""
-    if isinstance(node, (cst.Arg, cst.Element, cst.DictElement, cst.StarredElement,
-                         cst.FormattedStringExpression)):
-        yield node.value if not isinstance(node, cst.FormattedStringExpression) else node.expression
+    if isinstance(node, cst.FormattedStringExpression):
+        yield node.expression
+    elif isinstance(node, (cst.Arg, cst.Element, cst.DictElement, cst.StarredElement)):
+        yield node.value
     elif isinstance(node, cst.Dict):
         yield from node.elements
     elif isinstance(node, _CONTAINERS):
@@ -47,11 +49,15 @@ def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield from (node.left, node.right)
     elif isinstance(node, cst.IfExp):
         yield from (node.body, node.orelse)
-    elif isinstance(node, cst.Call):
-        callee = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
-        if callee in _TEXT_CALLS or (isinstance(node.func, cst.Attribute)
-                                     and node.func.attr.value in _TEXT_CALLS):
-            yield from node.args
+    elif isinstance(node, cst.Call) and _formats_text(node):
+        yield from node.args
+
+
+def _formats_text(node: cst.Call) -> bool:
+    """`str(x)`, `repr(x)`, `"...".format(x)`, `", ".join(x)`: the value stays in the text."""
+    func = node.func
+    callee = func.attr.value if isinstance(func, cst.Attribute) else dotted_name(func)
+    return callee in _TEXT_CALLS
 
 
 def _label(node: cst.CSTNode) -> str | None:

@@ -50,9 +50,9 @@ def _stub_kind(node: cst.CSTNode) -> str | None:
         return "pass"
     if isinstance(node, cst.Expr) and isinstance(node.value, cst.Ellipsis):
         return "..."
-    if isinstance(node, cst.Raise) and node.exc is not None and node.cause is None:
-        if _last(node.exc) == "NotImplementedError":
-            return "raise NotImplementedError"
+    is_raise = isinstance(node, cst.Raise) and node.exc is not None and node.cause is None
+    if is_raise and _last(node.exc) == "NotImplementedError":
+        return "raise NotImplementedError"
     return None
 
 
@@ -87,15 +87,18 @@ def _is_interface(node: cst.ClassDef, allow_abc: bool, base_names: tuple[str, ..
     (with `allow-in-abc`) a class that derives from ABC / uses ABCMeta."""
     if any(re.search(pattern, node.name.value) for pattern in base_names):
         return True
-    for arg in node.bases:
-        if _last(arg.value) == _PROTOCOL:
-            return True
-        if allow_abc and dotted_name(arg.value) in _ABC_BASES:
-            return True
-    return allow_abc and any(
-        kw.keyword.value == "metaclass" and dotted_name(kw.value) in _ABC_META
+    if any(_last(arg.value) == _PROTOCOL for arg in node.bases):
+        return True
+    return allow_abc and _is_abc(node)
+
+
+def _is_abc(node: cst.ClassDef) -> bool:
+    if any(dotted_name(arg.value) in _ABC_BASES for arg in node.bases):
+        return True
+    return any(
+        kw.keyword is not None and kw.keyword.value == "metaclass"
+        and dotted_name(kw.value) in _ABC_META
         for kw in node.keywords
-        if kw.keyword is not None
     )
 
 
