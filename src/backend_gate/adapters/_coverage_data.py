@@ -180,14 +180,7 @@ def _why(exc: BaseException) -> str:
 
 
 def read_xml(root: Path, text: str, label: str) -> Measured:
-    if "<!ENTITY" in text:
-        raise DataProblem(f"{label} declares XML entities; refused (not a coverage report)")
-    try:
-        tree = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise DataProblem(f"{label} is not valid XML ({exc})") from None
-    if tree.tag != "coverage":
-        raise DataProblem(f"{label} is not a Cobertura coverage report (root <{tree.tag}>)")
+    tree = _parse_xml(text, label)
     sources = [Path(s.text.strip()) for s in tree.iter("source") if s.text and s.text.strip()]
     merged: dict[str, tuple[dict[int, bool], list[int]]] = {}
     try:
@@ -201,6 +194,18 @@ def read_xml(root: Path, text: str, label: str) -> Measured:
     if not files:
         raise NoMeasuredData(f"{label} lists no measured files")
     return Measured(tuple(files), any(f.branches for f in files))
+
+
+def _parse_xml(text: str, label: str) -> ET.Element:
+    if "<!ENTITY" in text:
+        raise DataProblem(f"{label} declares XML entities; refused (not a coverage report)")
+    try:
+        tree = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise DataProblem(f"{label} is not valid XML ({exc})") from None
+    if tree.tag != "coverage":
+        raise DataProblem(f"{label} is not a Cobertura coverage report (root <{tree.tag}>)")
+    return tree
 
 
 def _xml_lines(klass: ET.Element, hits: dict[int, bool], branch: list[int]) -> None:

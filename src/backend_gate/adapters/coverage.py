@@ -144,10 +144,7 @@ class CoverageAdapter(ProjectAdapter):
         least = sorted((f for f in measured.files if f.percent < 100), key=_least_key)
         least = least[:LEAST_COVERED]
         summary = f"{shown(total, threshold)} of {kind} covered (threshold {number(threshold)})"
-        if least:
-            summary += "; least covered: " + ", ".join(
-                f"{f.path} {shown(f.percent, 100)} (missing {line_ranges(f.missing) or 'branches'})"
-                for f in least)
+        summary += _least_summary(least)
         figures: dict[str, Any] = {
             "percent": total, "threshold": threshold, "branch": measured.branch,
             "data_file": anchor,
@@ -211,6 +208,14 @@ class CoverageAdapter(ProjectAdapter):
         return Finding(rule=code, name=name, check=self.CHECK, severity=Severity.ERROR,
                        path=path, line=line, column=1, end_line=line, end_column=1,
                        message=message, source=self.SOURCE)
+
+
+def _least_summary(least: Sequence[data.FileCoverage]) -> str:
+    if not least:
+        return ""
+    return "; least covered: " + ", ".join(
+        f"{f.path} {shown(f.percent, 100)} (missing {line_ranges(f.missing) or 'branches'})"
+        for f in least)
 
 
 def _least_key(entry: data.FileCoverage) -> tuple[float, str]:

@@ -149,22 +149,30 @@ class RuffAdapter(ProjectAdapter):
             return [f"ruff could not start: {exc.strerror or exc}"]
         if done.returncode != 0:
             return [f"ruff failed: {self._tool_message(done.stderr)}"]
-        failures = [f"ruff failed on {self._relative(p)} (it panicked)" for p in _PANIC.findall(done.stderr)]
+        failures = [f"ruff failed on {self._relative(path)} (it panicked)"
+                    for path in _PANIC.findall(done.stderr)]
         try:
-            for item in json.loads(done.stdout or "[]"):
-                code = item.get("code")
-                if isinstance(code, str) and _CODE.fullmatch(code):
-                    into.append(self._finding(item, code))
-                elif code not in _SYNTAX:  # io-error, panic: the tool failed on that file
-                    message = (str(item.get("message", "")).splitlines() or [""])[0]
-                    failures.append(f"ruff failed on {self._relative(item['filename'])} ({code}: {message})")
+            failures.extend(self._collect(json.loads(done.stdout or "[]"), into))
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             failures.append(f"ruff's JSON output could not be read ({type(exc).__name__}: {exc})")
         return failures
 
+    def _collect(self, diagnostics: list[dict[str, Any]], into: list[Finding]) -> list[str]:
+        failures = []
+        for item in diagnostics:
+            code = item.get("code")
+            if isinstance(code, str) and _CODE.fullmatch(code):
+                into.append(self._finding(item, code))
+            elif code not in _SYNTAX:  # io-error, panic: the tool failed on that file
+                message = (str(item.get("message", "")).splitlines() or [""])[0]
+                failures.append(f"ruff failed on {self._relative(item['filename'])} "
+                                f"({code}: {message})")
+        return failures
+
     def _tool_message(self, stderr: str) -> str:
         lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-        causes = [line.removeprefix("Cause:").strip() for line in lines if line.startswith("Cause:")]
+        causes = [line.removeprefix("Cause:").strip() for line in lines
+                  if line.startswith("Cause:")]
         text = ": ".join(causes[:3]) if causes else (lines[-1] if lines else "no message")
         root = str(self.config.root)
         return text.replace(root + os.sep, "").replace(root, ".")
