@@ -59,7 +59,8 @@ def test_known_errors_fixture(tmp_path: Path) -> None:
 
 
 def test_project_configuration_is_honoured(tmp_path: Path) -> None:
-    root = _project(tmp_path, '[tool.ruff]\nline-length = 20\n[tool.ruff.lint]\nselect = ["F821", "E501"]\n')
+    root = _project(
+        tmp_path, '[tool.ruff]\nline-length = 20\n[tool.ruff.lint]\nselect = ["F821", "E501"]\n')
     report, check = _check(root)
     rules = {rule for rule, _ in _found(report)}
     assert rules == {"ruff:F821", "ruff:E501"}
