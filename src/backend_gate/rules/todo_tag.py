@@ -12,7 +12,7 @@ from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import TODO_TAGS
 
-_TRACKED = r"\((?:#\d+|[A-Z][A-Z0-9_]*-\d+|https?://[^)\s]+)\)"
+_TRACKED = r" ?\((?:#\d+|[A-Z][A-Z0-9_]*-\d+|https?://[^)\s]+)\)"
 
 
 @lru_cache(maxsize=32)
@@ -81,6 +81,8 @@ class TodoTag(Rule):
         Valid('SQL = """\n-- TODO: is data, not a comment here\n"""\n'),
         Valid("# TODO(#123): paginate\nx = 1\n", options={"allow-tracked": True}),
         Valid("# TODO(PROJ-12) paginate\nx = 1\n", options={"allow-tracked": True}),
+        Valid("# TODO (PROJ-12): paginate\nx = 1\n", options={"allow-tracked": True}),
+        Valid('def items():\n    """Return the open todo items, oldest first."""\n'),
     )
     INVALID = (
         Invalid("x = 1  # TODO: remove\n", line=1, column=10),
@@ -91,6 +93,9 @@ class TodoTag(Rule):
                 line=4, column=5),
         Invalid("# TODO(#123): paginate\nx = 1\n", line=1, column=3),
         Invalid("# NOTE: fine\n# WIP\nx = 1\n", line=2, column=3, options={"tags": ["WIP"]}),
+        Invalid("# TODO(bob): paginate\nx = 1\n", line=1, column=3,
+                options={"allow-tracked": True}),
+        Invalid('def f():\n    r"""FIXME: raw docstring"""\n', line=2, column=9),
     )
 
     @classmethod
