@@ -262,3 +262,43 @@ def test_version_does_not_import_coverage() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env=_env())
     assert done.stdout.strip() == "False"
+
+
+def test_relative_files_data_read_from_another_working_folder(tmp_path: Path) -> None:
+    root = _project(tmp_path, HIGH, run=False)
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write("relative_files = true\n")
+    _coverage(root, "run", "drive.py")
+    assert Path.cwd() != root
+    _, check = _check(root)
+    assert check.figures["percent"] == pytest.approx(86.67, abs=0.01)
+    assert check.figures["least_covered"][0]["path"] == "pkg/calc.py"
+
+
+def test_parallel_data_and_bad_coverage_config(tmp_path: Path) -> None:
+    root = _project(tmp_path, LOW, run=False)
+    (root / ".coverage.host.1234.XyZ").write_bytes(b"")
+    _, check = _check(root)
+    assert check.status.value == "missing" and "run `coverage combine` first" in check.summary
+    (root / "pyproject.toml").write_text('[tool.coverage.run]\nbranch = "maybe"\n')
+    _, check = _check(root)
+    assert check.status.value == "error"
+    assert check.summary.startswith("coverage cannot read its configuration:")
+
+
+def test_coverage_run_command_forms_and_timeout(tmp_path: Path) -> None:
+    from backend_gate.adapters._coverage_run import coverage_argv
+
+    head = [sys.executable, "-m", "coverage", "run"]
+    assert coverage_argv("pytest -q 'tests/a b'") == [*head, "-m", "pytest", "-q", "tests/a b"]
+    assert coverage_argv("python -m pytest") == [*head, "-m", "pytest"]
+    assert coverage_argv("-m pytest") == [*head, "-m", "pytest"]
+    assert coverage_argv("tests/run.py --fast") == [*head, "tests/run.py", "--fast"]
+    with pytest.raises(ValueError):
+        coverage_argv("  ")
+    root = _project(tmp_path, LOW, run=False)
+    (root / "slow.py").write_text("import time\ntime.sleep(10)\n", encoding="utf-8")
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write("[tool.backend-gate.coverage]\nrun-timeout = 1\n")
+    _, check = _check(root, coverage_run="slow.py")
+    assert check.status.value == "error" and "took more than 1 s" in check.summary
