@@ -18,7 +18,10 @@ _PROTOCOL = "Protocol"
 _ABC_BASES = frozenset({"ABC", "abc.ABC"})
 _ABC_META = frozenset({"ABCMeta", "abc.ABCMeta"})
 _GROUP = "group"  # `@click.group()`, `@cli.group()`: a command group's callback may be empty
-_HOOK_WORDS = re.compile(r"(?i)\boverrid|\bsubclass|\bimplemented by\b|\bhook\b")
+_HOOK_WORDS = re.compile(
+    r"(?i)\boverrid|\bsubclass|\bimplemented by\b|\bimplement this\b|\bhook\b"
+)
+_NO_OP_NAME = re.compile(r"(?i)no_?op|dummy|nothing|ignore|^null_|^_?nop$")
 _BASE_CLASSES = (r"^_?(Base|Abstract)[A-Z_]", r"(Base|Mixin|Interface)$")
 
 
@@ -54,6 +57,20 @@ def _stub_kind(node: cst.CSTNode) -> str | None:
     if is_raise and _last(node.exc) == "NotImplementedError":
         return "raise NotImplementedError"
     return None
+
+
+def _has_comment(body: cst.BaseSuite) -> bool:
+    """A comment on a line of the body explains the empty implementation: it is deliberate.
+    A comment on the `def` line is about the signature (`# noqa`, `# type: ignore`)."""
+    if not isinstance(body, cst.IndentedBlock):
+        return False  # `def f(): ...  # comment`: the comment is on the signature's line
+    for statement in body.body:
+        if any(line.comment is not None for line in statement.leading_lines):
+            return True
+        trailing = getattr(statement, "trailing_whitespace", None)
+        if trailing is not None and trailing.comment is not None:
+            return True
+    return False
 
 
 def _is_docstring(node: cst.CSTNode) -> bool:
@@ -117,6 +134,12 @@ class StubFunction(Rule):
       declaring an interface, common in Django, Flask-AppBuilder and fastapi-users;
     - a stub whose docstring or `NotImplementedError` message says it is meant to be overridden
       ("Override this", "subclasses must implement", "hook");
+    - methods of a class that another class in the same module derives from (the base's stubs
+      are what the subclasses fill in);
+    - functions under `if TYPE_CHECKING:` (declarations for the type checker), and dunder
+      methods and functions named as no-ops (`noop`, `dummy`, `ignore`, `DO_NOTHING`) whose
+      body is only `pass` / `...` (`def __init__(self, app): pass`);
+    - a stub whose body holds a comment: the comment explains why it is empty;
     - the callback of a command group (`@click.group()`), which is empty by design;
     - test files (fakes and no-op doubles are deliberate there).
 
@@ -143,6 +166,9 @@ class StubFunction(Rule):
     ## Options
     - `allow-in-abc`: leave alone every method of a class deriving from `ABC` / using `ABCMeta`.
     - `base-class-names`: regexes; methods of a class whose name matches one are left alone.
+    - `allow-empty-overrides`: leave alone a `pass` / `...` method of a class that derives from
+      another class: an override that deliberately does nothing (`DummyCache.clear`). A
+      `raise NotImplementedError` there is still flagged.
 
     ## References
     - [PEP 544: Protocols](https://peps.python.org/pep-0544/)
@@ -160,6 +186,8 @@ class StubFunction(Rule):
         Option("allow-in-abc", bool, True, "Leave alone methods of ABC classes (hooks)."),
         Option("base-class-names", list, list(_BASE_CLASSES),
                "Regexes of class names whose methods are interface hooks.", item_type=str),
+        Option("allow-empty-overrides", bool, True,
+               "Leave alone `pass` / `...` methods of a class that derives from another."),
     )
     VALID = (
         Valid("import abc\nclass Repo(abc.ABC):\n    @abc.abstractmethod\n"
@@ -181,6 +209,14 @@ class StubFunction(Rule):
         Valid("import click\n@click.group()\ndef cli():\n    pass\n"),
         Valid("class FakeMailer:\n    def send(self, to):\n        pass\n",
               path="tests/test_signup.py"),
+        Valid("class Store:\n    def put(self, row):\n        raise NotImplementedError\n\n"
+              "class SqlStore(Store):\n    def put(self, row):\n        self.rows.append(row)\n"),
+        Valid("import typing\nclass Store:\n    if typing.TYPE_CHECKING:\n"
+              "        def put(self, row): ...\n"),
+        Valid("class Plugin:\n    def __init__(self, app):\n        pass\n"),
+        Valid("class DummyCache(BaseCache):\n    def clear(self):\n        pass\n"),
+        Valid("def harden_runtime(password):\n    # too complex to harden: nothing to do\n"
+              "    pass\n"),
     )
     INVALID = (
         Invalid("class RefundService:\n    def refund(self, order_id):\n"
@@ -190,36 +226,75 @@ class StubFunction(Rule):
         Invalid("async def sync_stock() -> None: ...\n", line=1, column=11),
         Invalid("def build():\n    raise NotImplementedError('later')\n", line=1, column=5),
         Invalid("from abc import ABC\nclass Hooks(ABC):\n    def on_saved(self, user):\n"
-                "        pass\n", line=3, column=9, options={"allow-in-abc": False}),
+                "        pass\n", line=3, column=9,
+                options={"allow-in-abc": False, "allow-empty-overrides": False}),
         Invalid("class BaseRepository:\n    def get(self, key):\n        raise NotImplementedError\n",
                 line=2, column=9, options={"base-class-names": []}),
+        Invalid("class DummyCache(BaseCache):\n    def clear(self):\n        pass\n",
+                line=2, column=9, options={"allow-empty-overrides": False}),
+        Invalid("class RefundService(Service):\n    def refund(self, order_id):\n"
+                "        raise NotImplementedError\n", line=2, column=9),
     )
     NEEDLES = ("pass", "...", "NotImplementedError")
     IN_TESTS = False  # fakes and no-op doubles in tests are deliberate
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self._scopes: list[bool] = []  # per enclosing class/def: is it an interface class?
+        # per enclosing class/def: (class name or None for a def, is it an interface class?,
+        # does the class derive from another class?)
+        self._scopes: list[tuple[str | None, bool, bool]] = []
+        self._type_checking = 0
+        self._bases: set[str] = set()  # names this module's classes derive from
+        self._stubs: list[tuple[str | None, cst.FunctionDef, str]] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._scopes.append(_is_interface(
+        self._bases.update(_last(arg.value) for arg in node.bases)
+        interface = _is_interface(
             node, self.options["allow-in-abc"], tuple(self.options["base-class-names"])
-        ))
+        )
+        derived = any(_last(arg.value) not in {"object", ""} for arg in node.bases)
+        self._scopes.append((node.name.value, interface, derived))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._scopes.pop()
 
+    def visit_If(self, node: cst.If) -> None:
+        self._type_checking += _last(node.test) == "TYPE_CHECKING"
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._type_checking -= _last(original_node.test) == "TYPE_CHECKING"
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        in_interface = bool(self._scopes) and self._scopes[-1]
-        self._scopes.append(False)
-        if in_interface or self.context.path.endswith(".pyi"):
-            return
-        decorators = {_last(d.decorator) for d in node.decorators}
-        if decorators & _ABSTRACT or decorators & {_OVERLOAD, _GROUP}:
+        owner, in_interface, derived = self._scopes[-1] if self._scopes else (None, False, False)
+        self._scopes.append((None, False, False))
+        if in_interface or self._type_checking or _is_declaration(node, self.context.path):
             return
         kind, text = _body_stub(node.body)
-        if kind is not None and not _HOOK_WORDS.search(text):
-            self.report(node.name, self.MESSAGE.format(name=node.name.value, kind=kind))
+        if kind is None or _HOOK_WORDS.search(text) or _has_comment(node.body):
+            return
+        override = derived and self.options["allow-empty-overrides"]
+        if kind != "raise NotImplementedError" and (override or _is_no_op(node)):
+            return
+        self._stubs.append((owner, node, kind))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._scopes.pop()
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        """Report once the module's classes are known: a class that another class in the module
+        derives from is a base class, and its stubs are the hooks the subclasses fill in."""
+        for owner, node, kind in self._stubs:
+            if owner is None or owner not in self._bases:
+                self.report(node.name, self.MESSAGE.format(name=node.name.value, kind=kind))
+
+
+def _is_declaration(node: cst.FunctionDef, path: str) -> bool:
+    """An abstract method, an `@overload`, a command group, or anything in a `.pyi` stub."""
+    decorators = {_last(d.decorator) for d in node.decorators}
+    return bool(decorators & _ABSTRACT or decorators & {_OVERLOAD, _GROUP}) or path.endswith(".pyi")
+
+
+def _is_no_op(node: cst.FunctionDef) -> bool:
+    """A dunder (`def __init__(self, app): pass`) or a function named as a no-op."""
+    name = node.name.value
+    return (name.startswith("__") and name.endswith("__")) or bool(_NO_OP_NAME.search(name))
