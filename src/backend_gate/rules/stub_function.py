@@ -269,13 +269,9 @@ class StubFunction(Rule):
         self._scopes.append((None, False, False))
         if in_interface or self._type_checking or _is_declaration(node, self.context.path):
             return
-        kind, text = _body_stub(node.body)
-        if kind is None or _HOOK_WORDS.search(text) or _has_comment(node.body):
-            return
-        override = derived and self.options["allow-empty-overrides"]
-        if kind != "raise NotImplementedError" and (override or _is_no_op(node)):
-            return
-        self._stubs.append((owner, node, kind))
+        kind = _shipped_stub(node, derived and self.options["allow-empty-overrides"])
+        if kind is not None:
+            self._stubs.append((owner, node, kind))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._scopes.pop()
@@ -286,6 +282,16 @@ class StubFunction(Rule):
         for owner, node, kind in self._stubs:
             if owner is None or owner not in self._bases:
                 self.report(node.name, self.MESSAGE.format(name=node.name.value, kind=kind))
+
+
+def _shipped_stub(node: cst.FunctionDef, allow_override: bool) -> str | None:
+    """What the stub body is, unless its text, a comment or its name shows it is deliberate."""
+    kind, text = _body_stub(node.body)
+    if kind is None or _HOOK_WORDS.search(text) or _has_comment(node.body):
+        return None
+    if kind != "raise NotImplementedError" and (allow_override or _is_no_op(node)):
+        return None
+    return kind
 
 
 def _is_declaration(node: cst.FunctionDef, path: str) -> bool:
