@@ -302,3 +302,15 @@ def test_coverage_run_command_forms_and_timeout(tmp_path: Path) -> None:
         handle.write("[tool.backend-gate.coverage]\nrun-timeout = 1\n")
     _, check = _check(root, coverage_run="slow.py")
     assert check.status.value == "error" and "took more than 1 s" in check.summary
+
+
+def test_stale_data_is_named(tmp_path: Path) -> None:
+    root = _project(tmp_path, HIGH)
+    _, check = _check(root)
+    assert "older than" not in check.summary and "stale_files" not in check.figures
+    data_time = (root / ".coverage").stat().st_mtime
+    os.utime(root / "pkg" / "calc.py", (data_time + 10, data_time + 10))
+    _, check = _check(root)
+    assert check.summary.endswith(
+        "; the data is older than 1 measured file(s) (pkg/calc.py): run the tests again")
+    assert check.figures["stale_files"] == ["pkg/calc.py"]

@@ -120,7 +120,8 @@ class CoverageAdapter(ProjectAdapter):
             return AdapterResult(status=CheckStatus.MISSING, summary=f"{exc}: {HINT}")
         except data.DataProblem as exc:
             return AdapterResult(status=CheckStatus.ERROR, summary=str(exc))
-        return self._judge(measured, self._anchor(found), files)
+        result = self._judge(measured, self._anchor(found), files)
+        return _with_stale_note(result, _newer_than(config.root, found, measured))
 
     def _anchor(self, found: Path) -> str:
         try:
@@ -208,6 +209,31 @@ class CoverageAdapter(ProjectAdapter):
         return Finding(rule=code, name=name, check=self.CHECK, severity=Severity.ERROR,
                        path=path, line=line, column=1, end_line=line, end_column=1,
                        message=message, source=self.SOURCE)
+
+
+def _newer_than(root: Path, found: Path, measured: data.Measured) -> list[str]:
+    """Measured files changed after the data was written: its line numbers may be off."""
+    try:
+        written = found.stat().st_mtime
+    except OSError:
+        return []
+    stale = []
+    for entry in measured.files:
+        try:
+            if (root / entry.path).stat().st_mtime > written:
+                stale.append(entry.path)
+        except OSError:
+            continue  # a file measured elsewhere (CI paths): nothing to compare
+    return sorted(stale)
+
+
+def _with_stale_note(result: AdapterResult, stale: list[str]) -> AdapterResult:
+    if not stale:
+        return result
+    note = (f"; the data is older than {len(stale)} measured file(s) ({', '.join(stale[:3])}"
+            f"{', ...' if len(stale) > 3 else ''}): run the tests again")
+    return AdapterResult(result.findings, result.status, result.summary + note,
+                         {**result.figures, "stale_files": stale})
 
 
 def _least_summary(least: Sequence[data.FileCoverage]) -> str:
