@@ -8,9 +8,11 @@ from backend_gate.adapters._base import (
 )
 
 from backend_gate.adapters.coverage import CoverageAdapter
+from backend_gate.adapters.radon import RadonAdapter
 from backend_gate.adapters.ruff import RuffAdapter
 
 ADAPTERS: tuple[type[FileAdapter] | type[ProjectAdapter], ...] = (
+    RadonAdapter,
     CoverageAdapter,
     RuffAdapter,
 )

@@ -7,9 +7,11 @@ from backend_gate.rules.bare_except import BareExcept
 from backend_gate.rules.blanket_suppression import BlanketSuppression
 from backend_gate.rules.exception_text_to_client import ExceptionTextToClient
 from backend_gate.rules.forbidden_suppression import ForbiddenSuppression
+from backend_gate.rules.high_complexity import HighComplexity
 from backend_gate.rules.low_coverage import LowCoverage
 from backend_gate.rules.low_diff_coverage import LowDiffCoverage
 from backend_gate.rules.low_file_coverage import LowFileCoverage
+from backend_gate.rules.low_maintainability import LowMaintainability
 from backend_gate.rules.print_call import PrintCall
 from backend_gate.rules.secret_in_log import SecretInLog
 from backend_gate.rules.stub_function import StubFunction
@@ -35,6 +37,9 @@ ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
     ExceptionTextToClient,
     PrintCall,
     SecretInLog,
+    # complexity (reported by the radon adapter)
+    HighComplexity,
+    LowMaintainability,
     # coverage (reported by the coverage adapter)
     LowCoverage,
     LowFileCoverage,
