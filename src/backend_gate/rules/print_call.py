@@ -12,7 +12,7 @@ from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import string_value
 
 _ALLOW_PATHS = (
-    "**/cli.py", "**/__main__.py", "**/manage.py", "scripts/**", "**/management/commands/**",
+    "**/cli.py", "**/__main__.py", "**/manage.py", "scripts/**", "**/management/**",
 )
 
 
@@ -69,7 +69,7 @@ class PrintCall(Rule):
     - `allow-in-main`: leave alone `print` inside `if __name__ == "__main__":` blocks.
     - `allow-paths`: glob patterns (gitignore style, relative to the project root) of files where
       `print` is the user interface: CLI entry points, `__main__.py`, `manage.py`, scripts,
-      Django management commands.
+      Django `management` packages (commands and the hooks they run).
 
     ## References
     - [Python logging HOWTO: when to use logging](https://docs.python.org/3/howto/logging.html#when-to-use-logging)
