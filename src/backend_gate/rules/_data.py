@@ -9,7 +9,7 @@ TODO_TAGS: tuple[str, ...] = ("TODO", "FIXME", "XXX", "HACK")
 LOG_SECRET_WORDS: tuple[str, ...] = (
     "password", "passwd", "passphrase", "secret", "token", "apikey", "api_key",
     "credential", "credentials", "private_key", "access_key", "secret_key", "client_secret",
-    "session_key", "cookie", "otp", "cvv", "ssn",
+    "session_key", "otp", "cvv", "ssn",
 )
 LOG_SAFE_WORDS: tuple[str, ...] = (
     "is", "has", "should", "can", "was", "needs", "require", "required", "enabled", "valid",
@@ -20,4 +20,6 @@ LOG_SAFE_WORDS: tuple[str, ...] = (
     "redacted", "page", "cursor", "header", "param", "scope", "scopes", "usage", "provider",
     "created", "updated", "at", "version", "prefix", "label", "format", "manager", "backend",
     "class", "model", "serializer", "form", "view", "generator", "store", "factory", "service",
+    "destination", "method", "channel", "status", "state", "mode", "source", "config",
+    "settings", "secure", "rotation", "rotated", "sent", "verified", "reset_at",
 )

@@ -25,9 +25,11 @@ def words(identifier: str) -> list[str]:
 
 
 def is_secret_name(identifier: str, secret: frozenset[str], safe: frozenset[str]) -> bool:
-    """A word (or two adjacent words) names a secret and no word makes it metadata."""
+    """A word (or two adjacent words) names a secret and no word makes it metadata.
+    `id` only counts at the end: `token_id` is an identifier, `id_token` is a secret."""
     parts = words(identifier)
-    if not parts or safe.intersection(parts):
+    qualifiers = [p for p in parts[:-1] if p != "id"] + parts[-1:]
+    if not parts or safe.intersection(qualifiers):
         return False
     singles = {p[:-1] if p.endswith("s") and p[:-1] in secret else p for p in parts}
     pairs = {f"{a}_{b}" for a, b in pairwise(parts)}
@@ -131,6 +133,7 @@ class SecretInLog(Rule):
         Valid("logger.info('key %s', mask(api_key))\n"),
         Valid("password = read()\nprint_report(password)\ncatalog.info(password)\n"),
         Valid("logger.info('ssh key %s', pubkey)\n", options={"secret-words": ["password"]}),
+        Valid("logger.info('otp sent via %s to %s', otp_channel, otp_destination)\n"),
     )
     INVALID = (
         Invalid("logger.info('login %s with %s', email, password)\n", line=1, column=40,
@@ -142,6 +145,7 @@ class SecretInLog(Rule):
                 line=1, column=45),
         Invalid("logger.info('n=%s', token_count)\n", line=1, column=21,
                 options={"safe-words": []}),
+        Invalid("logger.debug('oidc login %s', id_token)\n", line=1, column=31),
     )
     NEEDLES = ("log",)
 
