@@ -22,7 +22,7 @@ LOG_METHODS = frozenset({
 })
 
 
-def handler_statements(handler: cst.ExceptHandler) -> list[cst.CSTNode]:
+def handler_statements(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> list[cst.CSTNode]:
     """The small statements and compound statements of an except body, in order."""
     body = handler.body
     if isinstance(body, cst.SimpleStatementSuite):
@@ -54,7 +54,7 @@ def is_constant(node: cst.BaseExpression | None) -> bool:
     return False
 
 
-def broad_types(handler: cst.ExceptHandler) -> Iterator[cst.BaseExpression]:
+def broad_types(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> Iterator[cst.BaseExpression]:
     """The `Exception` / `BaseException` names an except clause catches (alone or in a tuple)."""
     kind = handler.type
     if kind is None:

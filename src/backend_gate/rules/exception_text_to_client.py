@@ -185,7 +185,13 @@ class ExceptionTextToClient(Rule):
         self._seen: set[int] = set()
         self._debug: list[bool] = []  # per enclosing `if`: does its test mention DEBUG?
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self.visit_ExceptHandler(node)
+
+    def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
+        self._handlers.pop()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         name = node.name.name if node.name is not None else None
         self._handlers.append(name.value if isinstance(name, cst.Name) else None)
 

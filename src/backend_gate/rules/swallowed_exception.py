@@ -86,10 +86,14 @@ class SwallowedException(Rule):
         Invalid("def load():\n    try:\n        return read()\n    except Exception:\n"
                 "        return None\n", line=4, column=12),
         Invalid("try:\n    run()\nexcept Exception: ...\n", line=3, column=8),
+        Invalid("try:\n    run()\nexcept* Exception:\n    pass\n", line=3, column=9),
     )
     NEEDLES = ("except",)
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self.visit_ExceptHandler(node)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         caught = next(broad_types(node), None)
         if caught is None:
             return
