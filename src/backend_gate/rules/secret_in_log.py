@@ -31,10 +31,14 @@ def is_secret_name(identifier: str, secret: frozenset[str], safe: frozenset[str]
     qualifiers = [p for p in parts[:-1] if p != "id"] + parts[-1:]
     if not parts or safe.intersection(qualifiers):
         return False
+    return bool(secret & _candidates(parts, secret))
+
+
+def _candidates(parts: list[str], secret: frozenset[str]) -> set[str]:
+    """Single words (plural folded: `tokens`) and adjacent pairs (`api_key`, `apikey`)."""
     singles = {p[:-1] if p.endswith("s") and p[:-1] in secret else p for p in parts}
     pairs = {f"{a}_{b}" for a, b in pairwise(parts)}
-    joined = {f"{a}{b}" for a, b in pairwise(parts)}
-    return bool(secret & (singles | pairs | joined))
+    return singles | pairs | {pair.replace("_", "") for pair in pairs}
 
 
 def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
