@@ -37,6 +37,7 @@ class Option:
     default: Any
     help: str
     item_type: type | None = None  # for list options: the type of each item
+    choices: tuple[Any, ...] = ()  # when set: the only values allowed
 
     def validate(self, value: Any) -> str | None:
         """Return a problem description, or None when `value` fits."""
@@ -48,6 +49,11 @@ class Option:
             bad = [item for item in value if not isinstance(item, self.item_type)]
             if bad:
                 return f"expected a list of {self.item_type.__name__}, got {bad[0]!r}"
+        return self._choice_problem(value)
+
+    def _choice_problem(self, value: Any) -> str | None:
+        if self.choices and value not in self.choices:
+            return f"expected one of {', '.join(map(repr, self.choices))}, got {value!r}"
         return None
 
     @property

@@ -67,13 +67,18 @@ def _comment_for(
 ) -> SuppressionComment | None:
     for line in dict.fromkeys((finding.line, finding.end_line)):
         for comment in by_line.get((finding.path, line), ()):
-            if finding.rule in comment.codes or finding.name in comment.codes:
+            if any(code in comment.codes for code in _names(finding)):
                 return comment
     return None
 
 
+def _names(finding: Finding) -> tuple[str, ...]:
+    """What a suppression may name: the rule, its name, a tool that reported the same thing."""
+    return (finding.rule, finding.name, *finding.also_reported_by)
+
+
 def _named(comment: SuppressionComment, finding: Finding) -> str:
-    return finding.rule if finding.rule in comment.codes else finding.name
+    return next(code for code in _names(finding) if code in comment.codes)
 
 
 def _judge(
@@ -157,12 +162,55 @@ def assemble(
     findings = [f for r in results for f in r.findings]
     findings += [f for f in extra if f.path not in broken or f.source == TOOL]
     findings = [f for f in findings if config.is_enabled(f.rule, f.name, f.check)]
-    findings = [_override(config, f) for f in findings]
+    findings = merge_duplicates([_override(config, f) for f in findings])
     comments = {r.path: r.suppressions for r in results if r.suppressions}
     findings = sorted(apply_suppressions(plan, findings, comments), key=lambda f: f.sort_key)
     checks = check_results(config, findings, adapters)
     return Report(TOOL, version, verdict_of(config, checks), checks, tuple(findings),
                   files=len(results))
+
+
+# CWE ids folded together when matching duplicates: bandit files hard-coded passwords (B105-B107)
+# under CWE-259, a child of CWE-798 (hard-coded credentials), which our secret rules use.
+SAME_WEAKNESS: Mapping[int, int] = {259: 798}
+
+
+def _weaknesses(finding: Finding) -> set[int]:
+    return {SAME_WEAKNESS.get(cwe, cwe) for cwe in finding.cwe}
+
+
+def merge_duplicates(findings: Sequence[Finding]) -> list[Finding]:
+    """A wrapped tool's finding of the same problem as one of ours (same file, its line inside
+    ours, same CWE) folds into ours: one finding, the tool's code in `also_reported_by`."""
+    ours: dict[tuple[str, int], list[int]] = {}
+    for index, finding in enumerate(findings):
+        if finding.source == TOOL:
+            for cwe in _weaknesses(finding):
+                ours.setdefault((finding.path, cwe), []).append(index)
+    folded: dict[int, list[str]] = {}
+    kept: list[int] = []
+    for index, finding in enumerate(findings):
+        twin = _twin(finding, findings, ours) if finding.source != TOOL else None
+        if twin is None:
+            kept.append(index)
+        else:
+            folded.setdefault(twin, []).append(finding.rule)
+    return [
+        replace(findings[i], also_reported_by=tuple(
+            dict.fromkeys((*findings[i].also_reported_by, *folded[i]))))
+        if i in folded else findings[i]
+        for i in kept
+    ]
+
+
+def _twin(
+    finding: Finding, findings: Sequence[Finding], ours: Mapping[tuple[str, int], list[int]]
+) -> int | None:
+    for cwe in sorted(_weaknesses(finding)):
+        for index in ours.get((finding.path, cwe), ()):
+            if findings[index].line <= finding.line <= findings[index].end_line:
+                return index
+    return None
 
 
 def _override(config: GateConfig, finding: Finding) -> Finding:

@@ -7,12 +7,14 @@ from backend_gate.adapters._base import (
     AdapterResult, FileAdapter, FileOutcome, ProjectAdapter, ProjectFile, SourceText,
 )
 
+from backend_gate.adapters.bandit import BanditAdapter
 from backend_gate.adapters.coverage import CoverageAdapter
 from backend_gate.adapters.radon import RadonAdapter
 from backend_gate.adapters.ruff import RuffAdapter
 
 ADAPTERS: tuple[type[FileAdapter] | type[ProjectAdapter], ...] = (
     RadonAdapter,
+    BanditAdapter,
     CoverageAdapter,
     RuffAdapter,
 )

@@ -1,0 +1,66 @@
+"""merge_duplicates: bandit and one of our rules on the same problem make one finding."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from backend_gate.api import option_schema
+from backend_gate.config import parse_table
+from backend_gate.engine import Plan
+from backend_gate.model import Finding, Severity
+from backend_gate.suppression import SuppressionComment
+from backend_gate.verdict import apply_suppressions, merge_duplicates
+
+
+def _finding(rule: str, line: int, cwe: tuple[int, ...], **fields: Any) -> Finding:
+    values: dict[str, Any] = dict(
+        rule=rule, name=rule.lower(), check="security" if ":" in rule else "sql",
+        severity=Severity.ERROR, path="app/repo.py", line=line, column=5, end_line=line,
+        end_column=40, message="m", source="bandit" if ":" in rule else "backend-gate", cwe=cwe,
+    )
+    values.update(fields)
+    return Finding(**values)
+
+
+def test_same_line_same_cwe_is_one_finding_naming_both() -> None:
+    ours = _finding("BG301", 12, (89,))
+    merged = merge_duplicates([ours, _finding("bandit:B608", 12, (89,), column=20)])
+    assert merged == [replace(ours, also_reported_by=("bandit:B608",))]
+    assert merged[0].to_dict()["also_reported_by"] == ["bandit:B608"]
+
+
+def test_other_line_other_file_other_cwe_stay_apart() -> None:
+    ours = _finding("BG301", 12, (89,))
+    others = [
+        _finding("bandit:B608", 13, (89,)),
+        _finding("bandit:B608", 12, (89,), path="app/other.py"),
+        _finding("bandit:B602", 12, (78,)),
+        _finding("ruff:F401", 12, ()),
+    ]
+    assert merge_duplicates([ours, *others]) == [ours, *others]
+
+
+def test_tool_line_inside_a_multi_line_finding_and_cwe_family() -> None:
+    secret = _finding("BG201", 3, (798,), end_line=5, check="config")
+    password = _finding("bandit:B105", 4, (259,))  # bandit's CWE-259 is a child of CWE-798
+    argument = _finding("bandit:B106", 5, (259,))
+    (merged,) = merge_duplicates([password, secret, argument])
+    assert merged.rule == "BG201" and merged.also_reported_by == ("bandit:B105", "bandit:B106")
+
+
+def test_two_tool_findings_never_merge_with_each_other() -> None:
+    first = _finding("bandit:B608", 12, (89,))
+    second = _finding("bandit:B611", 12, (89,))
+    assert merge_duplicates([first, second]) == [first, second]
+
+
+def test_suppressing_the_bandit_code_silences_the_merged_finding(tmp_path: Path) -> None:
+    config = parse_table({}, root=tmp_path, file=None, schema=option_schema())
+    (merged,) = merge_duplicates([_finding("BG301", 12, (89,)), _finding("bandit:B608", 12, (89,))])
+    comment = SuppressionComment(12, 50, ("bandit:B608",), "reviewed: constant table name",
+                                 "# backend-gate: ignore[bandit:B608] -- reviewed")
+    out = apply_suppressions(Plan.build(config), [merged], {"app/repo.py": [comment]})
+    assert [f.rule for f in out] == ["BG301"]  # no unused-suppression finding
+    assert out[0].suppression is not None and out[0].suppression.reason.startswith("reviewed")
