@@ -1,4 +1,4 @@
-"""BG101 todo-tag: TODO / FIXME / XXX / HACK tags left in comments and docstrings."""
+"""BG101 todo-tag: `TODO` / `FIXME` / `XXX` / `HACK` tags left in comments and docstrings."""
 
 from __future__ import annotations
 
@@ -15,16 +15,39 @@ from backend_gate.rules._data import TODO_TAGS
 _TRACKED = r" ?\((?:#\d+|[A-Z][A-Z0-9_]*-\d+|https?://[^)\s]+)\)"
 
 
+_FENCE = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.MULTILINE | re.DOTALL)
+_DOCTEST = re.compile(r"^[ \t]*(?:>>>|\.\.\.)[^\n]*", re.MULTILINE)
+
+
 @lru_cache(maxsize=32)
 def _pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
-    """A tag is tag-shaped: upper-case and followed by `:`, `(` or a space, or it opens the
-    comment in any case and is followed by `:` or `(`. `Todo`, `todos`, `todo list` are words."""
+    """A tag is tag-shaped when it opens a line (any case, then `:` or `(`; upper case, then a
+    space or the end) or stands upper-case anywhere followed by `:` or `(`. `Todo`, `todos`,
+    `todo list` and prose like "tags such as TODO or FIXME" are words, not tags."""
     alternation = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
     return re.compile(
-        rf"(?:^\s*(?P<lead>(?i:{alternation}))(?=\s*[:(])"
-        rf"|(?<![\w.-])(?P<tag>{alternation})(?=[:(]|\s|$))",
+        rf"(?:^[ \t]*(?P<lead>(?i:{alternation}))(?=[ \t]*[:(])"
+        rf"|^[ \t]*(?P<head>{alternation})(?=\s|$)"
+        rf"|(?<![\w.-])(?P<tag>{alternation})(?=[:(]))",
         re.MULTILINE,
     )
+
+
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_OPENING = re.compile(r"^[rRuU]{0,2}(?:\"\"\"|'''|\"|')")
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Code examples inside a docstring are documentation: keep offsets, drop the text."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _mask_quoted(literal: str) -> str:
+    """The docstring's text with its opening quotes, fenced code blocks, doctest lines and
+    inline code spans blanked out (same length, so positions stay right)."""
+    for pattern in (_OPENING, _FENCE, _DOCTEST, _CODE_SPAN):
+        literal = pattern.sub(_blank, literal)
+    return literal
 
 
 class TodoTag(Rule):
@@ -32,7 +55,8 @@ class TodoTag(Rule):
     ## What it does
     Flags work-in-progress tags (`TODO`, `FIXME`, `XXX`, `HACK` by default) in comments and
     docstrings. Only the tag is flagged, not the word: a domain class `Todo`, a route `/todos`
-    and a comment about "open todo entries" are left alone.
+    and a comment about "open todo entries" are left alone. A tag quoted in a docstring (an
+    inline code span, a fenced code block, a doctest line) is documentation about tags.
 
     ## Why is this bad?
     The standard asks for production-ready code: a tag marks code its author knew was not done.
@@ -82,7 +106,12 @@ class TodoTag(Rule):
         Valid("# TODO(#123): paginate\nx = 1\n", options={"allow-tracked": True}),
         Valid("# TODO(PROJ-12) paginate\nx = 1\n", options={"allow-tracked": True}),
         Valid("# TODO (PROJ-12): paginate\nx = 1\n", options={"allow-tracked": True}),
+        Valid('def lint():\n    """Flags `TODO` and `FIXME(#1)` tags.\n\n    ```python\n'
+              '    # TODO: an example\n    ```\n    """\n'),
         Valid('def items():\n    """Return the open todo items, oldest first."""\n'),
+        Valid("# Tags like TODO or FIXME mark unfinished work\nx = 1\n"),
+        Valid('def f():\n    """Example:\n\n    ```python\n    # TODO: in an example\n    ```\n    """\n'),
+        Valid('def f():\n    """Doctest.\n\n    >>> g()  # TODO: in a doctest\n    """\n'),
     )
     INVALID = (
         Invalid("x = 1  # TODO: remove\n", line=1, column=10),
@@ -109,12 +138,12 @@ class TodoTag(Rule):
     def visit_Expr(self, node: cst.Expr) -> None:
         """A string standing alone as a statement: a docstring or a comment-like string."""
         if isinstance(node.value, cst.SimpleString):
-            self._scan(node.value, node.value.value, first_column=0)
+            self._scan(node.value, _mask_quoted(node.value.value), first_column=0)
 
     def _scan(self, node: cst.CSTNode, text: str, first_column: int) -> None:
         pattern = _pattern(tuple(self.options["tags"]))
         for match in pattern.finditer(text):
-            group = "lead" if match.group("lead") else "tag"
+            group = next(name for name in ("lead", "head", "tag") if match.group(name))
             tag = match.group(group)
             if self.options["allow-tracked"] and re.match(_TRACKED, text[match.end(group):]):
                 continue
