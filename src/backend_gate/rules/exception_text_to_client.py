@@ -14,7 +14,7 @@ from backend_gate.rules._helpers import dotted_name
 _SINKS = (
     "HTTPException", "jsonify", "make_response", "JSONResponse", "ORJSONResponse",
     "UJSONResponse", "PlainTextResponse", "HTMLResponse", "Response", "HttpResponse",
-    "JsonResponse", "HttpResponseBadRequest", "HttpResponseServerError",
+    "JsonResponse", "HttpResponseBadRequest", "HttpResponseServerError", "abort",
 )
 _TRACEBACK = frozenset({"format_exc", "format_exception", "format_tb", "format_stack"})
 
@@ -95,8 +95,9 @@ class ExceptionTextToClient(Rule):
     Inside an `except ... as exc` block, flags exception text sent to the client: `str(exc)`,
     `repr(exc)`, `exc.args`, an f-string / `%` / `.format()` of `exc`, or
     `traceback.format_exc()`, when it is an argument of a response (`HTTPException(detail=...)`,
-    `jsonify`, `JSONResponse`, `Response`, Django's `JsonResponse`, ...) or part of a dict or
-    tuple returned from a route handler (`@app.get`, `@router.post`, `@bp.route`, `@api_view`).
+    `jsonify`, `JSONResponse`, `Response`, Django's `JsonResponse`, Flask's `abort`, ...) or
+    part of a dict or tuple returned from a route handler (`@app.get`, `@router.post`,
+    `@bp.route`, `@api_view`).
     Logging the exception, or raising a domain error from it, is left alone, and so is text
     that only debug mode sends (`tb if settings.DEBUG else "error"`, `if app.debug:`). Text that
     reaches the response through an intermediate variable is not followed.
