@@ -113,6 +113,22 @@ class Cache:
             return  # a cache that cannot be written only costs time next run
 
 
+class NullCache:
+    """`--no-cache`: the same interface, remembering nothing."""
+
+    def get(self, path: str, digest: str) -> dict[str, Any] | None:
+        return None
+
+    def put(self, path: str, digest: str, value: dict[str, Any]) -> None:
+        """Nothing is kept."""
+
+    def prune_missing(self, seen: set[str]) -> None:
+        """Nothing to prune."""
+
+    def save(self) -> None:
+        """Nothing to write."""
+
+
 def finding_to_json(finding: Finding) -> dict[str, Any]:
     data = finding.to_dict()
     data["suppression"] = (

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Iterator, Sequence
 
 from backend_gate import __version__
-from backend_gate.cache import Cache, as_tuples, content_digest, finding_from_json, finding_to_json
+from backend_gate.cache import Cache, NullCache, as_tuples, content_digest, finding_from_json, finding_to_json
 from backend_gate.discovery import SourcePath
 from backend_gate.engine import FileResult, Plan, check_data, read_bytes
 from backend_gate.suppression import SuppressionComment
 
+Item = tuple[SourcePath, "bytes | None", str]  # a file, its bytes (read once), a read problem
 SERIAL_BELOW = 24  # files: below this, worker processes cost more than they save
 PROGRESS_FROM = 200  # files: show a progress bar on a terminal from this many misses
 
@@ -30,13 +32,24 @@ def plan_fingerprint(plan: Plan) -> str:
         "tests": list(config.test_patterns),
         "python": sys.version_info[:2],
     }
-    extra = b""
+    extra = _code_stamp()
     for name in ("pyproject.toml", ".bandit"):  # a tool's own config may live there
         try:
             extra += (config.root / name).read_bytes()
         except OSError:
             continue
     return hashlib.sha256(repr(settings).encode() + extra).hexdigest()
+
+
+def _code_stamp() -> bytes:
+    """Sizes and mtimes of the gate's own modules: editing a rule invalidates the cache even
+    before the version changes (a development install)."""
+    package = Path(__file__).parent
+    stamps = sorted(
+        (str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in package.rglob("*.py")
+    )
+    return repr(stamps).encode()
 
 
 def result_to_json(result: FileResult) -> dict[str, Any]:
@@ -68,7 +81,7 @@ def result_from_json(path: str, data: dict[str, Any]) -> FileResult | None:
         return None  # an entry from another layout: rebuild it
 
 
-def _work(item: tuple[SourcePath, bytes | None, str], plan: Plan) -> FileResult:
+def _work(item: Item, plan: Plan) -> FileResult:
     source, data, problem = item
     return check_data(source, data, problem, plan)
 
@@ -76,14 +89,12 @@ def _work(item: tuple[SourcePath, bytes | None, str], plan: Plan) -> FileResult:
 def run_files(
     sources: Sequence[SourcePath], plan: Plan, jobs: int, *, progress: bool = False
 ) -> list[FileResult]:
-    cache = Cache(plan.config.root, plan_fingerprint(plan)) if plan.config.cache else None
-    results: list[FileResult | None] = [None] * len(sources)
-    todo: list[tuple[int, tuple[SourcePath, bytes | None, str], str]] = []
+    cache = Cache(plan.config.root, plan_fingerprint(plan)) if plan.config.cache else NullCache()
+    results: dict[int, FileResult] = {}
+    todo: list[tuple[int, Item, str]] = []
     for index, source in enumerate(sources):
-        data, problem = read_bytes(source.abspath)
-        digest = content_digest(data, source.path, source.is_test) if data is not None else ""
-        hit = cache.get(source.path, digest) if cache is not None and digest else None
-        cached = result_from_json(source.path, hit) if hit is not None else None
+        data, problem, digest = _read(source)
+        cached = _cached(cache, source.path, digest)
         if cached is not None:
             results[index] = cached
         else:
@@ -91,16 +102,26 @@ def run_files(
     fresh = _execute([item for _, item, _ in todo], plan, jobs, progress)
     for (index, _, digest), result in zip(todo, fresh):
         results[index] = result
-        if cache is not None and digest:
+        if digest:
             cache.put(result.path, digest, result_to_json(result))
-    if cache is not None:
-        cache.prune_missing({source.path for source in sources})
-        cache.save()
-    return [r for r in results if r is not None]
+    cache.prune_missing({source.path for source in sources})
+    cache.save()
+    return [results[index] for index in range(len(sources))]
+
+
+def _read(source: SourcePath) -> tuple[bytes | None, str, str]:
+    data, problem = read_bytes(source.abspath)
+    digest = content_digest(data, source.path, source.is_test) if data is not None else ""
+    return data, problem, digest
+
+
+def _cached(cache: Cache | NullCache, path: str, digest: str) -> FileResult | None:
+    hit = cache.get(path, digest) if digest else None
+    return result_from_json(path, hit) if hit is not None else None
 
 
 def _execute(
-    items: list[tuple[SourcePath, bytes | None, str]], plan: Plan, jobs: int, progress: bool
+    items: list[Item], plan: Plan, jobs: int, progress: bool
 ) -> list[FileResult]:
     if jobs <= 1 or len(items) < SERIAL_BELOW:
         return list(_progress((_work(item, plan) for item in items), len(items), progress))
