@@ -174,6 +174,15 @@ def test_a_radon_crash_on_one_file_is_an_error_and_keeps_the_rest(
     assert [f.line for f in report.findings if f.rule == "BG601"] == [10, 36, 66]
 
 
+def test_not_run_when_not_selected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(radon_adapter, "scores", None)  # would raise if called
+    root = _project(tmp_path)
+    (root / "pyproject.toml").write_text("", encoding="utf-8")
+    config = api.load([root]).with_overrides(cache=False, skip=OTHERS, select=("BG101",))
+    report = api.check([root], config, jobs=1)
+    assert report.findings == ()
+
+
 def test_syntax_error_file_gets_bg001_only(tmp_path: Path) -> None:
     report, check = _check(_project(tmp_path, "def f(:\n    pass\n"))
     assert [f.rule for f in report.findings] == ["BG001"]

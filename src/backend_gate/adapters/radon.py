@@ -98,6 +98,9 @@ class RadonAdapter(FileAdapter):
     )
 
     def check_file(self, source: SourceText) -> FileOutcome:
+        if not any(self.config.is_enabled(code, name, self.CHECK)
+                   for code, name in (HIGH_COMPLEXITY, LOW_MAINTAINABILITY)):
+            return FileOutcome()  # --select bandit: and the like: nothing of ours is wanted
         try:
             found, total = scores(source.tree)
             findings = self._complexity(source, found)
