@@ -10,13 +10,14 @@ import ast
 import os
 import tokenize
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from backend_gate.adapters import ADAPTERS, FileAdapter, ProjectAdapter, SourceText
 from backend_gate.config import GateConfig
+from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding
@@ -24,6 +25,9 @@ from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.suppression import SuppressionComment, parse_suppressions
+
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -44,11 +48,15 @@ class Plan:
         adapters = [a for a in ADAPTERS if a.CHECK not in config.skip]
         return cls(
             config=config,
-            rules=tuple(r for r in enabled if isinstance(r, type) and issubclass(r, Rule)),
-            project_rules=tuple(r for r in enabled if issubclass(r, ProjectRule)),
-            file_adapters=tuple(a for a in adapters if issubclass(a, FileAdapter)),
-            project_adapters=tuple(a for a in adapters if issubclass(a, ProjectAdapter)),
+            rules=_of_kind(enabled, Rule),
+            project_rules=_of_kind(enabled, ProjectRule),
+            file_adapters=_of_kind(adapters, FileAdapter),
+            project_adapters=_of_kind(adapters, ProjectAdapter),
         )
+
+
+def _of_kind(classes: Iterable[type], kind: type[T]) -> tuple[type[T], ...]:
+    return tuple(c for c in classes if issubclass(c, kind))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,43 +125,78 @@ def check_data(source: SourcePath, data: bytes | None, problem: str, plan: Plan)
     return check_text(source.path, text, source.is_test, plan)
 
 
+class _ParseFailed(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
 def check_text(path: str, text: str, is_test: bool, plan: Plan) -> FileResult:
-    config = plan.config
     lines = text.splitlines()
-    try:  # Python's own parser is the judge of what parses; it is 10x cheaper than libcst
-        tree = ast.parse(text, filename=path, type_comments=False)
+    try:
+        tree = _parse_python(path, text)
+        findings, facts = _cst_pass(path, text, is_test, plan, lines)
+    except _ParseFailed as failure:
+        return _parse_failure(path, plan.config, str(failure), failure.line, failure.column, lines)
+    source = SourceText(path, text, is_test, tree)
+    adapter_findings, errors = _adapter_pass(source, plan, lines)
+    return FileResult(path, (*findings, *adapter_findings), facts, parse_suppressions(text),
+                      False, errors)
+
+
+def _parse_python(path: str, text: str) -> ast.Module:
+    """Python's own parser is the judge of what parses; it is 10x cheaper than libcst."""
+    try:
+        return ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as exc:
-        message = f"the file does not parse ({exc.msg})"
-        return _parse_failure(path, config, message, exc.lineno or 1, exc.offset or 1, lines)
+        raise _ParseFailed(f"the file does not parse ({exc.msg})", exc.lineno or 1,
+                           exc.offset or 1) from None
     except (RecursionError, MemoryError, ValueError):
-        return _parse_failure(path, config, "the file is too deeply nested to parse", 1, 1, lines)
+        raise _ParseFailed("the file is too deeply nested to parse", 1, 1) from None
+
+
+def _cst_pass(
+    path: str, text: str, is_test: bool, plan: Plan, lines: list[str]
+) -> tuple[list[Finding], dict[str, list[Any]]]:
+    """One libcst parse and one batched traversal, only if some rule can fire on this text."""
+    config = plan.config
     rules = [
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text))
-        for rule in plan.rules
-        if (not is_test or rule.IN_TESTS) and _has_needle(rule, config, text)
+        for rule in _rules_for(plan, text, is_test)
     ]
-    findings: list[Finding] = []
+    if not rules:
+        return [], {}
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise _ParseFailed(_syntax_message(exc), exc.raw_line, exc.raw_column + 1) from None
+    except RecursionError:
+        raise _ParseFailed("the file is too deeply nested to parse", 1, 1) from None
+    findings = list(_run_rules(module, rules, path, config, lines))
     facts: dict[str, list[Any]] = {}
-    if rules:
-        try:
-            module = cst.parse_module(text)
-        except cst.ParserSyntaxError as exc:
-            return _parse_failure(path, config, _syntax_message(exc), exc.raw_line,
-                                  exc.raw_column + 1, lines)
-        except RecursionError:
-            return _parse_failure(path, config, "too deeply nested to parse", 1, 1, lines)
-        findings.extend(_run_rules(module, rules, path, config, lines))
-        for rule in rules:
-            for key, values in rule.facts.items():
-                facts.setdefault(key, []).extend(values)
+    for rule in rules:
+        for key, values in rule.facts.items():
+            facts.setdefault(key, []).extend(values)
+    return findings, facts
+
+
+def _adapter_pass(
+    source: SourceText, plan: Plan, lines: list[str]
+) -> tuple[list[Finding], dict[str, str]]:
+    findings: list[Finding] = []
     errors: dict[str, str] = {}
-    source = SourceText(path, text, is_test, tree)
     for adapter_cls in plan.file_adapters:
-        outcome = adapter_cls(config).check_file(source)
+        outcome = contained_check(adapter_cls(plan.config), source, plan.config.per_file_timeout)
         findings.extend(_with_fingerprint(f, lines) for f in outcome.findings)
         if outcome.error:
             errors[adapter_cls.CHECK] = outcome.error
-    return FileResult(path, tuple(findings), facts, parse_suppressions(text), False, errors)
+    return findings, errors
+
+
+def _rules_for(plan: Plan, text: str, is_test: bool) -> list[type[Rule]]:
+    """The rules in scope for this file whose pre-filter needles occur in its text."""
+    in_scope = (r for r in plan.rules if r.IN_TESTS or not is_test)
+    return [rule for rule in in_scope if _has_needle(rule, plan.config, text)]
 
 
 def _has_needle(rule: type[Rule], config: GateConfig, text: str) -> bool:
