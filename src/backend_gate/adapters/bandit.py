@@ -28,9 +28,10 @@ import logging
 import os
 import sys
 import tokenize
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from backend_gate.adapters._base import AdapterResult, FileAdapter, FileOutcome, SourceText
 from backend_gate.config import Option

@@ -18,8 +18,9 @@ from the same tree (Halstead volume and total complexity) plus radon's raw metri
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from backend_gate.adapters._base import FileAdapter, FileOutcome, SourceText
 from backend_gate.config import Option
