@@ -102,45 +102,48 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _walk(target: Path, root: Path, ignores: _Ignores) -> Iterator[Path]:
     if target.is_file():
-        rel = _relative(target, root)
-        if target.suffix in PYTHON_SUFFIXES and _inside(target, root):
-            if not ignores.ignored(rel, is_dir=False):
-                yield target
+        if _wanted_file(target, _relative(target, root), ignores) and _inside(target, root):
+            yield target
         return
-    # load the .gitignore files from the root down to the target
-    chain = [root, *[p for p in reversed(target.parents) if _inside(p, root) and p != root]]
-    for folder in chain if _inside(target, root) else []:
-        ignores.load_gitignore(folder, "" if folder == root else _relative(folder, root))
-    seen: set[str] = set()
-    yield from _walk_dir(target, root, ignores, seen)
+    if _inside(target, root):  # the .gitignore files from the root down to the target
+        for folder in [root, *(p for p in reversed(target.parents) if _is_below(p, root))]:
+            ignores.load_gitignore(folder, "" if folder == root else _relative(folder, root))
+    yield from _walk_dir(target, root, ignores, set())
+
+
+def _is_below(path: Path, root: Path) -> bool:
+    return path != root and _inside(path, root)
+
+
+def _wanted_file(path: Path, rel: str, ignores: _Ignores) -> bool:
+    return path.suffix in PYTHON_SUFFIXES and not ignores.ignored(rel, is_dir=False)
 
 
 def _walk_dir(folder: Path, root: Path, ignores: _Ignores, seen: set[str]) -> Iterator[Path]:
-    try:
-        real = os.path.realpath(folder)
-    except OSError:
-        return
+    real = os.path.realpath(folder)
     if real in seen:
-        return
+        return  # a symlink loop, or a folder reached twice
     seen.add(real)
-    rel_folder = "" if folder == root else _relative(folder, root)
-    ignores.load_gitignore(folder, rel_folder)
+    ignores.load_gitignore(folder, "" if folder == root else _relative(folder, root))
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
         path = Path(entry.path)
+        kind = _kind(entry, path, root)
         rel = _relative(path, root)
-        try:
-            is_dir = entry.is_dir()  # follows symlinks; checked against the root below
-            is_file = entry.is_file()
-        except OSError:
-            continue
-        if entry.is_symlink() and not _inside(path, root):
-            continue  # never follow a link out of the project
-        if is_dir:
-            if not ignores.ignored(rel, is_dir=True):
-                yield from _walk_dir(path, root, ignores, seen)
-        elif is_file and path.suffix in PYTHON_SUFFIXES and not ignores.ignored(rel, False):
+        if kind == "dir" and not ignores.ignored(rel, is_dir=True):
+            yield from _walk_dir(path, root, ignores, seen)
+        elif kind == "file" and _wanted_file(path, rel, ignores):
             yield path
+
+
+def _kind(entry: os.DirEntry[str], path: Path, root: Path) -> str:
+    """'dir', 'file' or '' (unreadable, or a symlink that leads out of the project)."""
+    try:
+        if entry.is_symlink() and not _inside(path, root):
+            return ""
+        return "dir" if entry.is_dir() else "file" if entry.is_file() else ""
+    except OSError:
+        return ""

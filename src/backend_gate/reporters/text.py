@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend_gate.model import CheckStatus, Report
+from backend_gate.model import CheckStatus, Finding, Report, Severity
 
 _MARK = {
     CheckStatus.PASS: "pass", CheckStatus.FAIL: "FAIL", CheckStatus.SKIPPED: "skipped",
@@ -17,27 +17,34 @@ def render(report: Report) -> str:
 def render_text(report: Report, *, verbosity: int = 1) -> str:
     """verbosity 0: failing findings and the verdict; 1: all shown findings and the checks;
     2: also suppressed and baselined findings."""
-    lines = []
-    for f in report.findings:
-        if not f.counts and verbosity < 2:
-            continue
-        if verbosity == 0 and not f.severity.value == "error":
-            continue
-        lines.append(
-            f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity.value}] {f.message} ({f.name})"
-        )
+    lines = [_line(f) for f in report.findings if _shown(f, verbosity)]
     if lines:
         lines.append("")
     if verbosity:
-        width = max(len(c.name) for c in report.checks)
-        lines.append("Checks:")
-        for check in report.checks:
-            lines.append(f"  {check.name:<{width}}  {_MARK[check.status]:<7}  {check.summary}")
-        lines.append("")
+        lines += _checks_table(report)
     quiet = sum(1 for f in report.findings if not f.counts)
-    shown = len(report.findings) - quiet
     tail = f", {quiet} suppressed or baselined" if quiet else ""
+    shown = len(report.findings) - quiet
     lines.append(
         f"Verdict: {report.verdict.value.upper()} ({report.files} files, {shown} findings{tail})"
     )
     return "\n".join(lines) + "\n"
+
+
+def _shown(finding: Finding, verbosity: int) -> bool:
+    if verbosity == 0:
+        return finding.counts and finding.severity is Severity.ERROR
+    return finding.counts or verbosity >= 2
+
+
+def _line(f: Finding) -> str:
+    mark = "" if f.counts else " (suppressed)" if f.suppression else " (baselined)"
+    return (f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity.value}] {f.message} "
+            f"({f.name}){mark}")
+
+
+def _checks_table(report: Report) -> list[str]:
+    width = max(len(c.name) for c in report.checks)
+    rows = ["Checks:"]
+    rows += [f"  {c.name:<{width}}  {_MARK[c.status]:<7}  {c.summary}" for c in report.checks]
+    return [*rows, ""]
