@@ -97,6 +97,7 @@ class GateConfig:
     coverage_file: str | None = None  # --coverage-file
     coverage_run: str | None = None  # --coverage-run "pytest ..."
     cache: bool = True  # --no-cache turns it off
+    per_file_timeout: float = 60.0  # seconds one wrapped tool may spend on one file; 0: no limit
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def option(self, owner: str, name: str) -> Any:
@@ -157,6 +158,12 @@ def _str(value: Any) -> str | None:
     return None if isinstance(value, str) else "expected a string"
 
 
+def _seconds(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        return "expected a number of seconds (0 for no limit)"
+    return None
+
+
 # top-level key -> (validator, GateConfig field, converter)
 _TOP_LEVEL: dict[str, tuple[Callable[[Any], str | None], str, Callable[[Any], Any]]] = {
     "select": (_str_list, "select", tuple),
@@ -172,6 +179,7 @@ _TOP_LEVEL: dict[str, tuple[Callable[[Any], str | None], str, Callable[[Any], An
     "test-patterns": (_str_list, "test_patterns", tuple),
     "baseline": (_str, "baseline", str),
     "cache": (_bool, "cache", bool),
+    "per-file-timeout": (_seconds, "per_file_timeout", float),
 }
 
 

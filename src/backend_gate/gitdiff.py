@@ -17,10 +17,15 @@ _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(?P<start>\d+)(?:,(?P<count>\d+))? @@")
 _TIMEOUT = 60
 
 
-def _git(root: Path, *args: str) -> str:
+def _git_program() -> str:
     git = shutil.which("git")
     if git is None:
         raise GateError("--diff-base needs git, and git is not installed or not on PATH")
+    return git
+
+
+def _git(root: Path, *args: str) -> str:
+    git = _git_program()
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv, no shell
             [git, "-C", str(root), "-c", "core.quotepath=false", *args],
@@ -38,6 +43,7 @@ def _git(root: Path, *args: str) -> str:
 def merge_base(root: Path, ref: str) -> str:
     if ref.startswith("-") or not ref.strip():
         raise GateError(f"--diff-base: {ref!r} is not a git ref")
+    _git_program()  # a missing git is not "not a repository"
     try:
         _git(root, "rev-parse", "--is-inside-work-tree")
     except GateError:

@@ -102,7 +102,7 @@ def run_files(
     fresh = _execute([item for _, item, _ in todo], plan, jobs, progress)
     for (index, _, digest), result in zip(todo, fresh):
         results[index] = result
-        if digest:
+        if digest and not result.adapter_errors:  # a time-out may not recur: never cache it
             cache.put(result.path, digest, result_to_json(result))
     cache.prune_missing({source.path for source in sources})
     cache.save()
