@@ -1,0 +1,146 @@
+"""Issue 9, never leaks: a secret found in the checked code never reaches any output format, and
+text from the checked code (file names, tool messages) cannot inject workflow commands or
+markup into the `github` and `markdown` outputs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from backend_gate.adapters import FileOutcome
+from backend_gate.adapters import radon as radon_adapter
+from backend_gate.cli import main
+from backend_gate.reporters import FORMATS
+from backend_gate.rules import ALL_RULES
+
+ALL_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
+
+SECRETS = {  # line -> the raw value that must never be printed
+    3: "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+    4: "AKIAIOSFODNN7EXAMPLE",
+    5: "hunter2-correct-horse",
+    6: "S3cr3tPassw0rd",
+}
+SETTINGS = '''import logging
+
+STRIPE_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+password = "hunter2-correct-horse"
+DATABASE_URL = "postgresql://app:S3cr3tPassw0rd@db.internal:5432/app"
+
+
+def connect(user, pw="hunter2-correct-horse"):
+    logging.info("login %s with %s", user, password)
+    return DATABASE_URL
+'''
+# bandit's low-severity password checks (B105/B107) as well as our own secret rules
+TABLE = '[tool.backend-gate.security]\nseverity = "low"\nconfidence = "low"\n'
+
+
+def _format(name: str) -> str:
+    if name not in FORMATS:
+        pytest.skip(f"the {name} format is not registered yet")
+    return name
+
+
+def _invoke(root: Path, *args: str) -> Any:
+    result = CliRunner().invoke(
+        main, ["check", str(root), "--skip", "coverage", "--no-cache", "--verbose", *args])
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def secrets_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("secrets")
+    (root / "pyproject.toml").write_text(TABLE)
+    (root / "settings.py").write_text(SETTINGS)
+    return root
+
+
+def test_secret_lines_are_found(secrets_project: Path) -> None:
+    report = json.loads(_invoke(secrets_project, "--format", "json").stdout)
+    lines = {f["line"] for f in report["findings"] if f["path"] == "settings.py"}
+    assert 5 in lines  # at least bandit's hardcoded password: the test below is not vacuous
+    if {"BG201", "BG202"} <= {rule.CODE for rule in ALL_RULES}:
+        assert set(SECRETS) <= lines
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_no_format_prints_a_secret(secrets_project: Path, fmt: str) -> None:
+    out = _invoke(secrets_project, "--format", _format(fmt)).output
+    for secret in SECRETS.values():
+        assert secret not in out, f"{fmt} output leaks {secret[:4]}..."
+        assert secret[4:-3] not in out  # not even most of it
+
+
+# -------------------------------------------------------------------------------------------------
+
+HOSTILE_MESSAGE = ("radon said\n::error file=forged.py,line=1::injected\n"
+                   "::stop-commands::x <script>alert(1)</script> | a | b")
+HOSTILE_NAMES = (
+    "evil\n::error file=forged.py,line=1::injected.py",
+    "a|b <img src=x onerror=alert(1)>.py",
+    "pct%0Aline::warning::x.py",
+)
+
+
+@pytest.fixture()
+def hostile_project(tmp_path: Path, monkeypatch: Any) -> Path:
+    real = radon_adapter.RadonAdapter.check_file
+
+    def check_file(self: Any, source: Any) -> FileOutcome:
+        if source.path == "victim.py":
+            return FileOutcome(error=HOSTILE_MESSAGE)
+        return real(self, source)
+
+    monkeypatch.setattr(radon_adapter.RadonAdapter, "check_file", check_file)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "victim.py").write_text("x = 1\n")
+    for name in HOSTILE_NAMES:
+        (tmp_path / name).write_text("x = 1  # TODO: finish\n")
+    return tmp_path
+
+
+def _paths(root: Path) -> set[str]:
+    report = json.loads(_invoke(root, "--skip", "lint", "--format", "json").stdout)
+    return {f["path"] for f in report["findings"]}
+
+
+def _unescape(value: str) -> str:
+    for code, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        value = value.replace(code, char)
+    return value
+
+
+def test_github_output_cannot_be_injected(hostile_project: Path) -> None:
+    paths = _paths(hostile_project)
+    assert set(HOSTILE_NAMES) <= paths  # the hostile files are reported, under their own names
+    out = _invoke(hostile_project, "--skip", "lint", "--format", _format("github")).stdout
+    for line in out.splitlines():
+        assert not line.startswith(("::stop-commands", "::add-mask", "::set-output", "::set-env"))
+        command = re.match(r"::(\w+)( [^:]*)?::", line)
+        if line.startswith("::"):
+            assert command and command.group(1) in {"error", "warning", "notice", "debug",
+                                                   "group", "endgroup"}, line
+        if command and command.group(2):
+            props = dict(p.split("=", 1) for p in command.group(2).strip().split(","))
+            if "file" in props:
+                assert _unescape(props["file"]) in paths, line
+
+
+def test_markdown_output_cannot_carry_markup(hostile_project: Path) -> None:
+    out = _invoke(hostile_project, "--skip", "lint", "--format", _format("markdown")).stdout
+    assert "<script" not in out.lower() and "<img" not in out.lower()
+    widths = set()
+    for line in out.splitlines():
+        if line.startswith("|"):
+            widths.add(len(re.findall(r"(?<!\\)\|", line)))
+        elif line.startswith("::"):
+            pytest.fail(f"a workflow command in markdown output: {line}")
+    assert len(widths) <= 2  # the checks table and the findings table, rows never split
