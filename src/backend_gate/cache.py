@@ -106,11 +106,14 @@ class Cache:
                 if not (self.folder / name).exists():
                     (self.folder / name).write_text(text, encoding="utf-8")
             fd, tmp = tempfile.mkstemp(prefix=".results.", dir=self.folder)
+        except OSError:
+            return  # a cache that cannot be written only costs time next run
+        try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(self._entries, handle, separators=(",", ":"))
             os.replace(tmp, self.file)
         except OSError:
-            return  # a cache that cannot be written only costs time next run
+            Path(tmp).unlink(missing_ok=True)  # no half-written temp file left behind
 
 
 class NullCache:
