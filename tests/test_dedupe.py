@@ -11,7 +11,8 @@ from backend_gate.config import parse_table
 from backend_gate.engine import Plan
 from backend_gate.model import Finding, Severity
 from backend_gate.suppression import SuppressionComment
-from backend_gate.verdict import apply_suppressions, merge_duplicates
+from backend_gate.dedupe import merge_duplicates
+from backend_gate.suppress import apply_suppressions
 
 
 def _finding(rule: str, line: int, cwe: tuple[int, ...], **fields: Any) -> Finding:

@@ -1,0 +1,53 @@
+"""One problem, one finding: a wrapped tool's report of what one of our rules already found
+folds into ours (bandit B608 into BG301, B105-B107 into BG201)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping, Sequence
+
+from backend_gate.model import Finding
+
+TOOL = "backend-gate"
+
+# CWE ids folded together when matching duplicates: bandit files hard-coded passwords (B105-B107)
+# under CWE-259, a child of CWE-798 (hard-coded credentials), which our secret rules use.
+SAME_WEAKNESS: Mapping[int, int] = {259: 798}
+
+
+def _weaknesses(finding: Finding) -> set[int]:
+    return {SAME_WEAKNESS.get(cwe, cwe) for cwe in finding.cwe}
+
+
+def merge_duplicates(findings: Sequence[Finding]) -> list[Finding]:
+    """A wrapped tool's finding of the same problem as one of ours (same file, its line inside
+    ours, same CWE) folds into ours: one finding, the tool's code in `also_reported_by`."""
+    ours: dict[tuple[str, int], list[int]] = {}
+    for index, finding in enumerate(findings):
+        if finding.source == TOOL:
+            for cwe in _weaknesses(finding):
+                ours.setdefault((finding.path, cwe), []).append(index)
+    folded: dict[int, list[str]] = {}
+    kept: list[int] = []
+    for index, finding in enumerate(findings):
+        twin = _twin(finding, findings, ours) if finding.source != TOOL else None
+        if twin is None:
+            kept.append(index)
+        else:
+            folded.setdefault(twin, []).append(finding.rule)
+    return [
+        replace(findings[i], also_reported_by=tuple(
+            dict.fromkeys((*findings[i].also_reported_by, *folded[i]))))
+        if i in folded else findings[i]
+        for i in kept
+    ]
+
+
+def _twin(
+    finding: Finding, findings: Sequence[Finding], ours: Mapping[tuple[str, int], list[int]]
+) -> int | None:
+    for cwe in sorted(_weaknesses(finding)):
+        for index in ours.get((finding.path, cwe), ()):
+            if findings[index].line <= finding.line <= findings[index].end_line:
+                return index
+    return None
