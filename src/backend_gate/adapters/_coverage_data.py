@@ -2,10 +2,10 @@
 
 `.coverage` (SQLite) is read through coverage's own API (`Coverage.json_report`, so the project's
 coverage config, include/omit and `[paths]` apply exactly as in `coverage report`); `coverage.json`
-is read as coverage writes it; `coverage.xml` (Cobertura) is parsed with the standard library.
-The XML is untrusted input: it is size-limited, must be UTF-8, and any `<!ENTITY` declaration is
-refused before parsing, so neither entity expansion ("billion laughs") nor external entities can
-happen (ElementTree never fetches an external DTD, and coverage.py's own DOCTYPE line is fine).
+is read as coverage writes it; `coverage.xml` (Cobertura) is parsed with defusedxml. The XML is
+untrusted input: it is size-limited, must be UTF-8, and defusedxml refuses entity declarations
+and external references, so neither entity expansion ("billion laughs") nor external entities
+can happen; coverage.py's own DOCTYPE line is allowed.
 coverage is imported inside functions only.
 """
 
@@ -197,10 +197,13 @@ def read_xml(root: Path, text: str, label: str) -> Measured:
 
 
 def _parse_xml(text: str, label: str) -> ET.Element:
-    if "<!ENTITY" in text:
-        raise DataProblem(f"{label} declares XML entities; refused (not a coverage report)")
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
     try:
-        tree = ET.fromstring(text)
+        tree = fromstring(text, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise DataProblem(f"{label} declares XML entities; refused (not a coverage report)") from None
     except ET.ParseError as exc:
         raise DataProblem(f"{label} is not valid XML ({exc})") from None
     if tree.tag != "coverage":
