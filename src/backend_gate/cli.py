@@ -72,42 +72,81 @@ def check(paths: tuple[Path, ...], exit_zero: bool, verbose: bool, **opts: Any) 
     sys.exit(EXIT_PASS if exit_zero and code == EXIT_FAIL else code)
 
 
-def _check(paths: tuple[Path, ...], *, fmt: str, output: Path | None, select: Any, ignore: Any,
-           skip: Any, config_file: Path | None, jobs: int | None, quiet: bool, verbose: bool,
-           extra_outputs: tuple[str, ...], baseline: Path | None, diff_base: str | None,
-           coverage_file: Path | None, coverage_run: str | None, no_cache: bool) -> int:
+def _check(paths: tuple[Path, ...], *, fmt: str, output: Path | None, jobs: int | None,
+           quiet: bool, verbose: bool, extra_outputs: tuple[str, ...], config_file: Path | None,
+           **overrides: Any) -> int:
     from backend_gate import api
-    from backend_gate.model import CHECKS, GateError, Verdict
-    from backend_gate.reporters import FORMATS, renderer
+    from backend_gate.model import Verdict
 
-    if fmt not in FORMATS:
-        raise GateError(f"--format: unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
-    unknown = [name for name in skip or () if name not in CHECKS]
-    if unknown:
-        raise GateError(f"--skip: unknown check {unknown[0]!r} (checks: {', '.join(CHECKS)})")
-    config = api.load(paths, config_file)
-    config = config.with_overrides(
-        select=select,
-        ignore=(*config.ignore, *ignore) if ignore else None,
-        skip=(*config.skip, *skip) if skip else None,
-        baseline=str(baseline) if baseline else None,
-        diff_base=diff_base,
-        coverage_file=str(coverage_file) if coverage_file else None,
-        coverage_run=coverage_run,
-        cache=False if no_cache else None,
-    )
+    outputs = _outputs(fmt, extra_outputs)
+    config = _configured(api.load(paths, config_file), **overrides)
     report = api.check(paths, config, jobs=jobs, progress=not quiet)
-    if fmt == "text":
-        from backend_gate.reporters.text import render_text
-
-        text = render_text(report, verbosity=0 if quiet else 2 if verbose else 1)
-    else:
-        text = renderer(fmt)(report)
+    text = _render(report, fmt, verbosity=0 if quiet else 2 if verbose else 1)
     if output is not None:
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
+    for name, target in outputs:
+        write_atomic(target, _render(report, name, verbosity=1))
     return EXIT_PASS if report.verdict is Verdict.PASS else EXIT_FAIL
+
+
+def _outputs(fmt: str, extra: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """Validate `--format` and every `--output-format FORMAT:FILE` before any work is done."""
+    from backend_gate.model import GateError
+    from backend_gate.reporters import FORMATS
+
+    known = ", ".join(FORMATS)
+    if fmt not in FORMATS:
+        raise GateError(f"--format: unknown format {fmt!r} (formats: {known})")
+    outputs = []
+    for value in extra:
+        name, sep, target = value.partition(":")
+        if not sep or not target:
+            raise GateError(f"--output-format: expected FORMAT:FILE, got {value!r}")
+        if name not in FORMATS:
+            raise GateError(f"--output-format: unknown format {name!r} (formats: {known})")
+        outputs.append((name, Path(target)))
+    return outputs
+
+
+def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: Path | None,
+                diff_base: str | None, coverage_file: Path | None, coverage_run: str | None,
+                no_cache: bool) -> Any:
+    """The file's configuration with the command line's choices on top."""
+    from backend_gate.model import CHECKS, GateError
+
+    unknown = [name for name in skip or () if name not in CHECKS]
+    if unknown:
+        raise GateError(f"--skip: unknown check {unknown[0]!r} (checks: {', '.join(CHECKS)})")
+    return config.with_overrides(
+        select=select,
+        ignore=_extended(config.ignore, ignore),
+        skip=_extended(config.skip, skip),
+        baseline=_text(baseline),
+        diff_base=diff_base,
+        coverage_file=_text(coverage_file),
+        coverage_run=coverage_run,
+        cache=False if no_cache else None,
+    )
+
+
+def _extended(base: tuple[str, ...], more: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    return (*base, *more) if more else None
+
+
+def _text(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+def _render(report: Any, fmt: str, verbosity: int) -> str:
+    if fmt == "text":
+        from backend_gate.reporters.text import render_text
+
+        return render_text(report, verbosity=verbosity)
+    from backend_gate.reporters import renderer
+
+    return renderer(fmt)(report)
 
 
 def _guarded(verbose: bool, work: Any) -> int:
