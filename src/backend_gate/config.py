@@ -236,12 +236,7 @@ def parse_table(
     }
     for key, value in table.items():
         if key in _TOP_LEVEL:
-            validator, attr, convert = _TOP_LEVEL[key]
-            problem = validator(value)
-            if problem:
-                problems.append(f"{where}: [tool.backend-gate] {key}: {problem}")
-            else:
-                values[attr] = convert(value)
+            problems.extend(_parse_top_level(key, value, values, where))
         elif key in schema and isinstance(value, dict):
             problems.extend(_parse_options(key, value, schema[key], options[key], where))
         else:
@@ -250,6 +245,15 @@ def parse_table(
     if problems:
         raise ConfigError(problems)
     return GateConfig(root=root, config_file=file, options=options, **values)
+
+
+def _parse_top_level(key: str, value: Any, into: dict[str, Any], where: str) -> list[str]:
+    validator, attr, convert = _TOP_LEVEL[key]
+    problem = validator(value)
+    if problem:
+        return [f"{where}: [tool.backend-gate] {key}: {problem}"]
+    into[attr] = convert(value)
+    return []
 
 
 def _parse_options(

@@ -102,11 +102,15 @@ def run_files(
     fresh = _execute([item for _, item, _ in todo], plan, jobs, progress)
     for (index, _, digest), result in zip(todo, fresh):
         results[index] = result
-        if digest and not result.adapter_errors:  # a time-out may not recur: never cache it
-            cache.put(result.path, digest, result_to_json(result))
+        _remember(cache, digest, result)
     cache.prune_missing({source.path for source in sources})
     cache.save()
     return [results[index] for index in range(len(sources))]
+
+
+def _remember(cache: Cache | NullCache, digest: str, result: FileResult) -> None:
+    if digest and not result.adapter_errors:  # a time-out may not recur: never cache it
+        cache.put(result.path, digest, result_to_json(result))
 
 
 def _read(source: SourcePath) -> tuple[bytes | None, str, str]:
