@@ -13,8 +13,8 @@ correctness rules, so a developer's user-level ruff config cannot change the gat
   where imports are re-exports.
 
 Findings keep ruff's code as `ruff:F401` and are errors (DECISIONS 2). Ruff's syntax-error
-diagnostics are dropped: the engine reports BG001 for such files (DECISIONS 4). `--no-cache`
-keeps ruff from writing `.ruff_cache` into the checked tree.
+diagnostics are dropped: the engine reports BG001 for such files (DECISIONS 4). ruff's cache
+goes into the gate's own `.backend_gate_cache/ruff` (never a `.ruff_cache` in the checked tree).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
+from backend_gate.cache import CACHE_DIR
 from backend_gate.config import Option
 from backend_gate.model import CheckStatus, Finding, Severity
 
@@ -128,12 +129,19 @@ class RuffAdapter(ProjectAdapter):
         return has_ruff_config(self.config.root)
 
     def _arguments(self) -> list[str]:
-        fixed = ["--output-format", "json", "--no-fix", "--exit-zero", "--no-cache",
+        fixed = ["--output-format", "json", "--no-fix", "--exit-zero", *self._cache_arguments(),
                  "--force-exclude", "--quiet"]
         if self._configured:
             return fixed
         return [*fixed, "--isolated", "--select", ",".join(self.options["select"]),
                 "--per-file-ignores", "__init__.py:F401"]
+
+    def _cache_arguments(self) -> list[str]:
+        """ruff's cache lives inside the gate's own self-ignoring cache folder, never as a
+        `.ruff_cache` in the user's tree; `--no-cache` turns both off."""
+        if not self.config.cache:
+            return ["--no-cache"]
+        return ["--cache-dir", str(Path(self.config.root) / CACHE_DIR / "ruff")]
 
     def _run_batch(self, argv: list[str], into: list[Finding]) -> list[str]:
         """Run ruff on one batch; -> failures (per file where ruff names the file)."""
