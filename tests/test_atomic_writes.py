@@ -80,24 +80,27 @@ DIRECT_WRITERS = {
 SRC = Path(cli.__file__).parent
 
 
+WRITING_CALLS = {"write_text", "write_bytes", "mkstemp", "fdopen"}
+
+
+def _mode(node: ast.Call) -> str:
+    given = [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "mode")]
+    return "".join(str(a.value) for a in given if isinstance(a, ast.Constant))
+
+
+def _is_write(node: ast.Call) -> bool:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name in WRITING_CALLS:
+        return True
+    if name != "open":
+        return False
+    os_open = isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "os"
+    return os_open or bool(set(_mode(node)) & set("wax+"))
+
+
 def _writes(function: ast.AST) -> bool:
-    for node in ast.walk(function):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name in ("write_text", "write_bytes", "mkstemp", "fdopen"):
-            return True
-        if name == "open":
-            modes = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)]
-            modes += [k.value.value for k in node.keywords
-                      if k.arg == "mode" and isinstance(k.value, ast.Constant)]
-            if isinstance(func, ast.Attribute) and func.attr == "open" and getattr(
-                    func.value, "id", "") == "os":
-                return True
-            if any(set(str(m)) & set("wax+") for m in modes):
-                return True
-    return False
+    return any(isinstance(node, ast.Call) and _is_write(node) for node in ast.walk(function))
 
 
 def test_every_file_write_goes_through_an_atomic_writer() -> None:

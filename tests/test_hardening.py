@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from backend_gate import api
 from backend_gate.adapters import radon as radon_adapter
 from backend_gate.adapters import FileOutcome
-from backend_gate.cli import main, write_atomic
+from backend_gate.cli import main
 from backend_gate.config import ConfigError
 from backend_gate.containment import can_time_out
 from backend_gate.model import CheckStatus, Report, Verdict
@@ -246,13 +246,17 @@ def test_verbose_may_show_a_traceback_but_not_by_default(tmp_path: Path, monkeyp
 
 # 3. Never lies: a check that could not run never passes ----------------------------------------
 
+def _not_run(report: Report) -> tuple[str, ...]:
+    return tuple(c.name for c in report.checks
+                 if c.status in (CheckStatus.MISSING, CheckStatus.ERROR))
+
+
 def test_missing_check_fails_the_verdict_unless_optional(tmp_path: Path) -> None:
     _project(tmp_path, {"a.py": "x = 1\n"})
     report = _run(tmp_path, skip=("lint",))
     assert _status(report, "coverage").status is CheckStatus.MISSING
     assert report.verdict is Verdict.FAIL
-    not_run = tuple(c.name for c in report.checks
-                    if c.status in (CheckStatus.MISSING, CheckStatus.ERROR))
+    not_run = _not_run(report)
     assert _run(tmp_path, skip=("lint",), optional_checks=not_run).verdict is Verdict.PASS
     rest = tuple(name for name in not_run if name != "coverage")
     assert _run(tmp_path, skip=("lint",), optional_checks=rest).verdict is Verdict.FAIL
@@ -265,8 +269,7 @@ def test_error_check_fails_the_verdict_unless_optional(tmp_path: Path, monkeypat
     report = _run(tmp_path)
     assert _status(report, "complexity").status is CheckStatus.ERROR
     assert report.verdict is Verdict.FAIL
-    not_run = tuple(c.name for c in report.checks
-                    if c.status in (CheckStatus.MISSING, CheckStatus.ERROR))
+    not_run = _not_run(report)
     assert "complexity" in not_run
     assert _run(tmp_path, optional_checks=not_run).verdict is Verdict.PASS
     rest = tuple(name for name in not_run if name != "complexity")

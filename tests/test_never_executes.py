@@ -7,6 +7,7 @@ import ast
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -28,7 +29,7 @@ HOSTILE = {
 def test_checking_a_hostile_project_runs_none_of_it(tmp_path: Path) -> None:
     """`python -m` puts the current folder, the checked project, first on sys.path: its
     `click.py` must not shadow the gate's own import of click."""
-    marker = f"/tmp/pwned-{uuid.uuid4().hex}"
+    marker = os.path.join(tempfile.gettempdir(), f"pwned-{uuid.uuid4().hex}")
     (tmp_path / "pyproject.toml").write_text(
         "[tool.backend-gate]\n[tool.pytest.ini_options]\naddopts = '-p conftest'\n")
     for name, text in HOSTILE.items():
@@ -66,20 +67,29 @@ def _called_name(node: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
+def _shell(node: ast.Call) -> bool:
+    given = [k.value for k in node.keywords if k.arg == "shell"]
+    return bool(given) and not (isinstance(given[0], ast.Constant) and not given[0].value)
+
+
+def _dynamic(rel: str, node: ast.Call, name: str) -> bool:
+    if name not in DYNAMIC or (rel, name) in SAFE_DYNAMIC:
+        return False
+    return not (name == "compile" and isinstance(node.func, ast.Attribute))  # re.compile
+
+
 def _problems(rel: str, text: str) -> list[str]:
     problems = []
     for node in ast.walk(ast.parse(text)):
         if not isinstance(node, ast.Call):
             continue
         name = _called_name(node)
-        shell = [k for k in node.keywords if k.arg == "shell"]
-        if shell and not (isinstance(shell[0].value, ast.Constant) and not shell[0].value.value):
+        if _shell(node):
             problems.append(f"{rel}:{node.lineno}: shell=")
         if name in SHELLS:
             problems.append(f"{rel}:{node.lineno}: {name}() runs a shell or replaces the process")
-        if name in DYNAMIC and (rel, name) not in SAFE_DYNAMIC:
-            if not (name == "compile" and isinstance(node.func, ast.Attribute)):  # re.compile
-                problems.append(f"{rel}:{node.lineno}: {name}()")
+        if _dynamic(rel, node, name):
+            problems.append(f"{rel}:{node.lineno}: {name}()")
     return problems
 
 

@@ -118,20 +118,24 @@ def _unescape(value: str) -> str:
     return value
 
 
+def _check_command_line(line: str, paths: set[str]) -> None:
+    assert not line.startswith(("::stop-commands", "::add-mask", "::set-output", "::set-env"))
+    command = re.match(r"::(\w+)( [^:]*)?::", line)
+    if not line.startswith("::"):
+        return
+    assert command and command.group(1) in {"error", "warning", "notice", "debug", "group",
+                                             "endgroup"}, line
+    props = dict(p.split("=", 1) for p in (command.group(2) or "").strip().split(",") if p)
+    if "file" in props:
+        assert _unescape(props["file"]) in paths, line
+
+
 def test_github_output_cannot_be_injected(hostile_project: Path) -> None:
     paths = _paths(hostile_project)
     assert set(HOSTILE_NAMES) <= paths  # the hostile files are reported, under their own names
     out = _invoke(hostile_project, "--skip", "lint", "--format", _format("github")).stdout
     for line in out.splitlines():
-        assert not line.startswith(("::stop-commands", "::add-mask", "::set-output", "::set-env"))
-        command = re.match(r"::(\w+)( [^:]*)?::", line)
-        if line.startswith("::"):
-            assert command and command.group(1) in {"error", "warning", "notice", "debug",
-                                                   "group", "endgroup"}, line
-        if command and command.group(2):
-            props = dict(p.split("=", 1) for p in command.group(2).strip().split(","))
-            if "file" in props:
-                assert _unescape(props["file"]) in paths, line
+        _check_command_line(line, paths)
 
 
 def test_markdown_output_cannot_carry_markup(hostile_project: Path) -> None:
