@@ -70,11 +70,11 @@ def test_cache_save_is_atomic(tmp_path: Path, monkeypatch: Any) -> None:
 
 
 # (module, function) allowed to write a file directly: the atomic writers themselves, the
-# cache's constant marker files and its O_EXCL key, check_source's private temp folder, and the
-# developer-only docs generator. Anything else (baseline, init, --output-format) must call
-# cli.write_atomic.
+# cache's constant marker files and its linked-into-place key, check_source's private temp
+# folder, and the developer-only docs generator. Anything else (baseline, init,
+# --output-format) must call cli.write_atomic.
 DIRECT_WRITERS = {
-    ("cli.py", "write_atomic"), ("cache.py", "save"), ("cache.py", "_signing_key"),
+    ("cli.py", "write_atomic"), ("cache.py", "save"), ("cache.py", "_create_key"),
     ("api.py", "check_source"), ("docs.py", "write"),
 }
 SRC = Path(cli.__file__).parent
@@ -126,7 +126,19 @@ def _gate(root: Path, *args: str) -> subprocess.Popen[str]:
     argv = [sys.executable, "-m", "backend_gate", "check", ".", "--skip", "coverage,lint",
             "--format", "json", "-j", "1", *args]
     return subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, env=os.environ.copy())
+
+
+def _assert_cache_verifies(root: Path) -> None:
+    """Every entry loads and verifies with the one persisted key: neither gate's writes were
+    signed with a key of its own that the next run would not know."""
+    files = list((root / CACHE_DIR).glob("results-*.json"))
+    assert len(files) == 1
+    entries = json.loads(files[0].read_text())  # whole, valid JSON
+    assert len(entries) == 60
+    store = Cache(root, files[0].stem.removeprefix("results-"))
+    assert all(store.get(path, entry[0]) is not None for path, entry in entries.items())
+    assert not list((root / CACHE_DIR).glob(".results.*"))
 
 
 def _finish(process: subprocess.Popen[str]) -> str:
@@ -135,7 +147,8 @@ def _finish(process: subprocess.Popen[str]) -> str:
     return out
 
 
-def test_two_gates_at_once_do_not_corrupt_the_cache(tmp_path: Path) -> None:
+def test_two_gates_at_once_do_not_corrupt_the_cache(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))  # both make the key
     _project(tmp_path, 60)
     cold = _finish(_gate(tmp_path, "--no-cache"))
     for round_ in range(3):
@@ -145,9 +158,5 @@ def test_two_gates_at_once_do_not_corrupt_the_cache(tmp_path: Path) -> None:
         first, second = _gate(tmp_path), _gate(tmp_path)
         assert _finish(first) == cold
         assert _finish(second) == cold
-        files = list((tmp_path / CACHE_DIR).glob("results-*.json"))
-        assert len(files) == 1
-        entries = json.loads(files[0].read_text())  # whole, valid JSON
-        assert len(entries) == 60
-        assert not list((tmp_path / CACHE_DIR).glob(".results.*"))
+        _assert_cache_verifies(tmp_path)
     assert _finish(_gate(tmp_path)) == cold  # a warm run equals a cold one

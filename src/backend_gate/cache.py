@@ -37,18 +37,35 @@ def _key_file() -> Path:
 def _signing_key() -> bytes:
     """A per-user secret outside the project tree, created on first use (0600)."""
     path = _key_file()
+    return _read_key(path) or _create_key(path)
+
+
+def _read_key(path: Path) -> bytes | None:
     try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
     except (OSError, ValueError):
-        key = secrets.token_bytes(32)
+        return None
+    return key if len(key) == 32 else None
+
+
+def _create_key(path: Path) -> bytes:
+    """Written whole to a temp file, then linked into place: a gate starting at the same time
+    sees either no key or the complete key, never an empty file, and both end with one key."""
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cache-key.", dir=path.parent)  # 0600
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key.hex())
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(key.hex())
-        except OSError:
-            pass  # read-only home: this run's key still protects this run's writes
-        return key
+            os.link(tmp, path)  # fails if another gate's key got there first
+        finally:
+            os.unlink(tmp)
+    except FileExistsError:
+        return _read_key(path) or key
+    except OSError:
+        return key  # read-only home: this run's key still protects this run's writes
+    return key
 
 
 class Cache:
