@@ -282,3 +282,17 @@ def test_text_report_never_shows_a_check_that_did_not_run_as_passed(tmp_path: Pa
     line = next(row for row in result.stdout.splitlines() if row.strip().startswith("coverage"))
     assert "pass" not in line.lower().split()[1]
     assert "Verdict: FAIL" in result.stdout and result.exit_code == 1
+
+
+@pytest.mark.skipif(not can_time_out(), reason="needs SIGALRM")
+def test_the_time_limit_holds_in_worker_processes(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(radon_adapter, "scores",  # workers are forked: they inherit the patch
+                        _scores_failing_on("hang", lambda: time.sleep(30)))
+    files = {f"pkg/m{i:02}.py": COMPLEX for i in range(30)}
+    _project(tmp_path, {**files, "pkg/slow.py": "def hang():\n    return 1\n"},
+             "per-file-timeout = 0.5")
+    config = api.load([tmp_path]).with_overrides(cache=False, skip=("coverage", "lint"))
+    report = api.check([tmp_path], config, jobs=2)
+    complexity = _status(report, "complexity")
+    assert complexity.status is CheckStatus.ERROR and "pkg/slow.py" in complexity.summary
+    assert len([f for f in report.findings if f.rule == "BG601"]) == 30
