@@ -55,6 +55,23 @@ def test_output_file_is_written_atomically(tmp_path: Path, monkeypatch: Any) -> 
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]
 
 
+def test_extra_output_files_are_written_atomically(tmp_path: Path, monkeypatch: Any) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text("x = 1  # TODO: y\n")
+    target = tmp_path / "extra.json"
+    args = ["check", str(tmp_path), "--skip", "coverage,lint", "--no-cache",
+            "--output-format", f"json:{target}"]
+    first = CliRunner().invoke(cli.main, args)
+    assert first.exit_code == 1 and json.loads(target.read_text())["verdict"] == "fail"
+    before = target.read_text()
+    (tmp_path / "b.py").write_text("y = 2  # FIXME: z\n")
+    monkeypatch.setattr(os, "replace", _fail_replace)
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert target.read_text() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".extra.json.")]
+
+
 def test_cache_save_is_atomic(tmp_path: Path, monkeypatch: Any) -> None:
     store = Cache(tmp_path, "f" * 64)
     store.put("a.py", "d1", {"findings": []})

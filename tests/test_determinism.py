@@ -75,10 +75,12 @@ def test_no_absolute_path_or_timestamp_in_any_format(project: Path, fmt: str) ->
 
 
 def test_output_file_is_the_same_bytes_as_stdout(project: Path, tmp_path: Path) -> None:
-    target = tmp_path / "report.json"
+    target, extra = tmp_path / "report.json", tmp_path / "extra.json"
     shown = _render(project, "json", "--no-cache")
     result: Any = CliRunner().invoke(main, ["check", str(project), "--skip", "coverage",
                                             "--format", "json", "--no-cache",
-                                            "--output", str(target)])
+                                            "--output", str(target),
+                                            "--output-format", f"json:{extra}"])
     assert result.exit_code == 1 and result.stdout == ""
     assert target.read_text(encoding="utf-8") == shown
+    assert extra.read_text(encoding="utf-8") == shown
