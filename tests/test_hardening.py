@@ -152,17 +152,33 @@ def _one_clear_line(stderr: str) -> None:
 
 
 @pytest.mark.parametrize("pyproject", [
-    "[tool.backend-gate\nselect = [",
-    "[tool.backend-gate]\nselct = ['BG1']\n",
-    "[tool.backend-gate]\nfail-on = ['fatal']\n",
-    "[tool.backend-gate.complexity]\nmax-complexity = 'ten'\n",
+    b"[tool.backend-gate\nselect = [",
+    b"[tool.backend-gate]\nselct = ['BG1']\n",
+    b"[tool.backend-gate]\nfail-on = ['fatal']\n",
+    b"[tool.backend-gate.complexity]\nmax-complexity = 'ten'\n",
+    b"[tool.backend-gate]\ncomplexity = 3\n",
+    b"tool = 3\n",
+    b"[tool.backend-gate]\nselect = ['\xff']\n",
+    b"[tool.backend-gate]\nexclude = ['[z-a]']\n",
+    b"[tool.backend-gate]\nper-file-timeout = -1\n",
 ])
-def test_broken_configuration_is_exit_2_and_one_line(tmp_path: Path, pyproject: str) -> None:
+def test_broken_configuration_is_exit_2_and_one_line(tmp_path: Path, pyproject: bytes) -> None:
     (tmp_path / "a.py").write_text("x = 1\n")
-    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "pyproject.toml").write_bytes(pyproject)
     result = _cli(tmp_path)
     assert result.exit_code == 2
     _one_clear_line(result.stderr)
+
+
+def test_a_hostile_gitignore_line_is_skipped_as_git_skips_it(tmp_path: Path) -> None:
+    _git_project(tmp_path)
+    (tmp_path / ".gitignore").write_text("[z-a]\nignored.py\n")
+    (tmp_path / "ignored.py").write_text("x = 1  # TODO: never seen\n")
+    (tmp_path / "b.py").write_text("x = 1  # TODO: seen\n")
+    result = _cli(tmp_path, "--skip", "coverage", "--format", "json")
+    assert result.exit_code == 1, result.output
+    paths = {f["path"] for f in json.loads(result.stdout)["findings"]}
+    assert "b.py" in paths and "ignored.py" not in paths
 
 
 def _json_coverage(root: Path) -> Path:

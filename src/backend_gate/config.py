@@ -214,12 +214,15 @@ def _read_table(file: Path, explicit: bool) -> dict[str, Any]:
         raise ConfigError([f"{file}: config file not found"]) from None
     except OSError as exc:
         raise ConfigError([f"{file}: cannot read config file ({exc.strerror})"]) from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{file}: not valid TOML ({exc})"]) from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError([f"{file}: [tool] must be a table"])
     if file.name == "pyproject.toml" or not explicit:
-        table = data.get("tool", {}).get("backend-gate", {})
+        table = tool.get("backend-gate", {})
     else:  # a dedicated backend-gate.toml may hold the table at its top level
-        table = data.get("tool", {}).get("backend-gate", data)
+        table = tool.get("backend-gate", data)
     if not isinstance(table, dict):
         raise ConfigError([f"{file}: [tool.backend-gate] must be a table"])
     return table
@@ -239,6 +242,9 @@ def parse_table(
             problems.extend(_parse_top_level(key, value, values, where))
         elif key in schema and isinstance(value, dict):
             problems.extend(_parse_options(key, value, schema[key], options[key], where))
+        elif key in schema:
+            problems.append(f"{where}: [tool.backend-gate] {key}: expected a table of options "
+                            f"([tool.backend-gate.{key}])")
         else:
             known = [*_TOP_LEVEL, *schema]
             problems.append(f"{where}: [tool.backend-gate] unknown key {key!r}{_hint(key, known)}")

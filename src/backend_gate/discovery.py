@@ -7,6 +7,7 @@ only when they stay inside the project root, and never twice (no loops).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -29,7 +30,27 @@ class SourcePath:
 
 
 def _spec(patterns: tuple[str, ...] | list[str]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitignore", patterns)
+    """A .gitignore line git cannot use either (`[z-a]`) is skipped, as git skips it: a pull
+    request's .gitignore must not stop the gate."""
+    try:
+        return pathspec.PathSpec.from_lines("gitignore", patterns)
+    except re.error:
+        return pathspec.PathSpec.from_lines("gitignore", [p for p in patterns if _usable(p)])
+
+
+def _usable(pattern: str) -> bool:
+    try:
+        pathspec.PathSpec.from_lines("gitignore", [pattern])
+    except re.error:
+        return False
+    return True
+
+
+def _exclude_spec(patterns: list[str]) -> pathspec.PathSpec:
+    bad = [p for p in patterns if not _usable(p)]
+    if bad:
+        raise GateError(f"exclude: {bad[0]!r} is not a valid gitignore pattern")
+    return _spec(patterns)
 
 
 class _Ignores:
@@ -37,7 +58,7 @@ class _Ignores:
 
     def __init__(self, root: Path, config: GateConfig) -> None:
         self.root = root
-        self.excludes = _spec([*config.exclude, *config.extend_exclude])
+        self.excludes = _exclude_spec([*config.exclude, *config.extend_exclude])
         self.gitignores: dict[str, pathspec.PathSpec] = {}  # folder (posix rel) -> spec
         self.use_git = (root / ".git").exists() or _inside_git(root)
 
