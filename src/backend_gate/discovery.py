@@ -100,10 +100,16 @@ def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
         if not target.exists() and not target.is_symlink():
             raise GateError(f"{given}: no such file or directory")
         for abspath in _walk(target, root, ignores):
-            rel = _relative(abspath, root)
+            rel = _printable(_relative(abspath, root))
             if rel not in found:
                 found[rel] = SourcePath(rel, str(abspath), tests.match_file(rel))
     return [found[key] for key in sorted(found)]
+
+
+def _printable(rel: str) -> str:
+    """A name that is not UTF-8 (bytes the OS hands over as surrogates) is shown with `\\xff`
+    escapes: such a file is still checked, and no report fails to encode its name."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -100,7 +100,8 @@ class RuffAdapter(ProjectAdapter):
         argv = [binary, "check", *self._arguments()]
         findings: list[Finding] = []
         failures: list[str] = []
-        for batch in chunks([f.path for f in files]):
+        names = [os.path.relpath(f.abspath, self.config.root) for f in files]  # f.path escapes
+        for batch in chunks(names):  # a name that is not UTF-8; ruff needs the real one
             failures.extend(self._run_batch([*argv, "--", *batch], findings))
         if failures:
             kept = f" ({len(findings)} finding(s) on other files kept)" if findings else ""

@@ -1,0 +1,45 @@
+"""Issue 9: a pull request controls the tree's names and file kinds. A name that is not UTF-8,
+a FIFO with a `.py` name or a folder named like a module never stop the run."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backend_gate.cli import main
+
+NOT_UTF8 = b"caf\xe9_\xff.py"  # latin-1 bytes: the OS hands them over as surrogates
+
+
+def _report(root: Path, *args: str) -> dict:
+    result = CliRunner().invoke(main, ["check", str(root), "--skip", "coverage", "--no-cache",
+                                       "--format", "json", *args])
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_a_file_name_that_is_not_utf8_is_checked_and_shown_escaped(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    with open(os.path.join(os.fsencode(tmp_path), NOT_UTF8), "wb") as handle:
+        handle.write(b"x = 1  # TODO: finish\n")
+    report = _report(tmp_path)
+    assert [(f["path"], f["rule"]) for f in report["findings"]] == [
+        ("caf\\xe9_\\xff.py", "BG101")]  # no ruff io-error: ruff got the real name
+    text = CliRunner().invoke(main, ["check", str(tmp_path), "--skip", "coverage",
+                                     "--no-cache"])
+    assert text.exit_code == 1 and "caf\\xe9_\\xff.py:1:10: BG101" in text.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_and_folder_with_py_names_are_not_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    os.mkfifo(tmp_path / "pipe.py")  # opening it for reading would block forever
+    (tmp_path / "folder.py").mkdir()
+    (tmp_path / "real.py").write_text("x = 1  # TODO: seen\n")
+    report = _report(tmp_path)
+    assert {f["path"] for f in report["findings"]} == {"real.py"}
