@@ -45,7 +45,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="text", help="Report format on stdout: text, json.")
+@click.option("--format", "fmt", default="text",
+              help="Report format on stdout: text, json, sarif, junit, github, markdown, gitlab.")
 @click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
 @click.option("--select", callback=_csv, multiple=True, help="Only these codes, prefixes, names or checks.")
 @click.option("--ignore", callback=_csv, multiple=True, help="Leave out these codes, prefixes or names.")

@@ -10,6 +10,11 @@ from backend_gate.model import Report
 FORMATS: dict[str, str] = {
     "text": "backend_gate.reporters.text",
     "json": "backend_gate.reporters.json",
+    "sarif": "backend_gate.reporters.sarif",
+    "junit": "backend_gate.reporters.junit",
+    "github": "backend_gate.reporters.github",
+    "markdown": "backend_gate.reporters.markdown",
+    "gitlab": "backend_gate.reporters.gitlab",
 }
 
 

@@ -1,0 +1,64 @@
+"""A Markdown summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+
+The verdict, a table of checks, then the findings that count (capped, with a count of the rest).
+Every piece of text that comes from the checked code (paths, messages, tool summaries) is escaped
+so it renders as text: it cannot open a link, an image, HTML, a code span, emphasis or a new table
+row, and cannot mention a user or team.
+"""
+
+from __future__ import annotations
+
+from backend_gate.model import CheckStatus, Finding, Report, Verdict
+from backend_gate.reporters._common import fails_gate
+
+LIMIT = 50
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
+_BACKSLASHED = "\\`*_[]|#!~"
+_STATUS = {
+    CheckStatus.PASS: "✅ pass", CheckStatus.FAIL: "❌ fail", CheckStatus.SKIPPED: "⏭️ skipped",
+    CheckStatus.MISSING: "⚠️ missing", CheckStatus.ERROR: "⚠️ error",
+}
+
+
+def escape(text: str) -> str:
+    """Text that renders literally inside a Markdown paragraph or table cell, on one line."""
+    out = []
+    for ch in " ".join(text.splitlines()):
+        if ch in _ENTITIES:
+            out.append(_ENTITIES[ch])
+        elif ch in _BACKSLASHED:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def render(report: Report, *, limit: int = LIMIT) -> str:
+    shown = [f for f in report.findings if f.counts]
+    quiet = len(report.findings) - len(shown)
+    failing = sum(1 for f in shown if fails_gate(f))
+    mark = "✅ PASS" if report.verdict is Verdict.PASS else "❌ FAIL"
+    lines = [
+        f"## {escape(report.tool)}: {mark}",
+        "",
+        f"{report.files} files checked, {len(shown)} findings ({failing} failing)"
+        + (f", {quiet} suppressed or baselined" if quiet else "") + ".",
+        "",
+        "| Check | Status | Findings | Summary |",
+        "|---|---|---:|---|",
+    ]
+    lines += [f"| {c.name} | {_STATUS[c.status]} | {c.new} | {escape(c.summary)} |"
+              for c in report.checks]
+    if shown:
+        lines += ["", "### Findings", "", "| Severity | Rule | Location | Message |",
+                  "|---|---|---|---|"]
+        lines += [_row(f) for f in shown[:limit]]
+        if len(shown) > limit:
+            lines += ["", f"…and {len(shown) - limit} more findings not shown here."]
+    return "\n".join(lines) + "\n"
+
+
+def _row(finding: Finding) -> str:
+    place = escape(f"{finding.path}:{finding.line}:{finding.column}")
+    return (f"| {finding.severity.value} | {escape(finding.rule)} {escape(finding.name)} | "
+            f"{place} | {escape(finding.message)} |")
