@@ -117,3 +117,8 @@ def test_zero_means_no_limit(tmp_path: Path) -> None:
     before = signal.getsignal(signal.SIGALRM)
     outcome = containment.contained_check(_Slow(api.load([tmp_path])), _source(), 0)
     assert outcome.error == "ran unlimited" and signal.getsignal(signal.SIGALRM) is before
+
+
+def test_tool_messages_become_one_printable_line() -> None:
+    assert containment.one_line("boom\n::error file=x::y\r\n\x1b[2J \u202eok") == (
+        "boom ::error file=x::y \\x1b[2J \\u202eok")

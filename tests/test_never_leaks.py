@@ -87,6 +87,13 @@ HOSTILE_NAMES = (
     "evil\n::error file=forged.py,line=1::injected.py",
     "a|b <img src=x onerror=alert(1)>.py",
     "pct%0Aline::warning::x.py",
+    "esc\x1b[2J\x1b]0;title\x07\u202egnp.py",
+)
+SHOWN_NAMES = (  # as git quotes them: control characters escaped, never raw
+    "evil\\n::error file=forged.py,line=1::injected.py",
+    "a|b <img src=x onerror=alert(1)>.py",
+    "pct%0Aline::warning::x.py",
+    "esc\\x1b[2J\\x1b]0;title\\x07\\u202egnp.py",
 )
 
 
@@ -132,10 +139,21 @@ def _check_command_line(line: str, paths: set[str]) -> None:
 
 def test_github_output_cannot_be_injected(hostile_project: Path) -> None:
     paths = _paths(hostile_project)
-    assert set(HOSTILE_NAMES) <= paths  # the hostile files are reported, under their own names
+    assert set(SHOWN_NAMES) <= paths  # the hostile files are reported, names escaped
     out = _invoke(hostile_project, "--skip", "lint", "--format", _format("github")).stdout
     for line in out.splitlines():
         _check_command_line(line, paths)
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_no_control_character_from_a_name_reaches_any_format(
+    hostile_project: Path, fmt: str
+) -> None:
+    out = _invoke(hostile_project, "--skip", "lint", "--format", _format(fmt)).stdout
+    for char in ("\x1b", "\x07", "\u202e", "\r"):
+        assert char not in out
+    assert "injected.py" in out and not any(
+        line.startswith("::error file=forged.py") for line in out.splitlines())
 
 
 def test_markdown_output_cannot_carry_markup(hostile_project: Path) -> None:

@@ -10,6 +10,7 @@ without a limit rather than disturb the caller.
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from typing import Any
@@ -35,8 +36,25 @@ def can_time_out() -> bool:
     return signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def one_line(message: str) -> str:
+    """A tool's message (it may quote the checked file) as one printable line: no newline can
+    start a workflow command (`::error`) in a CI log, no escape sequence reaches a terminal."""
+    text = " ".join(message.split())
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def contained_check(adapter: FileAdapter, source: SourceText, timeout: float) -> FileOutcome:
     """`adapter.check_file(source)`, with any exception or a hang turned into the file's error."""
+    outcome = _contained(adapter, source, timeout)
+    if not outcome.error:
+        return outcome
+    return FileOutcome(outcome.findings, one_line(outcome.error))
+
+
+def _contained(adapter: FileAdapter, source: SourceText, timeout: float) -> FileOutcome:
     limited = timeout > 0 and can_time_out()
     previous = signal.signal(signal.SIGALRM, _on_alarm) if limited else None
     try:

@@ -106,10 +106,17 @@ def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
     return [found[key] for key in sorted(found)]
 
 
+# control characters, line/paragraph separators and bidi overrides ("Trojan source" names)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _printable(rel: str) -> str:
-    """A name that is not UTF-8 (bytes the OS hands over as surrogates) is shown with `\\xff`
-    escapes: such a file is still checked, and no report fails to encode its name."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A name that is not UTF-8 (bytes the OS hands over as surrogates) or that holds control
+    characters (a newline, an escape sequence) is shown with `\\xff` / `\\u202e` escapes, as
+    git quotes such names: the file is still checked, no report fails to encode its name, and no
+    name can start a new line or a terminal sequence in any output."""
+    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _relative(path: Path, root: Path) -> str:
