@@ -86,7 +86,9 @@ def _state(finding: Finding) -> str:
 
 
 def _clean(text: str) -> str:
-    """XML 1.0 cannot hold most control characters or lone surrogates, even escaped."""
+    """XML 1.0 cannot hold most control characters or lone surrogates, even escaped; a parser
+    reads a carriage return in text as a newline anyway, so none is written."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(ch if _xml_char(ord(ch)) else "\ufffd" for ch in text)
 
 
