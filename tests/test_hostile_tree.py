@@ -43,3 +43,20 @@ def test_fifo_and_folder_with_py_names_are_not_read(tmp_path: Path) -> None:
     (tmp_path / "real.py").write_text("x = 1  # TODO: seen\n")
     report = _report(tmp_path)
     assert {f["path"] for f in report["findings"]} == {"real.py"}
+
+
+def test_an_unimportable_coverage_plugin_is_a_failed_check(tmp_path: Path) -> None:
+    import coverage
+
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.coverage.run]\nplugins = ["no_such_plugin_for_backend_gate"]\n')
+    data = coverage.CoverageData(basename=str(tmp_path / ".coverage"))
+    data.add_lines({str(tmp_path / "a.py"): [1]})
+    data.write()
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--skip", "lint", "--no-cache",
+                                       "--format", "json"])
+    assert result.exit_code == 1, result.output
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+    assert checks["coverage"]["status"] == "error"
+    assert "no_such_plugin_for_backend_gate" in checks["coverage"]["summary"]

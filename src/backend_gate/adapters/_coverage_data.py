@@ -125,7 +125,8 @@ def read_sqlite(root: Path, data_file: Path) -> Measured:
             cov.json_report(outfile=out, pretty_print=False, show_contexts=False)
         except NoDataError as exc:
             raise NoMeasuredData(_one_line(exc, root)) from None
-        except (CoverageException, OSError, ValueError) as exc:  # sqlite3.Error is wrapped
+        except (CoverageException, OSError, ValueError, ImportError) as exc:  # ImportError: a
+            # plugin named in the project's coverage config; sqlite3.Error is wrapped
             raise DataProblem(f"coverage cannot report {data_file.name}: "
                               f"{_one_line(exc, root)}") from None
         text = Path(out).read_text(encoding="utf-8")
