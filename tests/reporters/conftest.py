@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from backend_gate.model import (
-    CheckResult, CheckStatus, Finding, Report, Severity, Suppression, Verdict,
+    CheckResult,
+    CheckStatus,
+    Finding,
+    Report,
+    Severity,
+    Suppression,
+    Verdict,
 )
 
 # Text a checked file controls (a string literal echoed in a message, a folder name): it tries to

@@ -75,7 +75,7 @@ def test_locations_are_relative_to_srcroot(report: Report) -> None:
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uriBaseId"] == "SRCROOT"
         assert not location["artifactLocation"]["uri"].startswith("/")
-    hostile = [r for r in results if r["ruleId"] == "BG504"][0]
+    hostile = next(r for r in results if r["ruleId"] == "BG504")
     assert hostile["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
         "app/odd%20dir/x%2Cy%3Az.py")
     assert hostile["locations"][0]["physicalLocation"]["region"] == {

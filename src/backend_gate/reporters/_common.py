@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from backend_gate.model import Finding, Severity
 
@@ -53,7 +53,7 @@ def rule_info(finding: Finding) -> RuleInfo:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _registered(code: str) -> RuleInfo | None:
     from backend_gate import docs
 

@@ -8,8 +8,8 @@ skipped check, `<error>` for a check that could not run (error or missing).
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - builds XML, never parses it
-from typing import Sequence
+import xml.etree.ElementTree as ET  # builds XML, never parses it
+from collections.abc import Sequence
 
 from backend_gate.model import CheckResult, CheckStatus, Finding, Report
 from backend_gate.reporters._common import fails_gate, location

@@ -12,7 +12,8 @@ from backend_gate.model import CheckStatus, Finding, Report, Verdict
 from backend_gate.reporters._common import fails_gate
 
 LIMIT = 50
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
+# "@" gets a zero-width space after it (as Dependabot writes mentions): no one is pinged.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "@&#8203;"}
 _BACKSLASHED = "\\`*_[]|#!~"
 _STATUS = {
     CheckStatus.PASS: "✅ pass", CheckStatus.FAIL: "❌ fail", CheckStatus.SKIPPED: "⏭️ skipped",
@@ -35,27 +36,31 @@ def escape(text: str) -> str:
 
 def render(report: Report, *, limit: int = LIMIT) -> str:
     shown = [f for f in report.findings if f.counts]
-    quiet = len(report.findings) - len(shown)
-    failing = sum(1 for f in shown if fails_gate(f))
-    mark = "✅ PASS" if report.verdict is Verdict.PASS else "❌ FAIL"
-    lines = [
-        f"## {escape(report.tool)}: {mark}",
-        "",
-        f"{report.files} files checked, {len(shown)} findings ({failing} failing)"
-        + (f", {quiet} suppressed or baselined" if quiet else "") + ".",
-        "",
-        "| Check | Status | Findings | Summary |",
-        "|---|---|---:|---|",
-    ]
+    lines = [*_header(report, shown), "", "| Check | Status | Findings | Summary |",
+             "|---|---|---:|---|"]
     lines += [f"| {c.name} | {_STATUS[c.status]} | {c.new} | {escape(c.summary)} |"
               for c in report.checks]
     if shown:
-        lines += ["", "### Findings", "", "| Severity | Rule | Location | Message |",
-                  "|---|---|---|---|"]
-        lines += [_row(f) for f in shown[:limit]]
-        if len(shown) > limit:
-            lines += ["", f"…and {len(shown) - limit} more findings not shown here."]
+        lines += ["", *_findings(shown, limit)]
     return "\n".join(lines) + "\n"
+
+
+def _header(report: Report, shown: list[Finding]) -> list[str]:
+    quiet = len(report.findings) - len(shown)
+    failing = sum(1 for f in shown if fails_gate(f))
+    mark = "✅ PASS" if report.verdict is Verdict.PASS else "❌ FAIL"
+    counts = f"{report.files} files checked, {len(shown)} findings ({failing} failing)"
+    if quiet:
+        counts += f", {quiet} suppressed or baselined"
+    return [f"## {escape(report.tool)}: {mark}", "", counts + "."]
+
+
+def _findings(shown: list[Finding], limit: int) -> list[str]:
+    lines = ["### Findings", "", "| Severity | Rule | Location | Message |", "|---|---|---|---|"]
+    lines += [_row(f) for f in shown[:limit]]
+    if len(shown) > limit:
+        lines += ["", f"…and {len(shown) - limit} more findings not shown here."]
+    return lines
 
 
 def _row(finding: Finding) -> str:

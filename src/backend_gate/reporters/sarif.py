@@ -25,9 +25,8 @@ _SECURITY_CHECKS = frozenset({"security", "sql", "config"})
 def render(report: Report) -> str:
     infos = _rules(report.findings)
     index = {info.code: number for number, info in enumerate(infos)}
-    cwes = sorted({n for info in infos for n in info.cwe} | {n for f in report.findings
-                                                                 for n in f.cwe})
-    baseline = any(f.baselined for f in report.findings) or bool(report.fixed_baseline)
+    cwes = _cwes(infos, report.findings)
+    baseline = _baseline_used(report)
     run: dict[str, Any] = {
         "tool": {"driver": _driver(report, infos, cwes)},
         "originalUriBaseIds": {"SRCROOT": {"description": {"text": "The project root."}}},
@@ -39,6 +38,16 @@ def render(report: Report) -> str:
         run["taxonomies"] = [_taxonomy(cwes)]
     sarif = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def _cwes(infos: list[RuleInfo], findings: tuple[Finding, ...]) -> list[int]:
+    return sorted({n for info in infos for n in info.cwe} | {n for f in findings for n in f.cwe})
+
+
+def _baseline_used(report: Report) -> bool:
+    """The report does not say whether a baseline was given; a baselined finding or a fixed
+    baseline entry shows that one was."""
+    return any(f.baselined for f in report.findings) or bool(report.fixed_baseline)
 
 
 def _rules(findings: tuple[Finding, ...]) -> list[RuleInfo]:
