@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import ast
 import os
+import runpy
 import subprocess
 import sys
 import tempfile
 import uuid
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "backend_gate"
 
@@ -113,3 +116,15 @@ def test_reporter_registry_imports_only_its_own_table() -> None:
     from backend_gate.reporters import FORMATS
 
     assert all(module.startswith("backend_gate.reporters.") for module in FORMATS.values())
+
+
+def test_main_module_drops_the_checked_folder_from_sys_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.setattr(sys, "argv", ["backend_gate", "--version"])
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_module("backend_gate", run_name="__main__")
+    assert stop.value.code == 0
+    assert str(tmp_path) not in sys.path
