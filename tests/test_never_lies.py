@@ -4,12 +4,12 @@ is shown as such, never as passed, and the verdict fails."""
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner
+from defusedxml import ElementTree as ET
 
 from backend_gate.adapters import FileOutcome
 from backend_gate.adapters import radon as radon_adapter

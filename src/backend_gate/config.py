@@ -240,17 +240,24 @@ def parse_table(
     for key, value in table.items():
         if key in _TOP_LEVEL:
             problems.extend(_parse_top_level(key, value, values, where))
-        elif key in schema and isinstance(value, dict):
-            problems.extend(_parse_options(key, value, schema[key], options[key], where))
-        elif key in schema:
-            problems.append(f"{where}: [tool.backend-gate] {key}: expected a table of options "
-                            f"([tool.backend-gate.{key}])")
         else:
-            known = [*_TOP_LEVEL, *schema]
-            problems.append(f"{where}: [tool.backend-gate] unknown key {key!r}{_hint(key, known)}")
+            problems.extend(_parse_owner(key, value, schema, options, where))
     if problems:
         raise ConfigError(problems)
     return GateConfig(root=root, config_file=file, options=options, **values)
+
+
+def _parse_owner(
+    key: str, value: Any, schema: OptionSchema, options: dict[str, dict[str, Any]], where: str
+) -> list[str]:
+    """`[tool.backend-gate.<rule name or check>]`: that owner's options."""
+    if key not in schema:
+        known = [*_TOP_LEVEL, *schema]
+        return [f"{where}: [tool.backend-gate] unknown key {key!r}{_hint(key, known)}"]
+    if not isinstance(value, dict):
+        return [f"{where}: [tool.backend-gate] {key}: expected a table of options "
+                f"([tool.backend-gate.{key}])"]
+    return _parse_options(key, value, schema[key], options[key], where)
 
 
 def _parse_top_level(key: str, value: Any, into: dict[str, Any], where: str) -> list[str]:
