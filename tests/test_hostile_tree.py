@@ -60,3 +60,23 @@ def test_an_unimportable_coverage_plugin_is_a_failed_check(tmp_path: Path) -> No
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
     assert checks["coverage"]["status"] == "error"
     assert "no_such_plugin_for_backend_gate" in checks["coverage"]["summary"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_planted_cache_link_is_never_written_through_or_read(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (project / "pyproject.toml").write_text("")
+    (project / "a.py").write_text("x = 1  # TODO: y\n")
+    (project / ".backend_gate_cache").symlink_to(outside, target_is_directory=True)
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["check", str(project), "--skip", "coverage"])
+        assert result.exit_code == 1, result.output
+    assert list(outside.iterdir()) == []  # neither our cache nor ruff's went through the link
+    (project / ".backend_gate_cache").unlink()
+    (project / ".backend_gate_cache").mkdir()
+    (project / ".backend_gate_cache" / f"results-{'x' * 24}.json").symlink_to("/dev/zero")
+    from backend_gate.cache import Cache
+
+    assert Cache(project, "x" * 24)._entries == {}  # returns at once: the link is not read

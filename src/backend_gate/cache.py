@@ -25,6 +25,13 @@ _IGNORE = "# Created by backend-gate: this folder is a cache, never commit it.\n
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-gate cache (see bford.info/cachedir)\n"
 
 
+def folder_is_safe(root: Path) -> bool:
+    """The cache folder is the gate's own: a symlink planted in its place (a pull request can
+    commit one) would make the gate write wherever it points, so it is never written through."""
+    folder = Path(root) / CACHE_DIR
+    return not folder.is_symlink() and (not folder.exists() or folder.is_dir())
+
+
 def content_digest(data: bytes, path: str, is_test: bool) -> str:
     return hashlib.blake2b(data + f"\0{path}\0{is_test}".encode(), digest_size=20).hexdigest()
 
@@ -77,6 +84,8 @@ class Cache:
         self._dirty = False
 
     def _load(self) -> dict[str, list[Any]]:
+        if not folder_is_safe(self.folder.parent) or self.file.is_symlink():
+            return {}  # a planted link (to /dev/zero, say) is never read
         try:
             with self.file.open("r", encoding="utf-8") as handle:
                 data = json.load(handle)
@@ -115,7 +124,7 @@ class Cache:
                 self._dirty = True
 
     def save(self) -> None:
-        if not self._dirty:
+        if not self._dirty or not folder_is_safe(self.folder.parent):
             return
         try:
             self.folder.mkdir(exist_ok=True)

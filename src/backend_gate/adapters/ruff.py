@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
-from backend_gate.cache import CACHE_DIR
+from backend_gate.cache import CACHE_DIR, folder_is_safe
 from backend_gate.config import Option
 from backend_gate.model import CheckStatus, Finding, Severity
 
@@ -140,7 +140,7 @@ class RuffAdapter(ProjectAdapter):
     def _cache_arguments(self) -> list[str]:
         """ruff's cache lives inside the gate's own self-ignoring cache folder, never as a
         `.ruff_cache` in the user's tree; `--no-cache` turns both off."""
-        if not self.config.cache:
+        if not self.config.cache or not folder_is_safe(self.config.root):
             return ["--no-cache"]
         return ["--cache-dir", str(Path(self.config.root) / CACHE_DIR / "ruff")]
 
