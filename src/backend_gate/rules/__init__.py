@@ -5,13 +5,18 @@ from __future__ import annotations
 from backend_gate.rules._base import EngineRule, Invalid, ProjectRule, Rule, Valid
 from backend_gate.rules.bare_except import BareExcept
 from backend_gate.rules.blanket_suppression import BlanketSuppression
+from backend_gate.rules.controller_imports_database import ControllerImportsDatabase
 from backend_gate.rules.exception_text_to_client import ExceptionTextToClient
 from backend_gate.rules.forbidden_suppression import ForbiddenSuppression
+from backend_gate.rules.god_class import GodClass
 from backend_gate.rules.high_complexity import HighComplexity
+from backend_gate.rules.import_cycle import ImportCycle
+from backend_gate.rules.large_module import LargeModule
 from backend_gate.rules.low_coverage import LowCoverage
 from backend_gate.rules.low_diff_coverage import LowDiffCoverage
 from backend_gate.rules.low_file_coverage import LowFileCoverage
 from backend_gate.rules.low_maintainability import LowMaintainability
+from backend_gate.rules.missing_layer import MissingLayer
 from backend_gate.rules.print_call import PrintCall
 from backend_gate.rules.secret_in_log import SecretInLog
 from backend_gate.rules.stub_function import StubFunction
@@ -20,6 +25,7 @@ from backend_gate.rules.swallowed_exception import SwallowedException
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.rules.todo_tag import TodoTag
 from backend_gate.rules.unused_suppression import UnusedSuppression
+from backend_gate.rules.upward_import import UpwardImport
 
 ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
     # gate: the gate's own input
@@ -31,6 +37,13 @@ ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
     # todo
     TodoTag,
     StubFunction,
+    # layout
+    MissingLayer,
+    UpwardImport,
+    ControllerImportsDatabase,
+    ImportCycle,
+    GodClass,
+    LargeModule,
     # errors
     BareExcept,
     SwallowedException,

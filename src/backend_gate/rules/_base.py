@@ -68,6 +68,7 @@ class PlacedReport:
     end_column: int
     message: str
     cause_lines: tuple[tuple[str, int], ...] = ()
+    severity: Severity | None = None  # None: the rule's SEVERITY (or the config's override)
 
 
 class _RuleMeta:
@@ -123,6 +124,7 @@ class ProjectRule(_RuleMeta, abc.ABC):
     """A rule over the whole project, fed by facts that CST rules recorded per file."""
 
     FACTS: ClassVar[tuple[str, ...]] = ()  # fact keys this rule reads
+    COLLECTORS: ClassVar[tuple[type[Rule], ...]] = ()  # CST rules that record those facts
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         self.options = options

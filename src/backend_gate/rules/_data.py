@@ -23,3 +23,33 @@ LOG_SAFE_WORDS: tuple[str, ...] = (
     "destination", "method", "channel", "status", "state", "mode", "source", "config",
     "settings", "secure", "rotation", "rotated", "sent", "verified", "reset_at",
 )
+
+# BG403 controller-imports-database: a module (any import of it or its submodules) or
+# `module:name` (that name imported from exactly that module) that talks to a database.
+DATABASE_IMPORTS: tuple[str, ...] = (
+    "sqlite3", "psycopg", "psycopg2", "psycopg_pool", "asyncpg", "pymysql", "MySQLdb",
+    "aiomysql", "aiosqlite", "aiopg", "pyodbc", "cx_Oracle", "oracledb", "databases", "motor",
+    "pymongo", "redis", "cassandra", "sqlalchemy.engine", "sqlalchemy.orm:Session",
+    "sqlalchemy.orm:sessionmaker", "sqlalchemy.orm:scoped_session",
+    "sqlalchemy.ext.asyncio:AsyncSession", "sqlalchemy.ext.asyncio:async_sessionmaker",
+    "sqlalchemy.ext.asyncio:create_async_engine", "sqlalchemy:create_engine",
+    "sqlmodel:Session", "sqlmodel:create_engine", "django.db:connection",
+    "django.db:connections", "tortoise:Tortoise", "peewee:Database",
+)
+
+# BG301 sql-built-from-strings: call names that execute SQL text (the last attribute or the
+# function name). SQL_SPECIFIC_SINKS are flagged for any built text; the others (generic names
+# like `execute` or `text`) only when the text looks like SQL or the receiver looks like a database.
+SQL_SINKS: tuple[str, ...] = (
+    "execute", "executemany", "executescript", "exec_driver_sql", "raw", "extra", "RawSQL",
+    "text", "fetch", "fetchrow", "fetchval", "fetch_all", "fetch_one", "fetch_val", "iterate",
+    "read_sql", "read_sql_query", "mogrify",
+)
+SQL_SPECIFIC_SINKS: tuple[str, ...] = (
+    "executescript", "exec_driver_sql", "RawSQL", "read_sql", "read_sql_query", "mogrify",
+)
+SQL_DB_WORDS: tuple[str, ...] = (
+    "cursor", "cur", "conn", "connection", "connections", "con", "db", "database", "session",
+    "engine", "pool", "objects", "tx", "transaction", "sqlite3", "asyncpg", "psycopg", "pd",
+    "pandas", "sa", "sqlalchemy",
+)

@@ -1,0 +1,71 @@
+"""Import facts for the project rules (BG402 upward-import, BG404 import-cycle).
+
+Not a rule of its own: a collector that project rules name in `COLLECTORS`, so the engine runs it
+whenever one of them is enabled. It walks Python's `ast` of the file (cheaper than resolving libcst
+positions for every import) and records one plain, picklable tuple per imported module:
+`(module, names, level, line, column, in_type_checking, deferred)`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+import libcst as cst
+
+from backend_gate.rules._base import Rule
+
+ImportFact = tuple[str, tuple[str, ...], int, int, int, bool, bool]
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` (also `t.TYPE_CHECKING`)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def _walk(node: ast.AST, guarded: bool, deferred: bool) -> Iterator[ImportFact]:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Import):
+            for alias in child.names:
+                yield (alias.name, (), 0, child.lineno, child.col_offset + 1, guarded, deferred)
+        elif isinstance(child, ast.ImportFrom):
+            names = tuple(alias.name for alias in child.names)
+            yield (child.module or "", names, child.level, child.lineno, child.col_offset + 1,
+                   guarded, deferred)
+        elif isinstance(child, ast.If) and _is_type_checking(child.test):
+            yield from _walk_body(child.body, True, deferred)
+            yield from _walk_body(child.orelse, guarded, deferred)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            yield from _walk(child, guarded, True)
+        else:
+            yield from _walk(child, guarded, deferred)
+
+
+def _walk_body(body: list[ast.stmt], guarded: bool, deferred: bool) -> Iterator[ImportFact]:
+    for statement in body:
+        wrapper = ast.Module(body=[statement], type_ignores=[])
+        yield from _walk(wrapper, guarded, deferred)
+
+
+def import_facts(text: str) -> list[ImportFact]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return list(_walk(tree, False, False))
+
+
+class ImportFacts(Rule):
+    """Records every import of a file as facts (`imports`); reports nothing."""
+
+    CODE = ""
+    NAME = "import-facts"
+    CHECK = "layout"
+    NEEDLES = ("import",)
+    IN_TESTS = False
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for fact in import_facts(self.context.text):
+            self.record("imports", fact)

@@ -1,0 +1,123 @@
+"""The layers of a backend (controllers -> services -> repositories -> models), shared by the
+`layout` rules: the default spellings, the `layers` option, and how a path or a module name maps
+to a layer. Nothing here imports the checked code: layers come from folder and file names.
+
+A layer is a package (folder) named after one of its aliases, anywhere in the path; a lone
+module such as `api.py` or `models.py` is not a layer (libraries and tools have them); the
+outermost match wins (`app/services/api/client.py` is in the
+services layer, not controllers).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from backend_gate.config import Option
+
+DEFAULT_LAYERS: tuple[str, ...] = (
+    "controllers = controllers | routes | routers | api | views | handlers | endpoints",
+    "services = services | use_cases",
+    "repositories = repositories | repos | crud | dal",
+    "models = models | schemas | domain | entities | dto",
+)
+
+LAYERS_OPTION = Option(
+    "layers", list, list(DEFAULT_LAYERS),
+    "The layers, top to bottom, as `name = alias | alias`; imports may only flow downward.",
+    item_type=str,
+)
+
+
+@lru_cache(maxsize=16)
+def parse_layers(spec: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """`("controllers = controllers | routes", ...)` -> `(("controllers", {...}), ...)`."""
+    layers = []
+    for entry in spec:
+        name, _, aliases = entry.partition("=")
+        words = {a.strip() for a in (aliases or name).split("|") if a.strip()}
+        layers.append((name.strip(), frozenset(words | {name.strip()})))
+    return tuple(layers)
+
+
+def layers_of(options: object) -> tuple[tuple[str, frozenset[str]], ...]:
+    spec = getattr(options, "get", lambda *_: None)("layers", None) or DEFAULT_LAYERS
+    return parse_layers(tuple(spec))
+
+
+def layer_index(parts: Sequence[str], layers: tuple[tuple[str, frozenset[str]], ...]) -> int | None:
+    """The index (0 = top) of the outermost part of a module path named like a layer."""
+    for part in parts:
+        for index, (_, aliases) in enumerate(layers):
+            if part in aliases:
+                return index
+    return None
+
+
+def folder_layer(path: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> int | None:
+    """The layer of a file, from its folders only: a lone `api.py` or `models.py` module is
+    common in libraries and tools, so only packages (folders) make layers."""
+    return layer_index(path.replace("\\", "/").split("/")[:-1], layers)
+
+
+def path_parts(path: str) -> list[str]:
+    """`src/app/views.py` -> `["src", "app", "views"]` (`__init__` dropped)."""
+    parts = path.replace("\\", "/").split("/")
+    parts[-1] = parts[-1].rsplit(".", 1)[0]
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def module_names(paths: Iterable[str]) -> dict[str, str]:
+    """Path -> dotted module name, without importing anything. A file inside a package is named
+    from the top of its unbroken chain of `__init__.py` folders (`src/pkg/a.py` -> `pkg.a`,
+    `backend/app/a.py` -> `app.a` when only `app/` is a package); a file outside any package is
+    named from its path, minus a leading `src/`."""
+    paths = [p.replace("\\", "/") for p in paths if p.endswith(".py")]
+    packages = {p.rsplit("/", 1)[0] for p in paths if p.endswith("/__init__.py")}
+    names = {}
+    for path in paths:
+        folders = path.split("/")[:-1]
+        top = len(folders)
+        while top > 0 and "/".join(folders[:top]) in packages:
+            top -= 1
+        if top == len(folders) and folders[:1] == ["src"]:
+            top = 1
+        names[path] = ".".join(path_parts("/".join(path.split("/")[top:])))
+    return {path: name for path, name in names.items() if name}
+
+
+def resolve(name: str, modules: Mapping[str, str] | set[str]) -> str | None:
+    """The longest prefix of a dotted name that is one of the project's own modules."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in modules:
+            return candidate
+    return None
+
+
+def absolute(importer: str, is_package: bool, module: str, level: int) -> str:
+    """The absolute module a (possibly relative) import names, from the importer's name."""
+    if not level:
+        return module
+    base = importer.split(".") if is_package else importer.split(".")[:-1]
+    base = base[: len(base) - (level - 1)] if level > 1 else base
+    return ".".join([*base, module] if module else base)
+
+
+def own_edges(
+    facts: dict[str, dict[str, list]] | object, paths: Iterable[str]
+) -> Iterator[tuple[str, str, str, tuple, str]]:
+    """Every import of one of the project's own modules:
+    (path, importer, imported, fact, imported path)."""
+    names = module_names(paths)
+    modules = {name: path for path, name in sorted(names.items(), reverse=True)}
+    for path, importer in sorted(names.items()):
+        is_package = path.endswith("__init__.py")
+        for fact in facts.get(path, {}).get("imports", ()):  # type: ignore[attr-defined]
+            module, imported_names, level = fact[0], fact[1], fact[2]
+            base = absolute(importer, is_package, module, level)
+            targets = [f"{base}.{n}" if base else n for n in imported_names if n != "*"] or [base]
+            for target in dict.fromkeys(resolve(t, modules) for t in targets):
+                if target and target != importer:
+                    yield path, importer, target, fact, modules[target]

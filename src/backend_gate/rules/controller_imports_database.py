@@ -1,0 +1,121 @@
+"""BG403 controller-imports-database: a controller importing a database driver or ORM session."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._data import DATABASE_IMPORTS
+from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+
+_CONTROLLERS = "app/controllers/users.py"
+
+
+def _matches(module: str, name: str | None, entries: list[str]) -> str | None:
+    """The entry an import hits: `pkg` hits `pkg` and `pkg.sub`; `pkg:Name` only that name."""
+    for entry in entries:
+        target, _, wanted = entry.partition(":")
+        if wanted:
+            if module == target and name == wanted:
+                return f"{target}.{wanted}"
+        elif module == target or module.startswith(target + "."):
+            return target
+    return None
+
+
+class ControllerImportsDatabase(Rule):
+    """
+    ## What it does
+    Flags a module of the controllers layer (the first of `layers`) that imports a database
+    driver or an ORM session: `sqlite3`, `psycopg`, `asyncpg`, `pymongo`, `redis`,
+    `sqlalchemy.orm.Session`, `django.db.connection` and the rest of the `imports` list.
+    Importing models or schemas (`from sqlalchemy.orm import Mapped`) is left alone, and so is
+    the same import in a service or repository.
+
+    ## Why is this bad?
+    A controller that holds a connection or a session runs queries next to HTTP handling, out
+    of reach of the repository layer's transactions, tests and SQL review.
+
+    ## Example
+    ```python
+    # app/controllers/users.py
+    from sqlalchemy.orm import Session
+    ```
+
+    ## Use instead
+    Depend on a service; the service uses a repository that owns the session:
+    ```python
+    # app/controllers/users.py
+    from app.services.users import UserService
+    ```
+
+    ## Options
+    - `layers`: the layers, top to bottom, as `name = alias | alias`.
+    - `imports`: modules (`psycopg2`) and `module:Name` pairs that count as database access.
+
+    ## References
+    - [Architecture Patterns with Python: the Service Layer](https://www.cosmicpython.com/book/chapter_04_service_layer.html)
+    """
+
+    CODE = "BG403"
+    NAME = "controller-imports-database"
+    CHECK = "layout"
+    MESSAGE = ("controller imports the database access `{name}`: move the queries to a "
+               "repository and call it through a service")
+    OPTIONS = (
+        LAYERS_OPTION,
+        Option("imports", list, list(DATABASE_IMPORTS), "Database modules and `module:Name`.",
+               item_type=str),
+    )
+    IN_TESTS = False
+    VALID = (
+        Valid("from sqlalchemy.orm import Session\n", path="app/repositories/users.py"),
+        Valid("from sqlalchemy.orm import Mapped\n", path=_CONTROLLERS),
+        Valid("from app.services.users import UserService\n", path=_CONTROLLERS),
+        Valid("import redistools\n", path=_CONTROLLERS),
+        Valid("from .db import connection\n", path=_CONTROLLERS),
+    )
+    INVALID = (
+        Invalid("from sqlalchemy.orm import Mapped, Session\n", line=1, column=36,
+                path=_CONTROLLERS, message_contains="sqlalchemy.orm.Session"),
+        Invalid("import os\nimport psycopg2.extras\n", line=2, column=8, path=_CONTROLLERS),
+        Invalid("from django.db import connection\n", line=1, column=23,
+                path="shop/views/orders.py"),
+    )
+
+    @classmethod
+    def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
+        entries = options.get("imports", DATABASE_IMPORTS)
+        return tuple({e.split(":")[0].split(".")[0] for e in entries})
+
+    def visit_Module(self, node: cst.Module) -> None:
+        layers = layers_of(self.options)
+        self._active = folder_layer(self.context.path, layers) == 0
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names if getattr(self, "_active", False) else ():
+            hit = _matches(get_full_name_for_node(alias.name) or "", None, self._entries)
+            if hit:
+                self.report(alias, self.MESSAGE.format(name=hit))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not getattr(self, "_active", False) or node.relative or node.module is None:
+            return
+        module = get_full_name_for_node(node.module) or ""
+        names = node.names if not isinstance(node.names, cst.ImportStar) else ()
+        hit = _matches(module, None, [e for e in self._entries if ":" not in e])
+        if hit:
+            self.report(node, self.MESSAGE.format(name=hit))
+            return
+        for alias in names:
+            hit = _matches(module, get_full_name_for_node(alias.name), self._entries)
+            if hit:
+                self.report(alias, self.MESSAGE.format(name=hit))
+
+    @property
+    def _entries(self) -> list[str]:
+        return list(self.options.get("imports", DATABASE_IMPORTS))

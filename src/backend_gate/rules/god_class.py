@@ -1,0 +1,87 @@
+"""BG405 god-class: a class in a layer with too many public methods."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.model import Severity
+from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+
+
+def _methods(count: int, prefix: str = "m") -> str:
+    return "".join(f"    def {prefix}{i}(self):\n        return {i}\n" for i in range(count))
+
+
+class GodClass(Rule):
+    """
+    ## What it does
+    Flags a class in one of the layers (a controller, service, repository or model module)
+    that defines more than `max-public-methods` public methods (20 by default). Public means
+    a `def` or `async def` directly in the class body whose name does not start with `_`;
+    properties count, dunder and private helpers do not. Classes outside the layers (a
+    library's API object, a test case) are left alone.
+
+    ## Why is this bad?
+    The standard says never to create god services or controllers: a service with dozens of
+    entry points has many reasons to change and becomes the place every feature lands.
+
+    ## Example
+    ```python
+    class UserService:
+        def register(self): ...
+        def login(self): ...
+        # ... 25 more unrelated use cases
+    ```
+
+    ## Use instead
+    Split by use case or by aggregate: `RegistrationService`, `AuthService`,
+    `ProfileService`.
+
+    ## Options
+    - `layers`: the layers, top to bottom, as `name = alias | alias`.
+    - `max-public-methods`: the most public methods a class in a layer may define.
+
+    ## References
+    - [pylint too-many-public-methods (R0904)](https://pylint.readthedocs.io/en/stable/user_guide/messages/refactor/too-many-public-methods.html)
+    """
+
+    CODE = "BG405"
+    NAME = "god-class"
+    CHECK = "layout"
+    SEVERITY = Severity.WARNING
+    MESSAGE = ("class `{name}` has {count} public methods (limit {limit}): split it by use "
+               "case into smaller classes")
+    OPTIONS = (
+        LAYERS_OPTION,
+        Option("max-public-methods", int, 20, "Most public methods of a class in a layer."),
+    )
+    NEEDLES = ("class",)
+    IN_TESTS = False
+    VALID = (
+        Valid("class UserService:\n" + _methods(20)),
+        Valid("class UserService:\n" + _methods(25, "_m")),
+        Valid("class Client:\n" + _methods(30), path="mylib/client.py"),
+    )
+    INVALID = (
+        Invalid("import os\nclass UserService:\n" + _methods(21), line=2, column=1,
+                message_contains="21 public methods"),
+        Invalid("class Repo:\n" + _methods(3), line=1, column=1,
+                path="app/repositories/users.py", options={"max-public-methods": 2}),
+    )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._in_layer = folder_layer(self.context.path, layers_of(self.options)) is not None
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not getattr(self, "_in_layer", False):
+            return
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        count = sum(
+            1 for statement in body
+            if isinstance(statement, cst.FunctionDef) and not statement.name.value.startswith("_")
+        )
+        limit = self.options["max-public-methods"]
+        if count > limit:
+            self.report(node, self.MESSAGE.format(name=node.name.value, count=count, limit=limit))

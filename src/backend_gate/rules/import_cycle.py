@@ -1,0 +1,149 @@
+"""BG404 import-cycle: the project's own modules importing each other in a loop."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Iterable, Mapping
+
+from backend_gate.rules._base import Invalid, PlacedReport, ProjectRule, Valid
+from backend_gate.rules._imports import ImportFacts
+from backend_gate.rules._layers import own_edges
+
+Edge = tuple[str, int, int]  # (path, line, column) of the import
+
+
+def _components(graph: Mapping[str, Mapping[str, Edge]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (iterative Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, {}))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    found.append(_pop_component(node, stack, on_stack))
+            elif child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(sorted(graph.get(child, {})))))
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+    return [c for c in found if len(c) > 1]
+
+
+def _pop_component(node: str, stack: list[str], on_stack: set[str]) -> list[str]:
+    component = []
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        component.append(member)
+        if member == node:
+            return sorted(component)
+
+
+def _shortest_cycle(start: str, graph: Mapping[str, Mapping[str, Edge]],
+                    members: set[str]) -> list[str]:
+    """The shortest loop from `start` back to itself inside one component (BFS)."""
+    parent: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for child in sorted(graph.get(node, {})):
+            if child == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return [*reversed(path), start]
+            if child in members and child not in parent:
+                parent[child] = node
+                queue.append(child)
+    return [start, start]
+
+
+class ImportCycle(ProjectRule):
+    """
+    ## What it does
+    Flags import cycles between the project's own modules, resolved from absolute and relative
+    imports by file name (nothing is imported). Each group of modules that import each other is
+    reported once, with the shortest loop through its first module (`a → b → c → a`), at that
+    module's import; the message counts the other modules of the group when it is bigger.
+    Imports under `if TYPE_CHECKING:` do not count (they never run), nor do imports inside a
+    function (deferred until the call: the usual, deliberate way to break a cycle at import
+    time). Module names follow packages: `src/pkg/a.py` and `pkg/a.py` are both `pkg.a`.
+
+    ## Why is this bad?
+    A cycle makes the import order matter (a half-initialised module raises `ImportError` or
+    `AttributeError` depending on which file is imported first), and it means the modules
+    cannot be understood, tested or changed separately: they are one module in several files.
+
+    ## Example
+    ```python
+    # app/services/orders.py
+    from app.services.billing import charge
+    # app/services/billing.py
+    from app.services.orders import Order
+    ```
+
+    ## Use instead
+    Move what both need into a third module both import, or import for annotations only:
+    ```python
+    # app/services/billing.py
+    from typing import TYPE_CHECKING
+    if TYPE_CHECKING:
+        from app.services.orders import Order
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    - [Python import system: circular imports](https://docs.python.org/3/faq/programming.html#what-are-the-best-practices-for-using-import-in-a-module)
+    """
+
+    CODE = "BG404"
+    NAME = "import-cycle"
+    CHECK = "layout"
+    MESSAGE = "import cycle {loop}{extra}: move what these modules share into a module they both import"
+    FACTS = ("imports",)
+    COLLECTORS = (ImportFacts,)
+    EXAMPLES_ARE_DOCS = True  # a cycle needs two files; tests/rules/test_layout.py covers it
+    VALID = (
+        Valid("from app.models.user import User\n"),
+        Valid("if TYPE_CHECKING:\n    from app.services.example import Example\n"),
+        Valid("def load():\n    from app.services import example\n"),
+    )
+    INVALID = (
+        Invalid("from app.services.b import f\n", line=1, column=1, path="app/services/a.py"),
+        Invalid("from . import b\n", line=1, column=1, path="app/services/a.py"),
+    )
+
+    def check_project(
+        self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
+    ) -> Iterable[PlacedReport]:
+        graph: dict[str, dict[str, Edge]] = {}
+        for path, importer, target, fact, _ in own_edges(facts, paths):
+            if not fact[5] and not fact[6]:
+                graph.setdefault(importer, {}).setdefault(target, (path, fact[3], fact[4]))
+        for component in _components(graph):
+            loop = _shortest_cycle(component[0], graph, set(component))
+            edges = [graph[a][b] for a, b in zip(loop, loop[1:])]
+            others = len(component) - (len(loop) - 1)
+            extra = f" (and {others} more module{'s' if others > 1 else ''} in the same cycle group)" if others else ""
+            path, line, column = edges[0]
+            message = self.MESSAGE.format(loop=" → ".join(loop), extra=extra)
+            yield PlacedReport(path, line, column, line, column, message,
+                               cause_lines=tuple((p, ln) for p, ln, _ in edges))

@@ -1,0 +1,97 @@
+"""BG401 missing-layer: a required layer (controllers, services, repositories) is not there."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from backend_gate.config import Option
+from backend_gate.model import Severity
+from backend_gate.rules._base import Invalid, PlacedReport, ProjectRule, Valid
+from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+
+_REQUIRED = ("controllers", "services", "repositories")
+
+
+class MissingLayer(ProjectRule):
+    """
+    ## What it does
+    Checks that the project has each required layer. A layer is a package (folder)
+    named after one of its aliases anywhere under the checked paths (`app/routers/`,
+    `src/shop/repositories/`), so flat and src layouts are both found. A lone module such as
+    `api.py` or `models.py` is not a layer: libraries and tools have them too. A project with
+    some layers that lacks a required one gets an error naming it; a project with none of the
+    layers (a library, a small tool) gets one warning that explains the expected structure, so
+    it still passes. Test files do not count as layers.
+
+    ## Why is this bad?
+    The standard's backend structure keeps HTTP handling, business rules and data access apart.
+    A missing repositories layer usually means SQL or ORM calls live in services or controllers.
+
+    ## Example
+    ```text
+    app/controllers/users.py
+    app/services/users.py      # runs the queries itself
+    ```
+
+    ## Use instead
+    ```text
+    app/controllers/users.py
+    app/services/users.py
+    app/repositories/users.py
+    ```
+
+    ## Options
+    - `layers`: the layers, top to bottom, as `name = alias | alias`.
+    - `required`: the layer names that must exist.
+
+    ## References
+    - [Architecture Patterns with Python: the Repository pattern](https://www.cosmicpython.com/book/chapter_02_repository.html)
+    """
+
+    CODE = "BG401"
+    NAME = "missing-layer"
+    CHECK = "layout"
+    MESSAGE = "the project has no {missing} layer (found {found}): add {folders}"
+    OPTIONS = (
+        LAYERS_OPTION,
+        Option("required", list, list(_REQUIRED), "Layer names that must exist.", item_type=str),
+    )
+    EXAMPLES_ARE_DOCS = True  # a layout is a tree of files; tests/rules/test_layout.py covers it
+    VALID = (
+        Valid("x = 1\n", path="app/controllers/users.py",
+              options={"required": ["controllers"]}),
+        Valid("x = 1\n", path="app/routers/users.py", options={"required": ["controllers"]}),
+        Valid("x = 1\n", path="src/shop/views/orders.py", options={"required": ["controllers"]}),
+    )
+    INVALID = (
+        Invalid("x = 1\n", line=1, column=1, path="app/controllers/users.py"),
+        Invalid("x = 1\n", line=1, column=1, path="app/services/users.py",
+                message_contains="repositories"),
+    )
+
+    def check_project(
+        self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
+    ) -> Iterable[PlacedReport]:
+        layers = layers_of(self.options)
+        paths = sorted(p for p in paths if p.endswith(".py"))
+        found = {folder_layer(p, layers) for p in paths} - {None}
+        names = [name for name, _ in layers]
+        missing = [n for n in self.options.get("required", _REQUIRED)
+                   if n in names and names.index(n) not in found]
+        if not missing or not paths:
+            return
+        anchor = paths[0]
+        if not found:
+            yield self._none_found(anchor, layers)
+            return
+        folders = ", ".join(f"a `{n}/` package" for n in missing)
+        have = ", ".join(names[i] for i in sorted(found))
+        message = self.MESSAGE.format(missing=" and ".join(missing), found=have, folders=folders)
+        yield PlacedReport(anchor, 1, 1, 1, 1, message)
+
+    @staticmethod
+    def _none_found(anchor: str, layers: Any) -> PlacedReport:
+        expected = "; ".join(f"{name} ({' | '.join(sorted(aliases))})" for name, aliases in layers)
+        message = ("no layer folders found: a backend is expected to keep its code in layers, "
+                   f"top to bottom: {expected}. A library or a small tool can ignore this")
+        return PlacedReport(anchor, 1, 1, 1, 1, message, severity=Severity.WARNING)

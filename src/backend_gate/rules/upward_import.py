@@ -1,0 +1,98 @@
+"""BG402 upward-import: a lower layer importing a higher one, or a controller skipping services."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from backend_gate.rules._base import Invalid, PlacedReport, ProjectRule, Valid
+from backend_gate.rules._imports import ImportFacts
+from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of, own_edges
+
+
+class UpwardImport(ProjectRule):
+    """
+    ## What it does
+    Flags imports between the project's own modules that go against the layer order
+    (controllers → services → repositories → models by default): a lower layer importing a
+    higher one (a repository importing a service or a controller), and a controller importing a
+    repository directly instead of going through a service. Layers come from folder and module
+    names (see `missing-layer`); imports of third-party packages are never judged here, so
+    `from django.views import View` in a repository is not a controller import. Imports inside
+    functions count (they are still a dependency); `if TYPE_CHECKING:` imports do not.
+
+    ## Why is this bad?
+    The layers exist so that each one can change without touching the ones above it. An upward
+    import ties the data layer to HTTP concerns, and a controller that talks to a repository
+    skips the business rules of the service layer.
+
+    ## Example
+    ```python
+    # app/repositories/user_repository.py
+    from app.services.user_service import hash_password
+    ```
+
+    ## Use instead
+    Move the shared code down (into the repository or the models), or pass it in from the
+    service:
+    ```python
+    # app/repositories/user_repository.py
+    from app.models.user import User
+    ```
+
+    ## Options
+    - `layers`: the layers, top to bottom, as `name = alias | alias`.
+
+    ## References
+    - [import-linter layers contract](https://import-linter.readthedocs.io/en/stable/contract_types.html)
+    """
+
+    CODE = "BG402"
+    NAME = "upward-import"
+    CHECK = "layout"
+    MESSAGE = "{importer_layer} module imports `{target}` from the {target_layer} layer: {advice}"
+    OPTIONS = (LAYERS_OPTION,)
+    FACTS = ("imports",)
+    COLLECTORS = (ImportFacts,)
+    EXAMPLES_ARE_DOCS = True  # a layering problem needs two files; tests/rules/test_layout.py
+    VALID = (
+        Valid("from app.services.user_service import UserService\n",
+              path="app/controllers/users.py"),
+        Valid("from app.models.user import User\n", path="app/repositories/users.py"),
+        Valid("from django.views import View\n", path="app/repositories/users.py"),
+        Valid("if TYPE_CHECKING:\n    from app.services.users import UserService\n",
+              path="app/repositories/users.py"),
+    )
+    INVALID = (
+        Invalid("from app.services.users import hash_password\n", line=1, column=1,
+                path="app/repositories/users.py"),
+        Invalid("from app.repositories.users import UserRepository\n", line=1, column=1,
+                path="app/controllers/users.py"),
+    )
+
+    def check_project(
+        self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
+    ) -> Iterable[PlacedReport]:
+        layers = layers_of(self.options)
+        for path, importer, target, fact, target_path in own_edges(facts, paths):
+            if fact[5]:
+                continue
+            advice = self._advice(layers, (path, target_path), target)
+            if advice:
+                line, column = fact[3], fact[4]
+                yield PlacedReport(path, line, column, line, column, advice)
+
+    def _advice(self, layers: Any, paths: tuple[str, str], target: str) -> str | None:
+        source, sink = (folder_layer(p, layers) for p in paths)
+        if source is None or sink is None or source == sink:
+            return None
+        names = [name for name, _ in layers]
+        if sink < source:
+            advice = (f"imports must flow down ({' → '.join(names)}); move the shared code "
+                      f"down or pass it in from the {names[sink]} layer")
+        elif source == 0 and sink == 2 and len(names) > 3:
+            advice = (f"a {names[0]} module must go through the {names[1]} layer; call a "
+                      f"{names[1]} function that uses the {names[sink]} layer instead")
+        else:
+            return None
+        return self.MESSAGE.format(importer_layer=names[source].capitalize(), target=target,
+                                   target_layer=names[sink], advice=advice)
