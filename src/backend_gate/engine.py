@@ -46,10 +46,13 @@ class Plan:
             if config.is_enabled(rule.CODE, rule.NAME, rule.CHECK, rule.DEFAULT_ENABLED)
         ]
         adapters = [a for a in ADAPTERS if a.CHECK not in config.skip]
+        project_rules = _of_kind(enabled, ProjectRule)
+        rules = _of_kind(enabled, Rule)
+        collectors = (c for p in project_rules for c in p.COLLECTORS if c not in rules)
         return cls(
             config=config,
-            rules=_of_kind(enabled, Rule),
-            project_rules=_of_kind(enabled, ProjectRule),
+            rules=(*rules, *dict.fromkeys(collectors)),
+            project_rules=project_rules,
             file_adapters=_of_kind(adapters, FileAdapter),
             project_adapters=_of_kind(adapters, ProjectAdapter),
         )
@@ -262,6 +265,8 @@ def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -
     span = (placed.line, placed.column, placed.end_line, placed.end_column)
     lines = _lines_of(config, placed.path)
     finding = make_finding(rule, config, placed.path, span, placed.message, lines)
+    if placed.severity is not None and rule.CODE not in config.severity:
+        finding = replace(finding, severity=placed.severity)
     return replace(finding, cause_lines=placed.cause_lines) if placed.cause_lines else finding
 
 
