@@ -80,8 +80,8 @@ def module_names(paths: Iterable[str]) -> dict[str, str]:
         top = len(folders)
         while top > 0 and "/".join(folders[:top]) in packages:
             top -= 1
-        if top == len(folders) and folders[:1] == ["src"]:
-            top = 1
+        if top == len(folders):  # not in a package: a namespace package, named from its path
+            top = 1 if folders[:1] == ["src"] else 0
         names[path] = ".".join(path_parts("/".join(path.split("/")[top:])))
     return {path: name for path, name in names.items() if name}
 

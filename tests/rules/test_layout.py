@@ -1,0 +1,131 @@
+"""The layout check (BG401-BG406) on small multi-file projects under fixtures/layout/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend_gate.api import check, option_schema
+from backend_gate.config import parse_table
+from backend_gate.model import Finding, Severity
+from backend_gate.rules._imports import import_facts
+from backend_gate.rules._layers import module_names
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "layout"
+
+
+def _layout(scenario: str, table: dict[str, Any] | None = None) -> list[Finding]:
+    root = FIXTURES / scenario
+    config = parse_table({"select": ["BG4"], "test-patterns": [], **(table or {})}, root=root,
+                         file=None, schema=option_schema())
+    report = check([root], config.with_overrides(cache=False), jobs=1)
+    return sorted((f for f in report.findings if f.rule.startswith("BG4")),
+                  key=lambda f: (f.rule, f.path, f.line))
+
+
+def _where(findings: list[Finding]) -> list[tuple[str, str, int, int]]:
+    return [(f.rule, f.path, f.line, f.column) for f in findings]
+
+
+@pytest.mark.parametrize("scenario", ["flat", "type_checking_cycle"])
+def test_clean_layered_projects_have_no_layout_findings(scenario: str) -> None:
+    assert _layout(scenario) == []
+
+
+def test_src_layout_upward_relative_import() -> None:
+    findings = _layout("src_layout")
+    assert _where(findings) == [("BG402", "src/shop/repos/orders.py", 1, 1)]
+    assert "shop.services.users" in findings[0].message
+    assert "repositories module" in findings[0].message.lower()
+
+
+def test_cycle_reported_once_with_the_whole_path_and_every_import() -> None:
+    findings = _layout("cycle")
+    assert _where(findings) == [("BG404", "app/services/a.py", 1, 1)]
+    assert ("app.services.a → app.services.b → app.services.c → app.services.a"
+            in findings[0].message)
+    assert findings[0].cause_lines == (
+        ("app/services/a.py", 1), ("app/services/b.py", 1), ("app/services/c.py", 1),
+    )
+
+
+def test_library_without_layers_gets_one_warning() -> None:
+    findings = _layout("library")
+    assert _where(findings) == [("BG401", "mylib/__init__.py", 1, 1)]
+    assert findings[0].severity is Severity.WARNING
+    assert "controllers" in findings[0].message and "repositories" in findings[0].message
+
+
+def test_missing_required_layer_is_an_error() -> None:
+    findings = _layout("missing_repositories")
+    assert _where(findings) == [("BG401", "app/__init__.py", 1, 1)]
+    assert findings[0].severity is Severity.ERROR
+    assert "no repositories layer" in findings[0].message
+
+
+def test_required_option_narrows_the_layers() -> None:
+    table = {"missing-layer": {"required": ["controllers", "services"]}}
+    assert _layout("missing_repositories", table) == []
+
+
+def test_repository_importing_a_controller() -> None:
+    findings = _layout("upward_import")
+    assert _where(findings) == [("BG402", "app/repositories/audit.py", 1, 1)]
+    assert "app.controllers.users" in findings[0].message
+
+
+def test_controller_importing_a_repository_skips_the_service_layer() -> None:
+    findings = _layout("controller_repository")
+    assert _where(findings) == [("BG402", "app/controllers/admin.py", 2, 1)]
+    assert "through the services layer" in findings[0].message
+
+
+def test_controller_importing_an_orm_session() -> None:
+    findings = _layout("controller_session")
+    assert _where(findings) == [("BG403", "app/controllers/reports.py", 2, 36)]
+    assert "sqlalchemy.orm.Session" in findings[0].message
+
+
+def test_custom_layers_option() -> None:
+    table = {"missing-layer": {"layers": ["web = web", "core = core"], "required": ["web"]}}
+    findings = _layout("flat", table)
+    assert _where(findings) == [("BG401", "app/__init__.py", 1, 1)]
+    assert "top to bottom: web (web); core (core)" in findings[0].message
+    table = {"missing-layer": {"layers": ["web = controllers", "data = repos"]}}
+    findings = _layout("flat", {"missing-layer": {**table["missing-layer"], "required": ["data"]}})
+    assert "no data layer (found web)" in findings[0].message
+
+
+@pytest.mark.parametrize(("paths", "expected"), [
+    (["src/pkg/__init__.py", "src/pkg/a.py"], {"src/pkg/__init__.py": "pkg", "src/pkg/a.py": "pkg.a"}),
+    (["pkg/__init__.py", "pkg/a.py"], {"pkg/__init__.py": "pkg", "pkg/a.py": "pkg.a"}),
+    (["backend/app/__init__.py", "backend/app/x/__init__.py", "backend/app/x/y.py"],
+     {"backend/app/__init__.py": "app", "backend/app/x/__init__.py": "app.x",
+      "backend/app/x/y.py": "app.x.y"}),
+    (["src/tool.py", "scripts/run.py"], {"src/tool.py": "tool", "scripts/run.py": "scripts.run"}),
+])
+def test_module_names_from_paths(paths: list[str], expected: dict[str, str]) -> None:
+    assert module_names(paths) == expected
+
+
+def test_import_facts_mark_type_checking_and_deferred_imports() -> None:
+    code = ("import os, a.b\nfrom ..x import y as z\nif TYPE_CHECKING:\n    import t\nelse:\n"
+            "    import u\ndef f():\n    import d\n")
+    assert import_facts(code) == [
+        ("os", (), 0, 1, 1, False, False), ("a.b", (), 0, 1, 1, False, False),
+        ("x", ("y",), 2, 2, 1, False, False), ("t", (), 0, 4, 5, True, False),
+        ("u", (), 0, 6, 5, False, False), ("d", (), 0, 8, 5, False, True),
+    ]
+
+
+def test_large_module_and_god_class_limits() -> None:
+    from backend_gate.api import check_source
+
+    code = "class UserService:\n" + "".join(
+        f"    def m{i}(self):\n        return {i}\n" for i in range(4))
+    table = {"god-class": {"max-public-methods": 3}, "large-module": {"max-lines": 5}}
+    report = check_source(code, "app/services/users.py", table)
+    assert sorted((f.rule, f.line) for f in report.findings if f.rule.startswith("BG4")) == [
+        ("BG401", 1), ("BG405", 1), ("BG406", 6)]
