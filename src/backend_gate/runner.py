@@ -34,8 +34,11 @@ def plan_fingerprint(plan: Plan) -> str:
     }
     extra = _code_stamp()
     for name in ("pyproject.toml", ".bandit"):  # a tool's own config may live there
+        path = config.root / name
+        if not path.is_file():  # a planted FIFO would block, a link to /dev/zero never end
+            continue
         try:
-            extra += (config.root / name).read_bytes()
+            extra += path.read_bytes()
         except OSError:
             continue
     return hashlib.sha256(repr(settings).encode() + extra).hexdigest()

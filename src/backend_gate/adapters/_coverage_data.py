@@ -77,10 +77,22 @@ def _inside(root: Path) -> Iterator[None]:
         os.chdir(before)
 
 
+COVERAGE_CONFIGS = (".coveragerc", "setup.cfg", "tox.ini", "pyproject.toml")
+
+
+def _configs_are_files(root: Path) -> None:
+    """coverage reads these itself: a planted FIFO would block it, a link to /dev/zero never end."""
+    for name in COVERAGE_CONFIGS:
+        path = root / name
+        if path.exists() and not path.is_file():
+            raise DataProblem(f"{name} is not a regular file: coverage cannot read its config")
+
+
 def configured_data_file(root: Path) -> Path:
     """The data file coverage itself would write at `root` (its config's data_file)."""
     import coverage
 
+    _configs_are_files(root)
     with _inside(root):
         cov = coverage.Coverage(config_file=True)
         return root / cov.config.data_file
@@ -117,6 +129,7 @@ def read_sqlite(root: Path, data_file: Path) -> Measured:
     import coverage
     from coverage.exceptions import CoverageException, NoDataError
 
+    _configs_are_files(root)
     with tempfile.TemporaryDirectory(prefix="backend-gate-cov-") as folder, _inside(root):
         out = os.path.join(folder, "coverage.json")
         try:
