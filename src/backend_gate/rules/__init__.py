@@ -19,6 +19,7 @@ from backend_gate.rules.low_maintainability import LowMaintainability
 from backend_gate.rules.missing_layer import MissingLayer
 from backend_gate.rules.print_call import PrintCall
 from backend_gate.rules.secret_in_log import SecretInLog
+from backend_gate.rules.sql_built_from_strings import SqlBuiltFromStrings
 from backend_gate.rules.stub_function import StubFunction
 from backend_gate.rules.suppression_without_reason import SuppressionWithoutReason
 from backend_gate.rules.swallowed_exception import SwallowedException
@@ -37,6 +38,8 @@ ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
     # todo
     TodoTag,
     StubFunction,
+    # sql
+    SqlBuiltFromStrings,
     # layout
     MissingLayer,
     UpwardImport,

@@ -1,0 +1,159 @@
+"""Where a SQL string came from, within one function (BG301's value tracing).
+
+`trace(expr, scope)` answers two questions about an expression: is it made only of constant
+pieces (string literals, module-level UPPER_CASE string constants, locals assigned only from
+those), and if not, how was it built (an f-string, `%`, `.format()`, `+`, `+=`, `str.join`,
+`string.Template.substitute`). It also gathers the literal text, so the rule can tell SQL from
+prose. The tracing is flow-insensitive inside a function: every assignment to a local counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from backend_gate.rules._helpers import dotted_name, string_value
+
+_SQLISH = re.compile(
+    r"\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\s+[\w.\"`]+\s+set|delete\s+from"
+    r"|(?:create|drop|alter)\s+(?:table|index|view|schema)|truncate\s+table|where\s"
+    r"|order\s+by|group\s+by|values\s*\()",
+    re.IGNORECASE,
+)
+_CONSTANT = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
+_MAX_DEPTH = 12
+
+
+def looks_like_sql(text: str) -> bool:
+    return bool(_SQLISH.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    const: bool
+    how: str | None = None  # set when non-constant pieces were put together
+    text: str = ""  # the literal text that was seen
+    via: str | None = None  # the local name the value reached the sink through
+
+
+@dataclass
+class Scope:
+    """Assignments to local names in one function (or the module body)."""
+
+    assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    augmented: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+
+
+def _join(traces: list[Trace], how: str | None) -> Trace:
+    const = all(t.const for t in traces)
+    inner = next((t.how for t in traces if t.how), None)
+    built = inner or (how if not const else None)
+    return Trace(const, built, "".join(t.text for t in traces))
+
+
+class Tracer:
+    def __init__(self, scope: Scope, constants: dict[str, str]) -> None:
+        self.scope = scope
+        self.constants = constants
+        self.seen: set[str] = set()
+
+    def trace(self, node: cst.BaseExpression, depth: int = 0) -> Trace:
+        if depth > _MAX_DEPTH:
+            return Trace(False)
+        literal = string_value(node)
+        if literal is not None:
+            return Trace(True, text=literal)
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, depth)
+        if isinstance(node, cst.ConcatenatedString):
+            parts = [self.trace(node.left, depth + 1), self.trace(node.right, depth + 1)]
+            return _join(parts, "an f-string")
+        if isinstance(node, cst.BinaryOperation):
+            return self._binary(node, depth)
+        if isinstance(node, cst.Call):
+            return self._call(node, depth)
+        if isinstance(node, cst.Name):
+            return self._name(node.value, depth)
+        return Trace(False)
+
+    def _fstring(self, node: cst.FormattedString, depth: int) -> Trace:
+        parts: list[Trace] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(Trace(True, text=part.value))
+            elif isinstance(part, cst.FormattedStringExpression):
+                parts.append(self.trace(part.expression, depth + 1))
+        return _join(parts, "an f-string")
+
+    def _binary(self, node: cst.BinaryOperation, depth: int) -> Trace:
+        left = self.trace(node.left, depth + 1)
+        if isinstance(node.operator, cst.Add):
+            return _join([left, self.trace(node.right, depth + 1)], "`+` concatenation")
+        if isinstance(node.operator, cst.Modulo) and (left.text or left.how):
+            right = self._items(node.right, depth)
+            return _join([left, right], "`%` formatting")
+        return Trace(False)
+
+    def _items(self, node: cst.BaseExpression, depth: int) -> Trace:
+        """A tuple, list or dict of pieces (the right of `%`, the argument of join)."""
+        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+            parts = [self.trace(e.value, depth + 1) for e in node.elements
+                     if isinstance(e, cst.Element)]
+            return _join(parts, None) if parts else Trace(True)
+        if isinstance(node, cst.Dict):
+            parts = [self.trace(e.value, depth + 1) for e in node.elements
+                     if isinstance(e, cst.DictElement)]
+            return _join(parts, None) if parts else Trace(True)
+        return self.trace(node, depth + 1)
+
+    def _call(self, node: cst.Call, depth: int) -> Trace:
+        if not isinstance(node.func, cst.Attribute):
+            return Trace(False)
+        method, owner = node.func.attr.value, node.func.value
+        if method == "format" and _is_psycopg_sql(owner):
+            return Trace(True)
+        if method == "format":
+            base = self.trace(owner, depth + 1)
+            args = [self._items(a.value, depth) for a in node.args]
+            return _join([base, *args], "`.format()`") if base.text or base.how else Trace(False)
+        if method == "join" and string_value(owner) is not None and node.args:
+            return _join([self._items(node.args[0].value, depth)], "`str.join`")
+        if method in ("substitute", "safe_substitute") and _template_text(owner) is not None:
+            args = [self._items(a.value, depth) for a in node.args]
+            text = Trace(True, text=_template_text(owner) or "")
+            return _join([text, *args], "`string.Template.substitute`")
+        return Trace(False)
+
+    def _name(self, name: str, depth: int) -> Trace:
+        if name in self.seen:
+            return Trace(True)
+        values = self.scope.assigned.get(name, [])
+        if not values:
+            constant = self.constants.get(name)
+            return Trace(True, text=constant) if constant is not None else Trace(False)
+        self.seen.add(name)
+        parts = [self.trace(v, depth + 1) for v in values]
+        augmented = [self.trace(v, depth + 1) for v in self.scope.augmented.get(name, [])]
+        self.seen.discard(name)
+        first = _join(parts, None)
+        grown = _join(augmented, "`+=` concatenation") if augmented else Trace(True)
+        how = first.how or grown.how
+        return Trace(first.const and grown.const, how, first.text + grown.text, via=name)
+
+
+def _is_psycopg_sql(node: cst.BaseExpression) -> bool:
+    """`sql.SQL("...")` / `SQL("...")` / `psycopg.sql.SQL(...)`: composition, not text."""
+    return isinstance(node, cst.Call) and (dotted_name(node.func) or "").split(".")[-1] == "SQL"
+
+
+def _template_text(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Call) and (dotted_name(node.func) or "").endswith("Template"):
+        if node.args:
+            return string_value(node.args[0].value)
+    return None
+
+
+def is_constant_name(name: str) -> bool:
+    return bool(_CONSTANT.match(name))

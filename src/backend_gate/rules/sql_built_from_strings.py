@@ -1,0 +1,216 @@
+"""BG301 sql-built-from-strings: SQL text built from non-constant pieces reaches an execution sink."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._data import SQL_DB_WORDS, SQL_SINKS, SQL_SPECIFIC_SINKS
+from backend_gate.rules._helpers import dotted_name, string_value
+from backend_gate.rules._sqlflow import Scope, Tracer, is_constant_name, looks_like_sql
+
+_SQL_KEYWORDS = ("sql", "query", "statement", "operation", "stmt", "sql_query")
+_EXTRA_KEYWORDS = ("select", "where", "tables", "order_by")
+_PARAMETERIZED = {
+    "text": 'text("... WHERE id = :id"), {"id": value}',
+    "fetch": 'fetch("... WHERE id = $1", value)',
+    "fetchrow": 'fetchrow("... WHERE id = $1", value)',
+    "fetchval": 'fetchval("... WHERE id = $1", value)',
+    "fetch_all": 'fetch_all("... WHERE id = :id", values={"id": value})',
+    "fetch_one": 'fetch_one("... WHERE id = :id", values={"id": value})',
+    "raw": 'raw("... WHERE id = %s", [value])',
+    "extra": 'extra(where=["id = %s"], params=[value])',
+    "RawSQL": 'RawSQL("... WHERE id = %s", (value,))',
+    "read_sql": 'read_sql("... WHERE id = %(id)s", con, params={"id": value})',
+    "read_sql_query": 'read_sql_query("... WHERE id = %(id)s", con, params={"id": value})',
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    sink: str
+    receiver: str
+    argument: cst.BaseExpression
+    scope: Scope
+
+
+class SqlBuiltFromStrings(Rule):
+    """
+    ## What it does
+    Flags SQL text built from non-constant pieces (an f-string with interpolated values, `%`
+    formatting, `.format()`, `+` / `+=` concatenation, `str.join` over non-literal parts,
+    `string.Template.substitute`) that reaches a call executing SQL: DB-API
+    `execute/executemany/executescript`, SQLAlchemy `session/connection/engine.execute`,
+    `exec_driver_sql`, `text(...)`, Django `.objects.raw`, `.extra(...)`, `RawSQL`,
+    asyncpg/aiosqlite/databases `execute/fetch/fetchrow/fetchval/fetch_all/fetch_one` and
+    `pandas.read_sql*`. A local name is followed through every assignment in its function
+    (reassignment, `+=`, both branches of an `if`).
+
+    Safe values: string literals, module-level UPPER_CASE constants holding string literals,
+    locals assigned only from those, and psycopg's `sql.SQL(...).format(sql.Identifier(...))`.
+    Generic sink names (`execute`, `fetch`, `text`, `raw`, `extra`...) are flagged only when the
+    text looks like SQL or the receiver looks like a database handle (`cursor`, `conn`,
+    `session`, `db`, `engine`, `objects`...), so `executor.execute(task)` is left alone. A value
+    the function received as a parameter is not traced across calls. The finding is placed on
+    the SQL argument of the sink call.
+
+    ## Why is this bad?
+    Text put into SQL is parsed as SQL: a quote in a user name ends the string and the rest
+    runs as a command (CWE-89). Parameters are sent apart from the statement and never parsed.
+
+    ## Example
+    ```python
+    def find_user(cursor, email):
+        query = f"SELECT id FROM users WHERE email = '{email}'"
+        cursor.execute(query)
+    ```
+
+    ## Use instead
+    ```python
+    def find_user(cursor, email):
+        cursor.execute("SELECT id FROM users WHERE email = %s", (email,))
+    ```
+    For identifiers (a table or column name chosen at run time), use psycopg's
+    `sql.SQL("SELECT * FROM {}").format(sql.Identifier(name))` or pick from a fixed allow-list
+    of module-level constants.
+
+    ## Options
+    - `extra-sinks`: more call names (method or function) that execute SQL text.
+
+    ## References
+    - [CWE-89: SQL Injection](https://cwe.mitre.org/data/definitions/89.html)
+    - [OWASP Query Parameterization Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/Query_Parameterization_Cheat_Sheet.html)
+    """
+
+    CODE = "BG301"
+    NAME = "sql-built-from-strings"
+    CHECK = "sql"
+    CWE = (89,)
+    MESSAGE = ("SQL text{via} reaching `{sink}` is built with {how}: keep the SQL constant and "
+               "pass values as parameters, e.g. `{form}`")
+    OPTIONS = (
+        Option("extra-sinks", list, [], "More call names that execute SQL text.", item_type=str),
+    )
+    NEEDLES = ("execute", "raw", "text(", "fetch", "read_sql", "extra(", "RawSQL", "mogrify",
+               "iterate")
+    VALID = (
+        Valid('def f(cursor, uid):\n    cursor.execute("SELECT * FROM users WHERE id = %s", (uid,))\n'),
+        Valid('TABLE = "users"\n\ndef f(cursor, uid):\n'
+              '    cursor.execute(f"SELECT * FROM {TABLE} WHERE id = %s", (uid,))\n'),
+        Valid('def f(x):\n    raise ValueError(f"Please select a value from the list {x}")\n'),
+        Valid('def f(executor, task):\n    executor.execute(task)\n'),
+        Valid('from psycopg import sql\n\ndef f(cur, table):\n'
+              '    cur.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(table)))\n'),
+        Valid('def f(name):\n    query = f"select {name} from the list"\n    return query\n'),
+        Valid('def f(runner, name):\n    runner.run_query(f"SELECT * FROM {name}")\n'),
+        Valid('def f(runner, name):\n    runner.run_query(f"SELECT * FROM {name}")\n',
+              options={"extra-sinks": ["run"]}),
+    )
+    INVALID = (
+        Invalid('def f(cursor, uid):\n    cursor.execute(f"SELECT * FROM users WHERE id = {uid}")\n',
+                line=2, column=20, message_contains="cursor.execute"),
+        Invalid('def f(db, name, admin):\n    q = "SELECT * FROM users"\n    if admin:\n'
+                '        q += " WHERE name = \'" + name + "\'"\n    db.execute(q)\n',
+                line=5, column=16, message_contains="`q`"),
+        Invalid('def f(conn, ids):\n    conn.execute("DELETE FROM t WHERE id IN (%s)" % ids)\n',
+                line=2, column=18, message_contains="`%` formatting"),
+        Invalid('def f(runner, name):\n    runner.run_query(f"SELECT * FROM {name}")\n',
+                line=2, column=22, options={"extra-sinks": ["run_query"]}),
+    )
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self._constants: dict[str, str] = {}
+        self._scopes: list[Scope] = [Scope()]
+        self._pending: list[_Pending] = []
+        self._sinks = frozenset((*SQL_SINKS, *self.options.get("extra-sinks", ())))
+
+    @classmethod
+    def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
+        return (*cls.NEEDLES, *options.get("extra-sinks", ()))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(Scope())
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._assign(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assign(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
+            self._scopes[-1].augmented.setdefault(node.target.value, []).append(node.value)
+
+    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if not isinstance(target, cst.Name):
+            return
+        self._scopes[-1].assigned.setdefault(target.value, []).append(value)
+        literal = string_value(value)
+        if len(self._scopes) == 1 and literal is not None and is_constant_name(target.value):
+            self._constants[target.value] = literal
+
+    def visit_Call(self, node: cst.Call) -> None:
+        sink, receiver = _sink_of(node)
+        if sink not in self._sinks:
+            return
+        for argument in _sql_arguments(node, sink):
+            self._pending.append(_Pending(sink, receiver, argument, self._scopes[-1]))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for pending in self._pending:
+            self._judge(pending)
+
+    def _judge(self, pending: _Pending) -> None:
+        trace = Tracer(pending.scope, self._constants).trace(pending.argument)
+        if trace.how is None or trace.const:
+            return
+        if not (pending.sink in SQL_SPECIFIC_SINKS or pending.sink not in SQL_SINKS
+                or looks_like_sql(trace.text) or _db_receiver(pending.receiver)):
+            return
+        name = f"{pending.receiver}.{pending.sink}" if pending.receiver else pending.sink
+        via = f" `{trace.via}`" if trace.via else ""
+        form = _PARAMETERIZED.get(pending.sink, f'{pending.sink}("... WHERE id = %s", (value,))')
+        self.report(pending.argument,
+                    self.MESSAGE.format(via=via, sink=name, how=trace.how, form=form))
+
+
+def _sink_of(node: cst.Call) -> tuple[str | None, str]:
+    """The called name (last attribute or function name) and the receiver's last name."""
+    if isinstance(node.func, cst.Name):
+        return node.func.value, ""
+    if isinstance(node.func, cst.Attribute):
+        receiver = node.func.value
+        if isinstance(receiver, cst.Call):
+            receiver = receiver.func
+        dotted = dotted_name(receiver) or ""
+        return node.func.attr.value, dotted.split(".")[-1]
+    return None, ""
+
+
+def _sql_arguments(node: cst.Call, sink: str) -> list[cst.BaseExpression]:
+    if sink == "extra":
+        return [element.value for arg in node.args
+                if arg.keyword is not None and arg.keyword.value in _EXTRA_KEYWORDS
+                and isinstance(arg.value, (cst.List, cst.Tuple, cst.Dict))
+                for element in arg.value.elements]
+    for arg in node.args:
+        if arg.keyword is None and arg.star == "":
+            return [arg.value]
+        if arg.keyword is not None and arg.keyword.value in _SQL_KEYWORDS:
+            return [arg.value]
+    return []
+
+
+def _db_receiver(receiver: str) -> bool:
+    words = receiver.lower().strip("_").split("_")
+    return any(word in SQL_DB_WORDS for word in words)
