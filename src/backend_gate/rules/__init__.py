@@ -6,9 +6,13 @@ from backend_gate.rules._base import EngineRule, Invalid, ProjectRule, Rule, Val
 from backend_gate.rules.bare_except import BareExcept
 from backend_gate.rules.blanket_suppression import BlanketSuppression
 from backend_gate.rules.controller_imports_database import ControllerImportsDatabase
+from backend_gate.rules.credential_in_literal import CredentialInLiteral
+from backend_gate.rules.debug_enabled import DebugEnabled
 from backend_gate.rules.exception_text_to_client import ExceptionTextToClient
 from backend_gate.rules.forbidden_suppression import ForbiddenSuppression
 from backend_gate.rules.god_class import GodClass
+from backend_gate.rules.hardcoded_host import HardcodedHost
+from backend_gate.rules.hardcoded_secret import HardcodedSecret
 from backend_gate.rules.high_complexity import HighComplexity
 from backend_gate.rules.import_cycle import ImportCycle
 from backend_gate.rules.large_module import LargeModule
@@ -38,6 +42,11 @@ ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
     # todo
     TodoTag,
     StubFunction,
+    # config
+    HardcodedSecret,
+    CredentialInLiteral,
+    DebugEnabled,
+    HardcodedHost,
     # sql
     SqlBuiltFromStrings,
     # layout

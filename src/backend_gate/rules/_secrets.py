@@ -1,0 +1,114 @@
+"""Shared data and helpers of the `config` rules (BG201-BG204): what names a secret, what a
+placeholder or a label looks like, known credential formats, and masking for messages."""
+
+from __future__ import annotations
+
+import re
+
+from backend_gate.rules.secret_in_log import words
+
+# Last word (or last two words) of a name that make it a secret.
+SECRET_NOUNS: frozenset[str] = frozenset({
+    "password", "passwd", "pwd", "passphrase", "secret", "token", "auth", "credential",
+    "credentials", "apikey", "api_key", "access_key", "private_key", "client_secret",
+    "signing_key", "secret_key", "encryption_key", "master_key", "session_key", "accesskey",
+    "secretkey", "privatekey", "signingkey",
+})
+# Run-together names (`DATABASEPASSWORD`, `dbpassword`) end with one of these.
+_RUN_TOGETHER = ("password", "passwd", "secret", "token", "apikey", "secretkey", "privatekey",
+                 "accesskey", "signingkey")
+# Words a label, header or enum value is made of (`"Bearer"`, `"NextToken"`, `"X-Api-Key"`).
+LABEL_WORDS: frozenset[str] = frozenset({
+    "access", "refresh", "id", "bearer", "basic", "digest", "x", "api", "key", "auth",
+    "authorization", "authorize", "next", "grant", "type", "csrf", "xsrf", "session", "cookie",
+    "header", "client", "credentials", "code", "jwt", "oauth", "oauth2", "hmac", "sha256",
+    "hs256", "rs256", "secret", "token", "password", "passwd", "pwd", "new", "old", "confirm",
+    "current", "reset", "user", "username", "name", "field", "value", "form", "input", "text",
+    "private", "public", "signing", "api_key", "apikey", "sk", "pk", "form", "login", "sign",
+})
+
+_PLACEHOLDER = re.compile(
+    r"^\s*$|^<[^>]*>$|^\$\{[^}]*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^\{[^}]*\}$|^%\(\w+\)s$"
+    r"|^(.)\1*$|^(?i:your[-_ ].*|.*[-_]here|replace[-_ ]?me|todo|none|null|redacted"
+    r"|\*+redacted\*+)$"
+)
+_PATH_LIKE = re.compile(r"^(?:/[\w.{}:-]*)+/?$|^[a-zA-Z_]\w*(?:\.[a-zA-Z_]\w*){2,}$"
+                        r"|^[a-z][a-z0-9+.-]*://")
+
+
+def name_words(identifier: str) -> list[str]:
+    return words(identifier)
+
+
+def is_secret_name(identifier: str) -> bool:
+    """The last word, or the last two words, name a secret; run-together names count."""
+    parts = words(identifier)
+    if not parts:
+        return False
+    last = parts[-1]
+    if last in SECRET_NOUNS or (last.endswith("s") and last[:-1] in SECRET_NOUNS):
+        return True
+    if len(parts) > 1 and f"{parts[-2]}_{last}" in SECRET_NOUNS:
+        return True
+    return len(last) > 6 and last.endswith(_RUN_TOGETHER)
+
+
+def is_placeholder(value: str) -> bool:
+    return bool(_PLACEHOLDER.match(value))
+
+
+def is_label(name: str, value: str) -> bool:
+    """The value is a field/header/enum label (made of the name's words and label words) or a
+    URL path, dotted path or URL: not a secret."""
+    if _PATH_LIKE.match(value):
+        return True
+    if not re.fullmatch(r"[A-Za-z][A-Za-z_ .:-]*", value):
+        return False
+    value_words = set(words(value.replace("-", "_").replace(" ", "_").replace(".", "_")
+                            .replace(":", "_")))
+    return bool(value_words) and value_words <= set(words(name)) | LABEL_WORDS
+
+
+def is_hardcoded_secret(name: str, value: str) -> bool:
+    return is_secret_name(name) and not is_placeholder(value) and not is_label(name, value)
+
+
+def mask(value: str) -> str:
+    """`sk_live_51Hx...7dc` -> `sk_l****7dc`; short values are all stars."""
+    if len(value) < 12:
+        return "*" * max(len(value), 4)
+    return f"{value[:4]}****{value[-3:]}"
+
+
+# BG202: known credential formats, matched anywhere in a string literal.
+CREDENTIAL_FORMATS: tuple[tuple[str, str], ...] = (
+    ("an AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b"),
+    ("a Stripe live key", r"\b[rs]k_live_[0-9a-zA-Z]{20,}"),
+    ("a GitHub token", r"\b(?:gh[pousr]_[0-9A-Za-z]{36}|github_pat_[0-9A-Za-z_]{60,})"),
+    ("a GitLab token", r"\bglpat-[0-9A-Za-z_-]{20,}"),
+    ("a Slack token", r"\bxox[baprs]-[0-9A-Za-z-]{10,}"),
+    ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+    ("a JWT", r"\beyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{16,}"),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    ("a SendGrid key", r"\bSG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43}\b"),
+)
+# scheme://user:password@host -- the password is neither empty nor a template.
+DSN_WITH_PASSWORD = re.compile(
+    r"\b(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^\s:/@]*):(?P<password>[^\s@/]+)@(?P<host>[^\s/:?#]+)"
+)
+
+
+def credential_in(text: str) -> tuple[str, str] | None:
+    """(what, the matched credential) for the first known format in `text`, else None."""
+    for what, pattern in CREDENTIAL_FORMATS:
+        match = re.search(pattern, text)
+        if match:
+            return what, match.group(0)
+    match = DSN_WITH_PASSWORD.search(text)
+    if match and not _templated(match.group("password")):
+        return f"a {match.group('scheme')} URL with a password", match.group("password")
+    return None
+
+
+def _templated(password: str) -> bool:
+    return is_placeholder(password) or bool(re.search(r"[${}%<>]", password))

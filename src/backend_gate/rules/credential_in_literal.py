@@ -1,0 +1,81 @@
+"""BG202 credential-in-literal: a known credential format or a URL with a password in a string."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._helpers import string_value
+from backend_gate.rules._secrets import credential_in, mask
+
+
+class CredentialInLiteral(Rule):
+    """
+    ## What it does
+    Flags string literals that hold a credential in a known format, whatever the variable is
+    called: AWS access key ids (`AKIA...`), Stripe live keys (`sk_live_...`), GitHub
+    (`ghp_...`, `github_pat_...`), GitLab (`glpat-...`) and Slack (`xoxb-...`) tokens, PEM
+    private keys, JWTs, and URLs or DSNs with an embedded password
+    (`postgresql://app:s3cret@db/app`). A URL whose password is a template (`${PW}`) or empty
+    (`user:@host`) is left alone. Test files are out of scope unless `include-tests` is set.
+
+    ## Why is this bad?
+    These strings are live credentials: scanners harvest them from public and leaked
+    repositories within minutes, and they stay in the git history after the line is removed.
+
+    ## Example
+    ```python
+    engine = create_engine("postgresql://app:s3cret@db.internal/app")
+    stripe.api_key = "sk_live_51HxYzAbCdEfGhIjKlMnOp"
+    ```
+
+    ## Use instead
+    ```python
+    engine = create_engine(os.environ["DATABASE_URL"])
+    stripe.api_key = os.environ["STRIPE_API_KEY"]
+    ```
+
+    ## Options
+    - `include-tests`: also check test files and fixtures.
+
+    ## References
+    - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+    """
+
+    CODE = "BG202"
+    NAME = "credential-in-literal"
+    CHECK = "config"
+    CWE = (798,)
+    MESSAGE = ("{what} (`{value}`) in a string literal: revoke it, then read it from the "
+               "environment or a secrets manager")
+    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    NEEDLES = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "_live_", "gh", "github_pat_", "glpat-",
+               "xox", "PRIVATE KEY", "eyJ", "AIza", "SG.", "://")
+    VALID = (
+        Valid('url = "postgresql://app:${DB_PASSWORD}@db/app"\n'),
+        Valid('url = "postgresql://app:@localhost/app"\n'),
+        Valid('url = "https://example.com/users/@me"\nkey = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"\n'),
+        Valid('AWS_KEY_PREFIX = "AKIA"\n'),
+        Valid('url = "redis://localhost:6379/0"\n'),
+    )
+    INVALID = (
+        Invalid('DATABASE_URL = "postgresql://app:s3cret@db.internal/app"\n', line=1, column=16,
+                message_contains="postgresql URL"),
+        Invalid('client = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")\n',
+                line=1, column=47, message_contains="AKIA****PLE"),
+        Invalid('stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n', line=1, column=18),
+        Invalid('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"""\n', line=1, column=7),
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._off = context.is_test and not context.options.get("include-tests", False)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = string_value(node)
+        found = credential_in(value) if value is not None and not self._off else None
+        if found is not None:
+            what, secret = found
+            self.report(node, self.MESSAGE.format(what=what[0].upper() + what[1:],
+                                                  value=mask(secret)))

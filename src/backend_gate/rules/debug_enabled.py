@@ -1,0 +1,121 @@
+"""BG203 debug-enabled: debug mode switched on in code."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._helpers import call_name, dotted_name
+
+_SETTINGS_PATH = re.compile(r"(?:^|/)[^/]*(?:settings|config)[^/]*(?:/|\.py$)")
+_DEBUG_CALLS = ("run", "FastAPI", "Flask", "Starlette", "Quart", "Sanic")
+_RELOAD_CALLS = frozenset({"uvicorn.run", "run", "hypercorn.run"})
+
+
+def _is_true(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+def _main_guard(node: cst.If) -> bool:
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    sides = {dotted_name(test.left), dotted_name(test.comparisons[0].comparator)}
+    return "__name__" in sides or any(
+        isinstance(part, cst.SimpleString) and "__main__" in part.value
+        for part in (test.left, test.comparisons[0].comparator)
+    )
+
+
+class DebugEnabled(Rule):
+    """
+    ## What it does
+    Flags debug mode switched on in code: `DEBUG = True` in a settings or config module,
+    `app.run(debug=True)`, `FastAPI(debug=True)` / `Flask`/`Starlette(debug=True)`,
+    `app.debug = True`, and `uvicorn.run(..., reload=True)` outside an
+    `if __name__ == "__main__":` guard. `DEBUG = os.environ.get("DEBUG") == "1"` and
+    `DEBUG = False` are left alone. Test files are out of scope unless `include-tests` is set.
+    The reload case is reported under this code with the same severity (the rule model has one
+    severity per rule); lower it with `[tool.backend-gate.severity]` if needed.
+
+    ## Why is this bad?
+    A debug server shows tracebacks, settings and local variables to anyone who triggers an
+    error, and Werkzeug's debugger runs arbitrary code from the browser. The auto-reloader
+    watches the file system and restarts the process: a development tool, not a server setting.
+
+    ## Example
+    ```python
+    app = FastAPI(debug=True)
+    ```
+
+    ## Use instead
+    ```python
+    app = FastAPI(debug=settings.debug)  # False unless the environment says otherwise
+    ```
+
+    ## Options
+    - `include-tests`: also check test files and fixtures.
+
+    ## References
+    - [CWE-489: Active Debug Code](https://cwe.mitre.org/data/definitions/489.html)
+    """
+
+    CODE = "BG203"
+    NAME = "debug-enabled"
+    CHECK = "config"
+    CWE = (489,)
+    MESSAGE = "{what}: read the switch from the environment and keep it off in production"
+    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    NEEDLES = ("True",)
+    VALID = (
+        Valid('DEBUG = os.environ.get("DEBUG") == "1"\n', path="app/settings.py"),
+        Valid("DEBUG = True\n", path="app/services/flags.py"),
+        Valid('if __name__ == "__main__":\n    uvicorn.run("app.main:app", reload=True)\n'),
+        Valid("app = FastAPI(debug=settings.debug)\napp.run(debug=False)\n"),
+    )
+    INVALID = (
+        Invalid("DEBUG = True\n", line=1, column=9, path="app/settings.py"),
+        Invalid("app = FastAPI(debug=True)\n", line=1, column=15),
+        Invalid("app.run(host=h, debug=True)\n", line=1, column=17),
+        Invalid("app.debug = True\n", line=1, column=13),
+        Invalid('uvicorn.run("app.main:app", reload=True)\n', line=1, column=29,
+                message_contains="reload"),
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._off = context.is_test and not context.options.get("include-tests", False)
+        self._guards = 0
+        self._settings = bool(_SETTINGS_PATH.search(context.path))
+
+    def visit_If(self, node: cst.If) -> None:
+        self._guards += _main_guard(node)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._guards -= _main_guard(original_node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._off or not _is_true(node.value):
+            return
+        for target in node.targets:
+            name = target.target
+            if isinstance(name, cst.Name) and name.value == "DEBUG" and self._settings:
+                self.report(node.value, self.MESSAGE.format(what="`DEBUG = True` in settings"))
+            elif isinstance(name, cst.Attribute) and name.attr.value == "debug":
+                self.report(node.value, self.MESSAGE.format(what="`debug = True` on the app"))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = call_name(node) or ""
+        if self._off:
+            return
+        for arg in node.args:
+            keyword = arg.keyword.value if arg.keyword else ""
+            if keyword == "debug" and _is_true(arg.value) and name.endswith(_DEBUG_CALLS):
+                self.report(arg, self.MESSAGE.format(what=f"`{name}(debug=True)`"))
+            elif keyword == "reload" and _is_true(arg.value) and name in _RELOAD_CALLS \
+                    and not self._guards:
+                self.report(arg, self.MESSAGE.format(
+                    what=f"`{name}(reload=True)` outside an `if __name__ == \"__main__\":` guard"))

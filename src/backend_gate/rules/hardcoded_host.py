@@ -1,0 +1,111 @@
+"""BG204 hardcoded-host: a non-loopback host or IP address given to a client or connection."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.model import Severity
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._helpers import call_name, string_value
+
+_HOST_KEYWORDS = frozenset({"host", "hostname", "server", "address", "endpoint_url", "hosts",
+                            "broker", "dsn", "url"})
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "", "[::1]"})
+_HOSTNAME = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|(?=.*[a-z])[a-z0-9-]+(?:\.[a-z0-9-]+)+)$",
+                       re.IGNORECASE)
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(?P<host>\[[^\]]+\]|[^:/?#\s]+)",
+                       re.IGNORECASE)
+_CLIENTS = ("connect", "Redis", "StrictRedis", "create_engine", "create_async_engine",
+            "create_pool", "MongoClient", "AsyncIOMotorClient", "Celery", "client", "Client",
+            "Elasticsearch", "ConnectionPool", "from_url", "KafkaProducer", "KafkaConsumer",
+            "BlockingConnection", "ConnectionParameters", "SMTP", "SMTP_SSL", "Session")
+
+
+def host_of(value: str) -> str | None:
+    """The host a literal names (a bare host or the host of a URL), or None."""
+    match = _URL_HOST.match(value)
+    host = match.group("host") if match else value
+    if host.lower() in _LOOPBACK or "{" in host or "$" in host:
+        return None
+    if host.startswith("["):
+        return host
+    return host if _HOSTNAME.match(host) and not host.endswith((".py", ".local")) else None
+
+
+class HardcodedHost(Rule):
+    """
+    ## What it does
+    Flags a non-loopback host name or IP address written as a literal and passed to a client
+    or connection: `redis.Redis(host="10.0.3.17")`, `psycopg.connect(host="db.prod.internal")`,
+    `create_engine("postgresql://app@10.1.2.3/app")`. Loopback and wildcard addresses
+    (`localhost`, `127.0.0.1`, `::1`, `0.0.0.0`) are left alone, and so is a URL with a
+    password (BG202 reports that). Test files are out of scope unless `include-tests` is set.
+
+    ## Why is this bad?
+    A hardcoded host ties the build to one environment: staging talks to production, a moved
+    database needs a release, and internal addresses leak into the repository.
+
+    ## Example
+    ```python
+    cache = redis.Redis(host="10.0.3.17", port=6379)
+    ```
+
+    ## Use instead
+    ```python
+    cache = redis.Redis.from_url(settings.redis_url)
+    ```
+
+    ## Options
+    - `include-tests`: also check test files and fixtures.
+
+    ## References
+    - [The Twelve-Factor App: III. Config](https://12factor.net/config)
+    """
+
+    CODE = "BG204"
+    NAME = "hardcoded-host"
+    CHECK = "config"
+    SEVERITY = Severity.WARNING
+    MESSAGE = ("hardcoded host `{host}` passed to `{call}`: read it from settings or the "
+               "environment")
+    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    VALID = (
+        Valid('cache = redis.Redis(host="localhost", port=6379)\n'),
+        Valid('engine = create_engine("sqlite:///app.db")\n'),
+        Valid('cache = redis.Redis(host=settings.redis_host)\n'),
+        Valid('engine = create_engine("postgresql://app:pw@10.1.2.3/app")\n'),
+        Valid('uvicorn.run(app, host="0.0.0.0")\n'),
+    )
+    INVALID = (
+        Invalid('cache = redis.Redis(host="10.0.3.17")\n', line=1, column=26),
+        Invalid('conn = psycopg.connect(host="db.prod.internal")\n', line=1, column=29,
+                message_contains="db.prod.internal"),
+        Invalid('engine = create_engine("postgresql://app@10.1.2.3/app")\n', line=1, column=24),
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._off = context.is_test and not context.options.get("include-tests", False)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = call_name(node) or ""
+        if self._off or not name.split(".")[-1].endswith(_CLIENTS):
+            return
+        for index, arg in enumerate(node.args):
+            keyword = arg.keyword.value if arg.keyword else None
+            if keyword in _HOST_KEYWORDS or (keyword is None and index == 0):
+                self._check(name, arg.value, url_only=keyword is None)
+
+    def _check(self, name: str, node: cst.BaseExpression, url_only: bool) -> None:
+        value = string_value(node)
+        if value is None or (url_only and "://" not in value):
+            return
+        match = _URL_HOST.match(value)
+        if match and re.search(r"://[^@/\s]*:[^@/\s]+@", value):
+            return  # a URL with a password: BG202's finding
+        host = host_of(value)
+        if host is not None:
+            self.report(node, self.MESSAGE.format(host=host, call=name))

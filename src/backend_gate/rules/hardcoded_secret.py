@@ -1,0 +1,161 @@
+"""BG201 hardcoded-secret: a string literal given to a name that denotes a secret."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from backend_gate.config import Option
+from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._helpers import call_name, dotted_name, string_value
+from backend_gate.rules._secrets import is_hardcoded_secret, mask
+
+_ENV_DEFAULTS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get",
+                           "os.environ.setdefault", "environ.setdefault", "config", "env",
+                           "env.str", "environ.Env.str"})
+_JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "encode_jwt", "decode_jwt"})
+_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "pydantic.SecretStr"})
+_ENUM_BASES = ("Enum", "StrEnum", "IntEnum", "Flag", "TextChoices", "Choices")
+
+
+def _target_name(node: cst.BaseExpression) -> str | None:
+    """`x` / `obj.x` / `cfg["X"]` -> the name that receives the value."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        return string_value(index.value) if isinstance(index, cst.Index) else None
+    return None
+
+
+def _literal(node: cst.BaseExpression | None) -> str | None:
+    """A string literal, also wrapped in `SecretStr("...")`."""
+    if isinstance(node, cst.Call) and call_name(node) in _WRAPPERS and node.args:
+        node = node.args[0].value
+    return string_value(node) if node is not None else None
+
+
+class HardcodedSecret(Rule):
+    """
+    ## What it does
+    Flags a string literal assigned to, passed as a keyword to, stored in a dict under, or given
+    as the `os.getenv` / `environ.get` default for a name that denotes a secret (`password`,
+    `db_password`, `dbPassword`, `DATABASEPASSWORD`, `SECRET_KEY`, `api_key`, `token`,
+    `client_secret` ...), and a literal key handed to `jwt.encode` / `jwt.decode`. The last word
+    of the name decides: `password_reset_url`, `token_type` and `auth_backend` are not secrets.
+    Left alone: empty strings, placeholders (`"<password>"`, `"${DB_PASSWORD}"`, `"***"`),
+    labels (`PASSWORD_FIELD = "password"`, `token_type = "Bearer"`, enum members such as
+    `REFRESH_TOKEN = "refresh_token"`), URL and dotted paths. `"changeme"` is a secret. Test
+    files are out of scope unless `include-tests` is set. Entropy alone never makes a finding.
+
+    ## Why is this bad?
+    A secret in the source is in every clone, fork, backup and CI log of the repository, and
+    cannot be rotated without a release. Anyone who reads the code can use it.
+
+    ## Example
+    ```python
+    SECRET_KEY = "django-insecure-3x!a9"
+    engine = connect(host=HOST, password="hunter2")
+    ```
+
+    ## Use instead
+    ```python
+    SECRET_KEY = os.environ["SECRET_KEY"]
+    engine = connect(host=HOST, password=settings.db_password.get_secret_value())
+    ```
+
+    ## Options
+    - `include-tests`: also check test files and fixtures.
+
+    ## References
+    - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+    """
+
+    CODE = "BG201"
+    NAME = "hardcoded-secret"
+    CHECK = "config"
+    CWE = (798,)
+    MESSAGE = ("hardcoded secret `{value}` in `{name}`: read it from the environment or a "
+               "secrets manager")
+    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    VALID = (
+        Valid('PASSWORD_FIELD = "password"\nTOKEN_HEADER = "Authorization"\n'),
+        Valid('token_type = "Bearer"\nNEXT_TOKEN_KEY = "NextToken"\n'),
+        Valid('class GrantType(str, Enum):\n    REFRESH_TOKEN = "refresh_token"\n'),
+        Valid('if grant_type == "password":\n    pass\n'),
+        Valid('DB_PASSWORD = os.environ["DB_PASSWORD"]\npassword = ""\n'),
+        Valid('password = "<password>"\nsecret = "${APP_SECRET}"\napi_key = "***"\n'),
+        Valid('password_reset_url = "https://example.com/reset"\nauth_backend = "x"\n'),
+        Valid('SECRET_KEY = "dev"\n', path="tests/test_app.py"),
+    )
+    INVALID = (
+        Invalid('SECRET_KEY = "changeme"\n', line=1, column=14),
+        Invalid('dbPassword = "s3cr3t-pw"\n', line=1, column=14, message_contains="dbPassword"),
+        Invalid('conn = connect(host=h, password="hunter2")\n', line=1, column=33),
+        Invalid('cfg = {"api_key": "a8f5f167f44f49"}\n', line=1, column=19,
+                message_contains="a8f5****f49"),
+        Invalid('pw = os.getenv("DB_PASSWORD", "devpass1")\n', line=1, column=31),
+        Invalid('app.config["SECRET_KEY"] = "dev"\n', line=1, column=28),
+        Invalid('jwt.encode(payload, "my-signing-key", algorithm="HS256")\n', line=1,
+                column=21),
+        Invalid('SECRET_KEY = "dev"\n', line=1, column=14, path="tests/test_app.py",
+                options={"include-tests": True}),
+    )
+
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        self._enum_depth = 0
+        self._off = context.is_test and not context.options.get("include-tests", False)
+
+    def _check(self, name: str | None, value_node: cst.BaseExpression | None) -> None:
+        value = _literal(value_node)
+        if self._off or name is None or value is None or value_node is None:
+            return
+        if is_hardcoded_secret(name, value):
+            self.report(value_node, self.MESSAGE.format(value=mask(value), name=name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        bases = (dotted_name(arg.value) or "" for arg in node.bases)
+        if any(base.endswith(_ENUM_BASES) for base in bases):
+            self._enum_depth += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        bases = (dotted_name(arg.value) or "" for arg in original_node.bases)
+        if any(base.endswith(_ENUM_BASES) for base in bases):
+            self._enum_depth -= 1
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._enum_depth:
+            return
+        for target in node.targets:
+            self._check(_target_name(target.target), node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if not self._enum_depth:
+            self._check(_target_name(node.target), node.value)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._check(node.name.value, node.default)
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._check(string_value(node.key), node.value)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for target in node.comparisons:
+            if isinstance(target.operator, (cst.Equal, cst.NotEqual)):
+                self._check(_target_name(node.left), target.comparator)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = call_name(node) or ""
+        for arg in node.args:
+            if arg.keyword is not None:
+                self._check(arg.keyword.value, arg.value)
+        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        if name in _ENV_DEFAULTS and positional:
+            default = next((a.value for a in node.args if a.keyword and
+                            a.keyword.value == "default"), None)
+            default = default or (positional[1] if len(positional) > 1 else None)
+            self._check(string_value(positional[0]), default)
+        elif name in _JWT_CALLS and len(positional) > 1:
+            self._check("signing_key", positional[1])
