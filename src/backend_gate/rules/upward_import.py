@@ -49,7 +49,7 @@ class UpwardImport(ProjectRule):
     CODE = "BG402"
     NAME = "upward-import"
     CHECK = "layout"
-    MESSAGE = "{importer_layer} module imports `{target}` from the {target_layer} layer: {advice}"
+    MESSAGE = "a {importer_layer} module imports `{target}` from the {target_layer} layer: {advice}"
     OPTIONS = (LAYERS_OPTION,)
     FACTS = ("imports",)
     COLLECTORS = (ImportFacts,)
@@ -90,9 +90,9 @@ class UpwardImport(ProjectRule):
             advice = (f"imports must flow down ({' → '.join(names)}); move the shared code "
                       f"down or pass it in from the {names[sink]} layer")
         elif source == 0 and sink == 2 and len(names) > 3:
-            advice = (f"a {names[0]} module must go through the {names[1]} layer; call a "
-                      f"{names[1]} function that uses the {names[sink]} layer instead")
+            advice = (f"go through the {names[1]} layer instead, with a {names[1]} function "
+                      f"that uses the {names[sink]} layer")
         else:
             return None
-        return self.MESSAGE.format(importer_layer=names[source].capitalize(), target=target,
+        return self.MESSAGE.format(importer_layer=names[source], target=target,
                                    target_layer=names[sink], advice=advice)
