@@ -10,7 +10,10 @@ from typing import Any, Mapping, Sequence
 from backend_gate import __version__
 from backend_gate.adapters import ADAPTERS, AdapterResult, ProjectFile
 from backend_gate.config import GateConfig, Option, load_config, parse_table
+from backend_gate.baseline import Entry, baseline_file
+from backend_gate.baseline import load as load_baseline
 from backend_gate.discovery import SourcePath, discover
+from backend_gate.gitdiff import changed_lines
 from backend_gate.engine import FileResult, Plan, fingerprint_outside, run_project_rules
 from backend_gate.runner import run_files
 from backend_gate.model import Finding, Report
@@ -56,6 +59,8 @@ def check(
 def run(
     sources: Sequence[SourcePath], config: GateConfig, *, jobs: int = 1, progress: bool = False
 ) -> Report:
+    entries = _baseline(config)  # read before the work: a bad file or ref fails fast
+    changed = changed_lines(config.root, config.diff_base) if config.diff_base else None
     plan = Plan.build(config)
     results = run_files(sources, plan, jobs, progress=progress)
     extra: list[Finding] = run_project_rules(plan, results)
@@ -68,7 +73,13 @@ def run(
         adapters[adapter_cls.CHECK] = result
         extra.extend(result.findings)
     extra = fingerprint_outside(config, extra)
-    return assemble(plan, results, extra, adapters, __version__)
+    return assemble(plan, results, extra, adapters, __version__, baseline=entries,
+                    changed=changed)
+
+
+def _baseline(config: GateConfig) -> tuple[Entry, ...] | None:
+    path = baseline_file(config)
+    return load_baseline(path) if path is not None else None
 
 
 def _file_adapter_results(plan: Plan, results: Sequence[FileResult]) -> dict[str, AdapterResult]:

@@ -57,6 +57,8 @@ def main() -> None:
               help="Also write FORMAT to FILE (repeatable), from the same run.")
 @click.option("--baseline", type=click.Path(path_type=Path),
               help="Fail only on findings not in this baseline file.")
+@click.option("--no-baseline", is_flag=True,
+              help="Ignore the baseline file (show the whole debt).")
 @click.option("--diff-base", metavar="REF", help="Only findings on lines changed since REF.")
 @click.option("--coverage-file", type=click.Path(path_type=Path),
               help="coverage.py data: .coverage, coverage.xml or coverage.json.")
@@ -113,7 +115,7 @@ def _outputs(fmt: str, extra: tuple[str, ...]) -> list[tuple[str, Path]]:
 
 def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: Path | None,
                 diff_base: str | None, coverage_file: Path | None, coverage_run: str | None,
-                no_cache: bool) -> Any:
+                no_cache: bool, no_baseline: bool = False) -> Any:
     """The file's configuration with the command line's choices on top."""
     from backend_gate.model import CHECKS, GateError
 
@@ -124,7 +126,7 @@ def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: P
         select=select,
         ignore=_extended(config.ignore, ignore),
         skip=_extended(config.skip, skip),
-        baseline=_text(baseline),
+        baseline="" if no_baseline else _text(baseline.absolute() if baseline else None),
         diff_base=diff_base,
         coverage_file=_text(coverage_file),
         coverage_run=coverage_run,
@@ -206,3 +208,38 @@ def explain(code: str) -> None:
             sys.exit(EXIT_PASS)
     click.echo(f"backend-gate: error: no rule {code!r} (see `backend-gate rules`)", err=True)
     sys.exit(EXIT_ERROR)
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--file", "target", type=click.Path(path_type=Path),
+              help="Baseline file (default: the configured one, else "
+                   ".backend-gate-baseline.json at the project root).")
+@click.option("--update", is_flag=True,
+              help="Prune fixed entries and lower counts; add nothing new.")
+@click.option("--add-new", is_flag=True, help="With --update: also add the new findings.")
+@click.option("--skip", callback=_csv, multiple=True, help="Skip whole checks by name.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
+def baseline_command(paths: tuple[Path, ...], target: Path | None, update: bool, add_new: bool,
+                     skip: Any, config_file: Path | None, jobs: int | None) -> None:
+    """Record the current findings of PATHS in the baseline file, so `check` fails only on new
+    ones."""
+    from backend_gate.baseline_cli import write_baseline
+
+    paths = paths or (Path("."),)
+    sys.exit(_guarded(False, lambda: write_baseline(
+        paths, target, update=update, add_new=add_new, skip=skip, config_file=config_file,
+        jobs=jobs, echo=click.echo, write=write_atomic)))
+
+
+@main.command("init")
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--baseline", "with_baseline", is_flag=True,
+              help="Also write a baseline of the current findings.")
+def init_command(folder: Path, with_baseline: bool) -> None:
+    """Write a starter [tool.backend-gate] table into FOLDER/pyproject.toml."""
+    from backend_gate.baseline_cli import init_project
+
+    sys.exit(_guarded(False, lambda: init_project(
+        folder, with_baseline=with_baseline, echo=click.echo, write=write_atomic)))

@@ -10,8 +10,9 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Mapping
 
-from backend_gate.model import GateError
+from backend_gate.model import Finding, GateError
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(?P<start>\d+)(?:,(?P<count>\d+))? @@")
 _TIMEOUT = 60
@@ -61,8 +62,10 @@ def changed_lines(root: Path, ref: str) -> dict[str, set[int]]:
     untracked files count as wholly added.
     """
     base = merge_base(root, ref)
-    diff = _git(root, "diff", "--no-color", "--no-ext-diff", "-U0", "-M", "--relative",
-                "--end-of-options", base, "--")
+    # explicit prefixes: diff.noprefix / diff.mnemonicPrefix in a user's config change them
+    diff = _git(root, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0", "-M",
+                "--relative", "--src-prefix=a/", "--dst-prefix=b/", "--end-of-options", base,
+                "--")
     changed = parse_diff(diff)
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
     for name in filter(None, untracked.split("\0")):
@@ -92,3 +95,12 @@ def _strip(target: str) -> str:
     if target.startswith('"') and target.endswith('"'):  # only names with control characters
         target = target[1:-1]
     return target[2:] if target.startswith("b/") else target
+
+
+def touches(finding: Finding, changed: Mapping[str, set[int]]) -> bool:
+    """The finding's cause lies on a changed line: any line of its span (a function's
+    complexity spans the function), or any of its `cause_lines` (every import of a cycle)."""
+    lines = changed.get(finding.path, set())
+    if any(line in lines for line in range(finding.line, max(finding.line, finding.end_line) + 1)):
+        return True
+    return any(line in changed.get(path, set()) for path, line in finding.cause_lines)

@@ -7,9 +7,12 @@ from dataclasses import replace
 from typing import Mapping, Sequence
 
 from backend_gate.adapters import AdapterResult
+from backend_gate.baseline import Entry, Scope
+from backend_gate.baseline import apply as apply_baseline
 from backend_gate.config import GateConfig
 from backend_gate.dedupe import merge_duplicates
 from backend_gate.engine import FileResult, Plan
+from backend_gate.gitdiff import touches
 from backend_gate.model import CHECKS, CheckResult, CheckStatus, Finding, Report, Verdict
 from backend_gate.rules import ALL_RULES
 from backend_gate.suppress import apply_suppressions
@@ -96,13 +99,31 @@ def assemble(
     extra: Sequence[Finding],
     adapters: Mapping[str, AdapterResult],
     version: str,
+    *,
+    baseline: Sequence[Entry] | None = None,
+    changed: Mapping[str, set[int]] | None = None,
 ) -> Report:
     findings = collect(plan, results, extra)
     comments = {r.path: r.suppressions for r in results if r.suppressions}
     findings = sorted(apply_suppressions(plan, findings, comments), key=lambda f: f.sort_key)
+    fixed: tuple[str, ...] = ()
+    if baseline is not None:  # before the diff filter: fixed means fixed in the whole run
+        scope = _scope(plan.config, results, findings, adapters)
+        findings, fixed = apply_baseline(findings, baseline, scope)
+    if changed is not None:  # --diff-base: only findings whose cause lies on changed lines
+        findings = [f for f in findings if touches(f, changed)]
     checks = check_results(plan.config, findings, adapters)
     return Report(TOOL, version, verdict_of(plan.config, checks), checks, tuple(findings),
-                  files=len(results))
+                  files=len(results), fixed_baseline=fixed)
+
+
+def _scope(config: GateConfig, results: Sequence[FileResult], findings: Sequence[Finding],
+           adapters: Mapping[str, AdapterResult]) -> Scope:
+    broken = {r.path for r in results if r.parse_failed}
+    paths = ({r.path for r in results} | {f.path for f in findings}) - broken
+    ran = {c for c in CHECKS if c not in config.skip
+           and not (c in adapters and adapters[c].status in _NOT_RUN)}
+    return Scope(frozenset(paths), frozenset(ran), config)
 
 
 def _override(config: GateConfig, finding: Finding) -> Finding:

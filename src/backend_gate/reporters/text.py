@@ -22,6 +22,7 @@ def render_text(report: Report, *, verbosity: int = 1) -> str:
         lines.append("")
     if verbosity:
         lines += _checks_table(report)
+    lines += _baseline_line(report)
     quiet = sum(1 for f in report.findings if not f.counts)
     tail = f", {quiet} suppressed or baselined" if quiet else ""
     shown = len(report.findings) - quiet
@@ -48,3 +49,12 @@ def _checks_table(report: Report) -> list[str]:
     rows = ["Checks:"]
     rows += [f"  {c.name:<{width}}  {_MARK[c.status]:<7}  {c.summary}" for c in report.checks]
     return [*rows, ""]
+
+
+def _baseline_line(report: Report) -> list[str]:
+    baselined = sum(1 for f in report.findings if f.baselined)
+    fixed = len(report.fixed_baseline)
+    if not baselined and not fixed:
+        return []
+    tail = " (prune them with `backend-gate baseline --update`)" if fixed else ""
+    return [f"Baseline: {baselined} findings baselined, {fixed} baseline entries now fixed{tail}"]

@@ -1,0 +1,108 @@
+"""The work behind `backend-gate baseline` and `backend-gate init` (cli.py stays a thin layer).
+
+Writing goes through the `write` callable the CLI passes (its atomic writer); messages through
+`echo`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from backend_gate import baseline as bl
+from backend_gate.model import GateError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+Echo = Callable[[str], Any]
+Write = Callable[[Path, str], None]
+
+STARTER = """
+[tool.backend-gate]
+# Which findings fail the gate (error, warning, info).
+fail-on = ["error"]
+# Leave out codes, prefixes, rule names or whole checks, e.g. ["BG204", "lint"].
+ignore = []
+# Checks that may be missing or error without failing the gate, e.g. ["coverage"].
+optional-checks = []
+# `backend-gate baseline` records today's findings in .backend-gate-baseline.json; while that
+# file exists only new findings fail the gate.
+
+[tool.backend-gate.coverage]
+threshold = 80
+"""
+
+
+def write_baseline(
+    paths: tuple[Path, ...], target: Path | None, *, update: bool, add_new: bool, skip: Any,
+    config_file: Path | None, jobs: int | None, echo: Echo, write: Write,
+) -> int:
+    from backend_gate import api
+
+    if add_new and not update:
+        raise GateError("--add-new only goes with --update (a new baseline records everything)")
+    config = api.load(paths, config_file)
+    file = target.absolute() if target else bl.baseline_file(config)
+    file = file or config.root / bl.DEFAULT_FILE
+    config = config.with_overrides(
+        skip=(*config.skip, *skip) if skip else None,
+        baseline=str(file) if update else "", diff_base="")
+    if update and not file.is_file():
+        raise GateError(f"no baseline file {file} to update (create it with `backend-gate "
+                        "baseline`)")
+    old = bl.load(file) if update else ()
+    report = api.check(paths, config, jobs=jobs, progress=False)
+    if update:
+        entries = bl.updated(old, report.findings, report.fixed_baseline, add_new)
+    else:
+        entries = bl.entries_of(report.findings)
+    write(file, bl.dumps(entries))
+    echo(_summary(file, config.root, old, entries, report, update and not add_new))
+    return 0
+
+
+def _summary(file: Path, root: Path, old: Any, entries: Any, report: Any, left_out: bool) -> str:
+    where = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+    findings = sum(e.count for e in entries)
+    text = f"backend-gate: wrote {len(entries)} baseline entries ({findings} findings) to {where}"
+    if old:
+        text += f"; {len(report.fixed_baseline)} entries fixed since the last baseline"
+    new = sum(1 for f in report.findings if f.counts)
+    if left_out and new:
+        text += f"; {new} new findings left out (add them with --update --add-new)"
+    return text
+
+
+def init_project(folder: Path, *, with_baseline: bool, echo: Echo, write: Write) -> int:
+    """Append the starter table to pyproject.toml (created when absent); nothing else in the
+    file changes."""
+    pyproject = folder / "pyproject.toml"
+    text = _read(pyproject)
+    if text:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise GateError(f"{pyproject}: not valid TOML ({exc}); fix it first") from None
+        if "backend-gate" in data.get("tool", {}):
+            raise GateError(f"{pyproject} already has a [tool.backend-gate] table; "
+                            "nothing written")
+    prefix = text if not text or text.endswith("\n") else text + "\n"
+    write(pyproject, prefix + STARTER.lstrip("\n") if not text else prefix + STARTER)
+    echo(f"backend-gate: wrote a starter [tool.backend-gate] table to {pyproject}")
+    if with_baseline:
+        write_baseline((folder,), None, update=False, add_new=False, skip=None,
+                       config_file=None, jobs=None, echo=echo, write=write)
+    return 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GateError(f"cannot read {path} ({exc})") from None
