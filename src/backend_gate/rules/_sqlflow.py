@@ -88,6 +88,8 @@ class Tracer:
         return _join(parts, "an f-string")
 
     def _binary(self, node: cst.BinaryOperation, depth: int) -> Trace:
+        if isinstance(node.operator, cst.Multiply):  # "?" * n, ["%s"] * len(ids): repeats
+            return self._items(node.left, depth)
         left = self.trace(node.left, depth + 1)
         if isinstance(node.operator, cst.Add):
             return _join([left, self.trace(node.right, depth + 1)], "`+` concatenation")
@@ -106,6 +108,8 @@ class Tracer:
             parts = [self.trace(e.value, depth + 1) for e in node.elements
                      if isinstance(e, cst.DictElement)]
             return _join(parts, None) if parts else Trace(True)
+        if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+            return self.trace(node.elt, depth + 1)
         return self.trace(node, depth + 1)
 
     def _call(self, node: cst.Call, depth: int) -> Trace:

@@ -95,7 +95,7 @@ class SqlBuiltFromStrings(Rule):
     OPTIONS = (
         Option("extra-sinks", list, [], "More call names that execute SQL text.", item_type=str),
     )
-    NEEDLES = ("execute", "raw", "text(", "fetch", "read_sql", "extra(", "RawSQL", "mogrify",
+    NEEDLES = ("exec", "raw", "text(", "fetch", "read_sql", "extra(", "RawSQL", "mogrify",
                "iterate")
     VALID = (
         Valid('def f(cursor, uid):\n    cursor.execute("SELECT * FROM users WHERE id = %s", (uid,))\n'),
