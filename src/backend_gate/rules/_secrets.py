@@ -29,8 +29,7 @@ LABEL_WORDS: frozenset[str] = frozenset({
 
 _PLACEHOLDER = re.compile(
     r"^\s*$|^<[^>]*>$|^\$\{[^}]*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^\{[^}]*\}$|^%\(\w+\)s$"
-    r"|^(.)\1*$|^(?i:your[-_ ].*|.*[-_]here|replace[-_ ]?me|todo|none|null|redacted"
-    r"|\*+redacted\*+)$"
+    r"|^(.)\1*$|^(?i:your[-_ ].*|.*[-_]here|replace[-_ ]?me|none|null|\W*redacted\W*)$"
 )
 _PATH_LIKE = re.compile(r"^(?:/[\w.{}:-]*)+/?$|^[a-zA-Z_]\w*(?:\.[a-zA-Z_]\w*){2,}$"
                         r"|^[a-z][a-z0-9+.-]*://")

@@ -12,6 +12,7 @@ from backend_gate.rules._helpers import call_name, dotted_name
 
 _SETTINGS_PATH = re.compile(r"(?:^|/)[^/]*(?:settings|config)[^/]*(?:/|\.py$)")
 _DEBUG_CALLS = ("run", "FastAPI", "Flask", "Starlette", "Quart", "Sanic")
+_DEV_CLASS = re.compile(r"Dev|Local|Test|Debug")
 _RELOAD_CALLS = frozenset({"uvicorn.run", "run", "hypercorn.run"})
 
 
@@ -37,7 +38,8 @@ class DebugEnabled(Rule):
     `app.run(debug=True)`, `FastAPI(debug=True)` / `Flask`/`Starlette(debug=True)`,
     `app.debug = True`, and `uvicorn.run(..., reload=True)` outside an
     `if __name__ == "__main__":` guard. `DEBUG = os.environ.get("DEBUG") == "1"` and
-    `DEBUG = False` are left alone. Test files are out of scope unless `include-tests` is set.
+    `DEBUG = False` are left alone, and so is `DEBUG = True` in a function or in a
+    development or test config class (`class DevelopmentConfig(Config)`). Test files are out of scope unless `include-tests` is set.
     The reload case is reported under this code with the same severity (the rule model has one
     severity per rule); lower it with `[tool.backend-gate.severity]` if needed.
 
@@ -73,6 +75,7 @@ class DebugEnabled(Rule):
     VALID = (
         Valid('DEBUG = os.environ.get("DEBUG") == "1"\n', path="app/settings.py"),
         Valid("DEBUG = True\n", path="app/services/flags.py"),
+        Valid("class DevelopmentConfig(Config):\n    DEBUG = True\n", path="app/config.py"),
         Valid('if __name__ == "__main__":\n    uvicorn.run("app.main:app", reload=True)\n'),
         Valid("app = FastAPI(debug=settings.debug)\napp.run(debug=False)\n"),
     )
@@ -89,6 +92,7 @@ class DebugEnabled(Rule):
         super().__init__(context)
         self._off = context.is_test and not context.options.get("include-tests", False)
         self._guards = 0
+        self._scopes: list[str] = []  # enclosing classes ("" for a function)
         self._settings = bool(_SETTINGS_PATH.search(context.path))
 
     def visit_If(self, node: cst.If) -> None:
@@ -97,12 +101,30 @@ class DebugEnabled(Rule):
     def leave_If(self, original_node: cst.If) -> None:
         self._guards -= _main_guard(original_node)
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append("")
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def _settings_scope(self) -> bool:
+        """Module level, or a config class that is not a development/test one."""
+        return self._settings and all(
+            scope and not _DEV_CLASS.search(scope) for scope in self._scopes
+        )
+
     def visit_Assign(self, node: cst.Assign) -> None:
         if self._off or not _is_true(node.value):
             return
         for target in node.targets:
             name = target.target
-            if isinstance(name, cst.Name) and name.value == "DEBUG" and self._settings:
+            if isinstance(name, cst.Name) and name.value == "DEBUG" and self._settings_scope():
                 self.report(node.value, self.MESSAGE.format(what="`DEBUG = True` in settings"))
             elif isinstance(name, cst.Attribute) and name.attr.value == "debug":
                 self.report(node.value, self.MESSAGE.format(what="`debug = True` on the app"))

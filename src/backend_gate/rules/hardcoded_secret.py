@@ -7,7 +7,7 @@ import libcst as cst
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._helpers import call_name, dotted_name, string_value
-from backend_gate.rules._secrets import is_hardcoded_secret, mask
+from backend_gate.rules._secrets import credential_in, is_hardcoded_secret, mask
 
 _ENV_DEFAULTS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get",
                            "os.environ.setdefault", "environ.setdefault", "config", "env",
@@ -112,7 +112,7 @@ class HardcodedSecret(Rule):
         value = _literal(value_node)
         if self._off or name is None or value is None or value_node is None:
             return
-        if is_hardcoded_secret(name, value):
+        if is_hardcoded_secret(name, value) and credential_in(value) is None:  # else BG202
             self.report(value_node, self.MESSAGE.format(value=mask(value), name=name))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
