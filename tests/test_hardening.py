@@ -218,8 +218,6 @@ def test_diff_base_outside_git_is_exit_2(tmp_path: Path) -> None:
     assert "not inside a git repository" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="--diff-base is read only by the coverage check until "
-                   "diff mode lands in the CLI (baseline/diff owner): then remove this mark")
 def test_diff_base_outside_git_is_exit_2_without_coverage_data(tmp_path: Path) -> None:
     _project(tmp_path, {"a.py": "x = 1\n"})
     result = _cli(tmp_path, "--skip", "coverage", "--diff-base", "main")

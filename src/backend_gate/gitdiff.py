@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Mapping
 
+from backend_gate.discovery import _printable
 from backend_gate.model import Finding, GateError
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(?P<start>\d+)(?:,(?P<count>\d+))? @@")
@@ -73,7 +74,7 @@ def changed_lines(root: Path, ref: str) -> dict[str, set[int]]:
             count = len((root / name).read_text(encoding="utf-8", errors="replace").splitlines())
         except OSError:
             continue
-        changed[name] = set(range(1, count + 1))
+        changed[_printable(name)] = set(range(1, count + 1))
     return changed
 
 
@@ -92,9 +93,29 @@ def parse_diff(diff: str) -> dict[str, set[int]]:
 
 
 def _strip(target: str) -> str:
-    if target.startswith('"') and target.endswith('"'):  # only names with control characters
-        target = target[1:-1]
-    return target[2:] if target.startswith("b/") else target
+    """The new path of a `+++ ` line, spelled as discovery spells paths in findings."""
+    if "\t" in target and not target.startswith('"'):
+        target = target[: target.index("\t")]  # git appends a tab to names with a space
+    if target.startswith('"') and target.endswith('"'):  # names with control characters
+        target = _unquote(target[1:-1])
+    return _printable(target[2:] if target.startswith("b/") else target)
+
+
+_ESCAPE = re.compile(r'\\([0-7]{3}|[abtnvfr"\\])')
+_SIMPLE = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def _unquote(text: str) -> str:
+    """Undo git's C-style quoting (octal bytes, \\n, \\t ...)."""
+    out = bytearray()
+    position = 0
+    for match in _ESCAPE.finditer(text):
+        out += text[position:match.start()].encode("utf-8", "surrogateescape")
+        code = match.group(1)
+        out.append(int(code, 8) if len(code) == 3 else _SIMPLE[code])
+        position = match.end()
+    out += text[position:].encode("utf-8", "surrogateescape")
+    return out.decode("utf-8", "surrogateescape")
 
 
 def touches(finding: Finding, changed: Mapping[str, set[int]]) -> bool:
