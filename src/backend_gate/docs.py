@@ -7,7 +7,6 @@ the committed pages drift from the code.
 from __future__ import annotations
 
 import inspect
-import sys
 from pathlib import Path
 from typing import Iterable
 
@@ -106,5 +105,17 @@ def write(dest: Path) -> None:
         readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
 
 
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m backend_gate.docs",
+        description="Regenerate the rule pages (and the README's rules table beside them).",
+    )
+    parser.add_argument("dest", nargs="?", default="rules", type=Path,
+                        help="the folder of rule pages (default: rules)")
+    write(parser.parse_args(argv).dest)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    write(Path(sys.argv[1] if len(sys.argv) > 1 else "rules"))
+    main()
