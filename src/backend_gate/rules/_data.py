@@ -53,3 +53,9 @@ SQL_DB_WORDS: tuple[str, ...] = (
     "engine", "pool", "objects", "tx", "transaction", "sqlite3", "asyncpg", "psycopg", "pd",
     "pandas", "sa", "sqlalchemy",
 )
+# Calls whose result is safe to put into SQL text: identifier quoting and numeric conversion
+# (any function whose name starts with `quote_` counts too).
+SQL_SAFE_CALLS: tuple[str, ...] = (
+    "quote_name", "quote_ident", "quote_identifier", "escape_identifier", "Identifier",
+    "Literal", "Placeholder", "int", "float", "len", "bool",
+)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from backend_gate.rules._data import SQL_SAFE_CALLS
 from backend_gate.rules._helpers import dotted_name, string_value
 
 _SQLISH = re.compile(
@@ -76,6 +77,9 @@ class Tracer:
             return self._call(node, depth)
         if isinstance(node, cst.Name):
             return self._name(node.value, depth)
+        if isinstance(node, cst.IfExp):  # either branch may be the value
+            return _join([self.trace(node.body, depth + 1), self.trace(node.orelse, depth + 1)],
+                         None)
         return Trace(False)
 
     def _fstring(self, node: cst.FormattedString, depth: int) -> Trace:
@@ -113,6 +117,9 @@ class Tracer:
         return self.trace(node, depth + 1)
 
     def _call(self, node: cst.Call, depth: int) -> Trace:
+        callee = (dotted_name(node.func) or "").split(".")[-1]
+        if callee in SQL_SAFE_CALLS or callee.startswith("quote_"):
+            return Trace(True)
         if not isinstance(node.func, cst.Attribute):
             return Trace(False)
         method, owner = node.func.attr.value, node.func.value
