@@ -204,7 +204,10 @@ def _rules_for(plan: Plan, text: str, is_test: bool) -> list[type[Rule]]:
 
 def _has_needle(rule: type[Rule], config: GateConfig, text: str) -> bool:
     needles = rule.needles(config.options.get(rule.NAME, {}))
-    return not needles or any(needle in text for needle in needles)
+    if needles and not any(needle in text for needle in needles):
+        return False
+    pattern = rule.needle_pattern()
+    return pattern is None or pattern.search(text) is not None
 
 
 def _syntax_message(exc: cst.ParserSyntaxError) -> str:

@@ -8,7 +8,7 @@ by CST rules across all files (imports, for layering and cycles) and report once
 from __future__ import annotations
 
 import abc
-
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Mapping
 
@@ -89,6 +89,10 @@ class Rule(_RuleMeta, cst.BatchableCSTVisitor):
     """A CST rule. Subclasses define `visit_<Node>` / `leave_<Node>` and call `self.report()`."""
 
     NEEDLES: ClassVar[tuple[str, ...]] = ()  # the file must contain one of these, else skip
+    # A precise pre-filter on top of NEEDLES: the text must match it somewhere, else skip. It must
+    # be sound: it may only skip files where the rule cannot fire (tests/test_prefilter.py).
+    NEEDLE_PATTERN: ClassVar[str] = ""  # a regular expression; "" means no pattern
+    _visitor_names: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()
@@ -100,10 +104,29 @@ class Rule(_RuleMeta, cst.BatchableCSTVisitor):
     def options(self) -> Mapping[str, Any]:
         return self.context.options
 
+    def get_visitors(self) -> Mapping[str, Any]:
+        """libcst's own version runs `inspect.getmembers` over ~700 attributes for every rule
+        on every file (a third of the traversal); the method names depend only on the class."""
+        cls = type(self)
+        names = Rule._visitor_names.get(cls)
+        if names is None:
+            names = tuple(
+                name for name in dir(cls)
+                if name.startswith(("visit_", "leave_")) and callable(getattr(cls, name))
+                and not getattr(getattr(cls, name), "_is_no_op", False)
+            )
+            Rule._visitor_names[cls] = names
+        return {name: getattr(self, name) for name in names}
+
     @classmethod
     def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
         """Text a file must contain for this rule to be able to fire (empty: always run)."""
         return cls.NEEDLES
+
+    @classmethod
+    def needle_pattern(cls) -> re.Pattern[str] | None:
+        """NEEDLE_PATTERN compiled (re keeps a cache), or None when the rule declares none."""
+        return re.compile(cls.NEEDLE_PATTERN) if cls.NEEDLE_PATTERN else None
 
     def report(
         self,

@@ -76,6 +76,7 @@ class BareExcept(Rule):
                 line=3, column=1),
     )
     NEEDLES = ("except",)
+    NEEDLE_PATTERN = r"\bexcept[\s\\]*:"  # only a bare `except:` can fire
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.type is None and not _reraises(node):

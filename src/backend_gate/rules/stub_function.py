@@ -236,6 +236,8 @@ class StubFunction(Rule):
                 "        raise NotImplementedError\n", line=2, column=9),
     )
     NEEDLES = ("pass", "...", "NotImplementedError")
+    # `pass` / `...` starting a statement (line start, after `:` or `;`), or the raise
+    NEEDLE_PATTERN = r"(?m)(?:^|[:;])(?:[\s\\(]|#[^\n]*)*(?:pass\b|\.\.\.)|NotImplementedError"
     IN_TESTS = False  # fakes and no-op doubles in tests are deliberate
 
     def __init__(self, context: RuleContext) -> None:

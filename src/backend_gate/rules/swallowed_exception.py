@@ -89,6 +89,7 @@ class SwallowedException(Rule):
         Invalid("try:\n    run()\nexcept* Exception:\n    pass\n", line=3, column=9),
     )
     NEEDLES = ("except",)
+    NEEDLE_PATTERN = r"(?s)\bexcept\b.*\b(?:Base)?Exception\b"  # broad type after an except
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self.visit_ExceptHandler(node)

@@ -1,0 +1,97 @@
+"""The per-rule pre-filters (NEEDLES, NEEDLE_PATTERN) only save work: they never change results.
+
+Every example of every registered rule, plus look-alikes written against each pattern's edges, is
+checked twice through the engine: once as shipped, once with every pre-filter forced open. The
+findings and facts must be identical; and a pattern must let through every INVALID example of
+its own rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend_gate import engine
+from backend_gate.api import option_schema
+from backend_gate.config import parse_table
+from backend_gate.engine import Plan
+from backend_gate.rules import ALL_RULES, EngineRule, Invalid, Rule, Valid
+
+# Code at the edges of the patterns: parenthesised names, line continuations, comments inside
+# brackets, statements after `;` and `:`.
+EDGES = (
+    "(print)('x')\n",
+    "(print  # why\n)('x')\n",
+    "print \\\n('x')\n",
+    "try:\n    run()\nexcept \\\n:\n    log()\n",
+    "try:\n    run()\nexcept:\n    log()\n",
+    "try:\n    run()\nexcept (\n    # note: colon\n    Exception\n):\n    pass\n",
+    "try:\n    run()\nexcept builtins.BaseException:\n    ...\n",
+    "def save(order): pass\n",
+    'def save(order):\n    "Save it."; pass\n',
+    "def save(order):\n    (  # placeholder\n        ...\n    )\n",
+    "def save(order):\n    raise (\n        errors.NotImplementedError\n    )\n",
+    "def save(order): \\\n    ...\n",
+)
+
+
+def _examples() -> list[Any]:
+    cases = []
+    for rule in ALL_RULES:
+        for index, case in enumerate((*rule.VALID, *rule.INVALID)):
+            cases.append(pytest.param(rule, case, id=f"{rule.CODE or rule.NAME}-{index}"))
+    for index, code in enumerate(EDGES):
+        cases.append(pytest.param(None, Valid(code), id=f"edge-{index}"))
+    return cases
+
+
+def _plan(rule: Any, case: Valid | Invalid, root: Path) -> Plan:
+    if rule is not None and issubclass(rule, EngineRule):
+        table = dict(case.options)
+    else:
+        table = {rule.NAME: dict(case.options)} if rule is not None and case.options else {}
+    config = parse_table(table, root=root, file=None, schema=option_schema())
+    return Plan.build(config.with_overrides(cache=False))
+
+
+def _outcome(path: str, code: str, plan: Plan) -> tuple[Any, ...]:
+    result = engine.check_text(path, code, False, plan)
+    findings = sorted((f.rule, f.line, f.column, f.end_line, f.end_column, f.message)
+                      for f in result.findings if f.check not in {"security", "complexity"})
+    return tuple(findings), repr(sorted(result.facts.items())), result.parse_failed
+
+
+@pytest.mark.parametrize(("rule", "case"), _examples())
+def test_prefilter_never_changes_results(
+    rule: Any, case: Valid | Invalid, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = _plan(rule, case, tmp_path)
+    filtered = _outcome(case.path, case.code, plan)
+    monkeypatch.setattr(engine, "_has_needle", lambda *args: True)
+    assert _outcome(case.path, case.code, plan) == filtered
+
+
+@pytest.mark.parametrize("rule", [r for r in ALL_RULES if issubclass(r, Rule)],
+                         ids=lambda r: r.CODE or r.NAME)
+def test_pattern_lets_every_invalid_example_through(rule: type[Rule], tmp_path: Path) -> None:
+    pattern = rule.needle_pattern()
+    if pattern is None:
+        pytest.skip(f"{rule.NAME} declares no NEEDLE_PATTERN")
+    for case in rule.INVALID:
+        assert pattern.search(case.code), f"{rule.NAME}'s pattern skips:\n{case.code}"
+
+
+def test_patterns_skip_what_cannot_fire() -> None:
+    """The patterns do skip work: ordinary code that merely mentions the words is filtered."""
+    by_name = {r.NAME: r for r in ALL_RULES if issubclass(r, Rule)}
+    quiet = {
+        "bare-except": "try:\n    run()\nexcept ValueError:\n    raise\n",
+        "print-call": "printer = make_printer()\nblueprint = 1\n",
+        "stub-function": "def password_reset():\n    return send('...')\n",
+        "swallowed-exception": "try:\n    run()\nexcept KeyError:\n    pass\n",
+    }
+    for name, code in quiet.items():
+        pattern = by_name[name].needle_pattern()
+        assert pattern is not None and pattern.search(code) is None, name
