@@ -26,6 +26,7 @@ FOLDER_CODES: dict[str, tuple[str, ...]] = {
     "secrets": ("BG201", "BG202"),
     "config": ("BG201", "BG202", "BG203", "BG204"),
 }
+# Case ids start with the folder's codes, so `pytest -k BG301` selects the SQL cases.
 # Only the CST rules matter here; the wrapped tools would only slow the run down.
 _SKIP = ("coverage", "security", "lint", "complexity", "layout")
 
@@ -56,7 +57,7 @@ def folder_report(folder: Path) -> Report:
 
 
 CASES = [
-    pytest.param(folder, case, id=f"{folder.name}/{case.stem}")
+    pytest.param(folder, case, id=f"{'+'.join(folder_codes(folder))}-{folder.name}/{case.stem}")
     for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir())
     for case in sorted(folder.glob("*.py"))
 ] if CORPUS.is_dir() else []

@@ -103,15 +103,10 @@ class Tracer:
         return Trace(False)
 
     def _items(self, node: cst.BaseExpression, depth: int) -> Trace:
-        """A tuple, list or dict of pieces (the right of `%`, the argument of join)."""
-        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-            parts = [self.trace(e.value, depth + 1) for e in node.elements
-                     if isinstance(e, cst.Element)]
-            return _join(parts, None) if parts else Trace(True)
-        if isinstance(node, cst.Dict):
-            parts = [self.trace(e.value, depth + 1) for e in node.elements
-                     if isinstance(e, cst.DictElement)]
-            return _join(parts, None) if parts else Trace(True)
+        """A tuple, list, set or dict of pieces (the right of `%`, the argument of join)."""
+        elements = _elements(node)
+        if elements is not None:
+            return _join([self.trace(e, depth + 1) for e in elements], None)
         if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
             return self.trace(node.elt, depth + 1)
         return self.trace(node, depth + 1)
@@ -122,20 +117,29 @@ class Tracer:
             return Trace(True)
         if not isinstance(node.func, cst.Attribute):
             return Trace(False)
-        method, owner = node.func.attr.value, node.func.value
-        if method == "format" and _is_psycopg_sql(owner):
+        handler = {"format": self._format, "join": self._joined, "substitute": self._substitute,
+                   "safe_substitute": self._substitute}.get(node.func.attr.value)
+        return handler(node.func.value, node, depth) if handler else Trace(False)
+
+    def _format(self, owner: cst.BaseExpression, node: cst.Call, depth: int) -> Trace:
+        if _is_psycopg_sql(owner):
             return Trace(True)
-        if method == "format":
-            base = self.trace(owner, depth + 1)
-            args = [self._items(a.value, depth) for a in node.args]
-            return _join([base, *args], "`.format()`") if base.text or base.how else Trace(False)
-        if method == "join" and string_value(owner) is not None and node.args:
-            return _join([self._items(node.args[0].value, depth)], "`str.join`")
-        if method in ("substitute", "safe_substitute") and _template_text(owner) is not None:
-            args = [self._items(a.value, depth) for a in node.args]
-            text = Trace(True, text=_template_text(owner) or "")
-            return _join([text, *args], "`string.Template.substitute`")
-        return Trace(False)
+        base = self.trace(owner, depth + 1)
+        if not (base.text or base.how):
+            return Trace(False)
+        return _join([base, *(self._items(a.value, depth) for a in node.args)], "`.format()`")
+
+    def _joined(self, owner: cst.BaseExpression, node: cst.Call, depth: int) -> Trace:
+        if string_value(owner) is None or not node.args:
+            return Trace(False)
+        return _join([self._items(node.args[0].value, depth)], "`str.join`")
+
+    def _substitute(self, owner: cst.BaseExpression, node: cst.Call, depth: int) -> Trace:
+        template = _template_text(owner)
+        if template is None:
+            return Trace(False)
+        args = [self._items(a.value, depth) for a in node.args]
+        return _join([Trace(True, text=template), *args], "`string.Template.substitute`")
 
     def _name(self, name: str, depth: int) -> Trace:
         if name in self.seen:
@@ -152,6 +156,14 @@ class Tracer:
         grown = _join(augmented, "`+=` concatenation") if augmented else Trace(True)
         how = first.how or grown.how
         return Trace(first.const and grown.const, how, first.text + grown.text, via=name)
+
+
+def _elements(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        return [e.value for e in node.elements if isinstance(e, cst.Element)]
+    if isinstance(node, cst.Dict):
+        return [e.value for e in node.elements if isinstance(e, cst.DictElement)]
+    return None
 
 
 def _is_psycopg_sql(node: cst.BaseExpression) -> bool:

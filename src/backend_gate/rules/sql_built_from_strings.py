@@ -198,17 +198,23 @@ def _sink_of(node: cst.Call) -> tuple[str | None, str]:
 
 
 def _sql_arguments(node: cst.Call, sink: str) -> list[cst.BaseExpression]:
+    """The SQL text of a sink call: `extra`'s clause lists, else the first positional
+    argument or a `sql=` / `query=` style keyword."""
     if sink == "extra":
-        return [element.value for arg in node.args
-                if arg.keyword is not None and arg.keyword.value in _EXTRA_KEYWORDS
-                and isinstance(arg.value, (cst.List, cst.Tuple, cst.Dict))
-                for element in arg.value.elements]
+        return _extra_clauses(node)
     for arg in node.args:
-        if arg.keyword is None and arg.star == "":
-            return [arg.value]
-        if arg.keyword is not None and arg.keyword.value in _SQL_KEYWORDS:
+        if (arg.keyword is None and arg.star == "") or (
+            arg.keyword is not None and arg.keyword.value in _SQL_KEYWORDS
+        ):
             return [arg.value]
     return []
+
+
+def _extra_clauses(node: cst.Call) -> list[cst.BaseExpression]:
+    values = [arg.value for arg in node.args
+              if arg.keyword is not None and arg.keyword.value in _EXTRA_KEYWORDS]
+    return [element.value for value in values
+            if isinstance(value, (cst.List, cst.Tuple, cst.Dict)) for element in value.elements]
 
 
 def _db_receiver(receiver: str) -> bool:
