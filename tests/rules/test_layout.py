@@ -99,7 +99,8 @@ def test_custom_layers_option() -> None:
 
 
 @pytest.mark.parametrize(("paths", "expected"), [
-    (["src/pkg/__init__.py", "src/pkg/a.py"], {"src/pkg/__init__.py": "pkg", "src/pkg/a.py": "pkg.a"}),
+    (["src/pkg/__init__.py", "src/pkg/a.py"],
+     {"src/pkg/__init__.py": "pkg", "src/pkg/a.py": "pkg.a"}),
     (["pkg/__init__.py", "pkg/a.py"], {"pkg/__init__.py": "pkg", "pkg/a.py": "pkg.a"}),
     (["backend/app/__init__.py", "backend/app/x/__init__.py", "backend/app/x/y.py"],
      {"backend/app/__init__.py": "app", "backend/app/x/__init__.py": "app.x",

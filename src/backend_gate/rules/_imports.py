@@ -25,15 +25,18 @@ def _is_type_checking(test: ast.expr) -> bool:
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
+def _facts(node: ast.Import | ast.ImportFrom, guarded: bool, deferred: bool) -> list[ImportFact]:
+    where = (node.lineno, node.col_offset + 1, guarded, deferred)
+    if isinstance(node, ast.Import):
+        return [(alias.name, (), 0, *where) for alias in node.names]
+    names = tuple(alias.name for alias in node.names)
+    return [(node.module or "", names, node.level, *where)]
+
+
 def _walk(node: ast.AST, guarded: bool, deferred: bool) -> Iterator[ImportFact]:
     for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.Import):
-            for alias in child.names:
-                yield (alias.name, (), 0, child.lineno, child.col_offset + 1, guarded, deferred)
-        elif isinstance(child, ast.ImportFrom):
-            names = tuple(alias.name for alias in child.names)
-            yield (child.module or "", names, child.level, child.lineno, child.col_offset + 1,
-                   guarded, deferred)
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield from _facts(child, guarded, deferred)
         elif isinstance(child, ast.If) and _is_type_checking(child.test):
             yield from _walk_body(child.body, True, deferred)
             yield from _walk_body(child.orelse, guarded, deferred)

@@ -74,16 +74,18 @@ def module_names(paths: Iterable[str]) -> dict[str, str]:
     named from its path, minus a leading `src/`."""
     paths = [p.replace("\\", "/") for p in paths if p.endswith(".py")]
     packages = {p.rsplit("/", 1)[0] for p in paths if p.endswith("/__init__.py")}
-    names = {}
-    for path in paths:
-        folders = path.split("/")[:-1]
-        top = len(folders)
-        while top > 0 and "/".join(folders[:top]) in packages:
-            top -= 1
-        if top == len(folders):  # not in a package: a namespace package, named from its path
-            top = 1 if folders[:1] == ["src"] else 0
-        names[path] = ".".join(path_parts("/".join(path.split("/")[top:])))
+    names = {path: _module_name(path, packages) for path in paths}
     return {path: name for path, name in names.items() if name}
+
+
+def _module_name(path: str, packages: set[str]) -> str:
+    folders = path.split("/")[:-1]
+    top = len(folders)
+    while top > 0 and "/".join(folders[:top]) in packages:
+        top -= 1
+    if top == len(folders):  # not in a package: a namespace package, named from its path
+        top = 1 if folders[:1] == ["src"] else 0
+    return ".".join(path_parts("/".join(path.split("/")[top:])))
 
 
 def resolve(name: str, modules: Mapping[str, str] | set[str]) -> str | None:
@@ -115,9 +117,13 @@ def own_edges(
     for path, importer in sorted(names.items()):
         is_package = path.endswith("__init__.py")
         for fact in facts.get(path, {}).get("imports", ()):  # type: ignore[attr-defined]
-            module, imported_names, level = fact[0], fact[1], fact[2]
-            base = absolute(importer, is_package, module, level)
-            targets = [f"{base}.{n}" if base else n for n in imported_names if n != "*"] or [base]
-            for target in dict.fromkeys(resolve(t, modules) for t in targets):
-                if target and target != importer:
-                    yield path, importer, target, fact, modules[target]
+            for target in _targets(importer, is_package, fact, modules):
+                yield path, importer, target, fact, modules[target]
+
+
+def _targets(importer: str, is_package: bool, fact: tuple, modules: Mapping[str, str]) -> list[str]:
+    """The project's own modules one import fact names (`from pkg import a, b`: two)."""
+    base = absolute(importer, is_package, fact[0], fact[2])
+    targets = [f"{base}.{n}" if base else n for n in fact[1] if n != "*"] or [base]
+    resolved = dict.fromkeys(resolve(t, modules) for t in targets)
+    return [t for t in resolved if t and t != importer]

@@ -106,11 +106,13 @@ class ControllerImportsDatabase(Rule):
         if not getattr(self, "_active", False) or node.relative or node.module is None:
             return
         module = get_full_name_for_node(node.module) or ""
-        names = node.names if not isinstance(node.names, cst.ImportStar) else ()
         hit = _matches(module, None, [e for e in self._entries if ":" not in e])
         if hit:
             self.report(node, self.MESSAGE.format(name=hit))
-            return
+        elif not isinstance(node.names, cst.ImportStar):
+            self._report_names(module, node.names)
+
+    def _report_names(self, module: str, names: Any) -> None:
         for alias in names:
             hit = _matches(module, get_full_name_for_node(alias.name), self._entries)
             if hit:

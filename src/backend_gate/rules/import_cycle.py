@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from backend_gate.rules._base import Invalid, PlacedReport, ProjectRule, Valid
 from backend_gate.rules._imports import ImportFacts
@@ -12,37 +12,52 @@ from backend_gate.rules._layers import own_edges
 Edge = tuple[str, int, int]  # (path, line, column) of the import
 
 
-def _components(graph: Mapping[str, Mapping[str, Edge]]) -> list[list[str]]:
-    """Strongly connected components with more than one module (iterative Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-    for root in sorted(graph):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(graph.get(root, {}))))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
+class _Tarjan:
+    """Strongly connected components, iteratively (a deep import chain must not recurse)."""
+
+    def __init__(self, graph: Mapping[str, Mapping[str, Edge]]) -> None:
+        self.graph = graph
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.found: list[list[str]] = []
+
+    def _push(self, node: str, work: list[tuple[str, Iterator[str]]]) -> None:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+        work.append((node, iter(sorted(self.graph.get(node, {})))))
+
+    def _finish(self, node: str, work: list[tuple[str, Iterator[str]]]) -> None:
+        work.pop()
+        if work:
+            parent = work[-1][0]
+            self.low[parent] = min(self.low[parent], self.low[node])
+        if self.low[node] == self.index[node]:
+            self.found.append(_pop_component(node, self.stack, self.on_stack))
+
+    def run(self, root: str) -> None:
+        work: list[tuple[str, Iterator[str]]] = []
+        self._push(root, work)
         while work:
             node, children = work[-1]
             child = next(children, None)
             if child is None:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    found.append(_pop_component(node, stack, on_stack))
-            elif child not in index:
-                index[child] = low[child] = len(index)
-                stack.append(child)
-                on_stack.add(child)
-                work.append((child, iter(sorted(graph.get(child, {})))))
-            elif child in on_stack:
-                low[node] = min(low[node], index[child])
-    return [c for c in found if len(c) > 1]
+                self._finish(node, work)
+            elif child not in self.index:
+                self._push(child, work)
+            elif child in self.on_stack:
+                self.low[node] = min(self.low[node], self.index[child])
+
+
+def _components(graph: Mapping[str, Mapping[str, Edge]]) -> list[list[str]]:
+    """Strongly connected components with more than one module."""
+    tarjan = _Tarjan(graph)
+    for root in sorted(graph):
+        if root not in tarjan.index:
+            tarjan.run(root)
+    return [c for c in tarjan.found if len(c) > 1]
 
 
 def _pop_component(node: str, stack: list[str], on_stack: set[str]) -> list[str]:
@@ -117,7 +132,8 @@ class ImportCycle(ProjectRule):
     CODE = "BG404"
     NAME = "import-cycle"
     CHECK = "layout"
-    MESSAGE = "import cycle {loop}{extra}: move what these modules share into a module they both import"
+    MESSAGE = ("import cycle {loop}{extra}: move what these modules share into a module they "
+               "both import")
     FACTS = ("imports",)
     COLLECTORS = (ImportFacts,)
     EXAMPLES_ARE_DOCS = True  # a cycle needs two files; tests/rules/test_layout.py covers it
@@ -142,7 +158,8 @@ class ImportCycle(ProjectRule):
             loop = _shortest_cycle(component[0], graph, set(component))
             edges = [graph[a][b] for a, b in zip(loop, loop[1:])]
             others = len(component) - (len(loop) - 1)
-            extra = f" (and {others} more module{'s' if others > 1 else ''} in the same cycle group)" if others else ""
+            plural = "s" if others > 1 else ""
+            extra = f" (and {others} more module{plural} in the same cycle group)" if others else ""
             path, line, column = edges[0]
             message = self.MESSAGE.format(loop=" → ".join(loop), extra=extra)
             yield PlacedReport(path, line, column, line, column, message,

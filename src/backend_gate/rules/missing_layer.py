@@ -12,6 +12,10 @@ from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
 _REQUIRED = ("controllers", "services", "repositories")
 
 
+def _missing(names: list[str], found: set[int | None], required: list[str]) -> list[str]:
+    return [n for n in required if n in names and names.index(n) not in found]
+
+
 class MissingLayer(ProjectRule):
     """
     ## What it does
@@ -76,18 +80,20 @@ class MissingLayer(ProjectRule):
         paths = sorted(p for p in paths if p.endswith(".py"))
         found = {folder_layer(p, layers) for p in paths} - {None}
         names = [name for name, _ in layers]
-        missing = [n for n in self.options.get("required", _REQUIRED)
-                   if n in names and names.index(n) not in found]
+        missing = _missing(names, found, self.options.get("required", _REQUIRED))
         if not missing or not paths:
             return
-        anchor = paths[0]
         if not found:
-            yield self._none_found(anchor, layers)
-            return
+            yield self._none_found(paths[0], layers)
+        else:
+            yield self._some_missing(paths[0], names, found, missing)
+
+    def _some_missing(self, anchor: str, names: list[str], found: set[int | None],
+                      missing: list[str]) -> PlacedReport:
         folders = ", ".join(f"a `{n}/` package" for n in missing)
-        have = ", ".join(names[i] for i in sorted(found))
+        have = ", ".join(names[i] for i in sorted(i for i in found if i is not None))
         message = self.MESSAGE.format(missing=" and ".join(missing), found=have, folders=folders)
-        yield PlacedReport(anchor, 1, 1, 1, 1, message)
+        return PlacedReport(anchor, 1, 1, 1, 1, message)
 
     @staticmethod
     def _none_found(anchor: str, layers: Any) -> PlacedReport:

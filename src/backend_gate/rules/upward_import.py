@@ -85,7 +85,9 @@ class UpwardImport(ProjectRule):
         source, sink = (folder_layer(p, layers) for p in paths)
         if source is None or sink is None or source == sink:
             return None
-        names = [name for name, _ in layers]
+        return self._message([name for name, _ in layers], source, sink, target)
+
+    def _message(self, names: list[str], source: int, sink: int, target: str) -> str | None:
         if sink < source:
             advice = (f"imports must flow down ({' → '.join(names)}); move the shared code "
                       f"down or pass it in from the {names[sink]} layer")
