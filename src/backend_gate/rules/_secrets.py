@@ -11,7 +11,7 @@ from backend_gate.rules.secret_in_log import words
 SECRET_NOUNS: frozenset[str] = frozenset({
     "password", "passwd", "pwd", "passphrase", "secret", "token", "auth", "credential",
     "credentials", "apikey", "api_key", "access_key", "private_key", "client_secret",
-    "signing_key", "secret_key", "encryption_key", "master_key", "session_key", "accesskey",
+    "signing_key", "secret_key", "encryption_key", "master_key", "accesskey",
     "secretkey", "privatekey", "signingkey",
 })
 # Run-together names (`DATABASEPASSWORD`, `dbpassword`) end with one of these.
@@ -24,8 +24,13 @@ LABEL_WORDS: frozenset[str] = frozenset({
     "header", "client", "credentials", "code", "jwt", "oauth", "oauth2", "hmac", "sha256",
     "hs256", "rs256", "secret", "token", "password", "passwd", "pwd", "new", "old", "confirm",
     "current", "reset", "user", "username", "name", "field", "value", "form", "input", "text",
-    "private", "public", "signing", "api_key", "apikey", "sk", "pk", "form", "login", "sign",
+    "private", "public", "signing", "api_key", "apikey", "sk", "pk", "login", "sign", "set",
+    "change", "forgot", "verify", "verification", "invalid", "missing", "required",
 })
+# Names that also mean a lexer or template token, or a password in a comparison: only a
+# credential-shaped value (8+ characters, no spaces) counts for them.
+_AMBIGUOUS = frozenset({"token", "tokens", "auth"})
+_TEMPLATE = re.compile(r"%\(\w+\)[sd]|\{\w*\}|\$\{|\{\{")
 
 _PLACEHOLDER = re.compile(
     r"^\s*$|^<[^>]*>$|^\$\{[^}]*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^\{[^}]*\}$|^%\(\w+\)s$"
@@ -53,7 +58,8 @@ def is_secret_name(identifier: str) -> bool:
 
 
 def is_placeholder(value: str) -> bool:
-    return bool(_PLACEHOLDER.match(value))
+    """Empty, `<password>`, `${PW}`, `***`, `[REDACTED]`, or a format template."""
+    return bool(_PLACEHOLDER.match(value) or _TEMPLATE.search(value))
 
 
 def is_label(name: str, value: str) -> bool:
@@ -61,6 +67,8 @@ def is_label(name: str, value: str) -> bool:
     URL path, dotted path or URL: not a secret."""
     if _PATH_LIKE.match(value):
         return True
+    if re.fullmatch(r"_+[A-Za-z]\w*", value):
+        return True  # `_auth_user_id`: a private attribute or session key name
     if not re.fullmatch(r"[A-Za-z][A-Za-z_ .:-]*", value):
         return False
     value_words = set(words(value.replace("-", "_").replace(" ", "_").replace(".", "_")
@@ -69,7 +77,18 @@ def is_label(name: str, value: str) -> bool:
 
 
 def is_hardcoded_secret(name: str, value: str) -> bool:
-    return is_secret_name(name) and not is_placeholder(value) and not is_label(name, value)
+    if not is_secret_name(name) or is_placeholder(value) or is_label(name, value):
+        return False
+    return credential_shaped(value) or words(name)[-1] not in _AMBIGUOUS
+
+
+def credential_shaped(value: str) -> bool:
+    return len(value) >= 8 and not any(ch.isspace() for ch in value)
+
+
+def is_password_name(identifier: str) -> bool:
+    parts = words(identifier)
+    return bool(parts) and parts[-1].endswith(("password", "passwd", "pwd", "passphrase"))
 
 
 def mask(value: str) -> str:

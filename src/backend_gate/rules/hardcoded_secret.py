@@ -7,7 +7,12 @@ import libcst as cst
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._helpers import call_name, dotted_name, string_value
-from backend_gate.rules._secrets import credential_in, is_hardcoded_secret, mask
+from backend_gate.rules._secrets import (
+    credential_in,
+    is_hardcoded_secret,
+    is_password_name,
+    mask,
+)
 
 _ENV_DEFAULTS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get",
                            "os.environ.setdefault", "environ.setdefault", "config", "env",
@@ -142,6 +147,9 @@ class HardcodedSecret(Rule):
         self._check(string_value(node.key), node.value)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        """`password == "letmein"`; `token == "is"` is a parser, not a credential check."""
+        if not is_password_name(_target_name(node.left) or ""):
+            return
         for target in node.comparisons:
             if isinstance(target.operator, (cst.Equal, cst.NotEqual)):
                 self._check(_target_name(node.left), target.comparator)
