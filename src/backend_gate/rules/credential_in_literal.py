@@ -8,6 +8,7 @@ from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import string_value
 from backend_gate.rules._secrets import credential_in, mask
+from backend_gate.rules.hardcoded_secret import target_name
 
 
 class CredentialInLiteral(Rule):
@@ -47,7 +48,7 @@ class CredentialInLiteral(Rule):
     NAME = "credential-in-literal"
     CHECK = "config"
     CWE = (798,)
-    MESSAGE = ("{what} (`{value}`) in a string literal: revoke it, then read it from the "
+    MESSAGE = ("{what} (`{value}`) in {where}: revoke it, then read it from the "
                "environment or a secrets manager")
     OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
     NEEDLES = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "_live_", "gh", "github_pat_", "glpat-",
@@ -61,9 +62,9 @@ class CredentialInLiteral(Rule):
     )
     INVALID = (
         Invalid('DATABASE_URL = "postgresql://app:s3cret@db.internal/app"\n', line=1, column=16,
-                message_contains="postgresql URL"),
+                message_contains="URL with a password (postgresql)"),
         Invalid('client = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")\n',
-                line=1, column=47, message_contains="AKIA****PLE"),
+                line=1, column=47, message_contains="AKIA****PLE`) in `aws_access_key_id`"),
         Invalid('stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n', line=1, column=18),
         Invalid('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"""\n', line=1, column=7),
     )
@@ -71,11 +72,34 @@ class CredentialInLiteral(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._off = context.is_test and not context.options.get("include-tests", False)
+        self._names: dict[int, str] = {}  # id of a string literal -> the name it is given to
+
+    def _name(self, name: str | None, value: cst.BaseExpression | None) -> None:
+        while isinstance(value, cst.ConcatenatedString):
+            self._names[id(value.right)] = name or ""
+            value = value.left
+        if name and isinstance(value, cst.SimpleString):
+            self._names[id(value)] = name
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._name(target_name(target.target), node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._name(target_name(node.target), node.value)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._name(node.keyword.value if node.keyword else None, node.value)
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._name(string_value(node.key), node.value)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = string_value(node)
         found = credential_in(value) if value is not None and not self._off else None
         if found is not None:
             what, secret = found
+            name = self._names.get(id(node))
+            where = f"`{name}`" if name else "a string literal"
             self.report(node, self.MESSAGE.format(what=what[0].upper() + what[1:],
-                                                  value=mask(secret)))
+                                                  value=mask(secret), where=where))

@@ -22,7 +22,7 @@ _WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "pydantic.SecretStr
 _ENUM_BASES = ("Enum", "StrEnum", "IntEnum", "Flag", "TextChoices", "Choices")
 
 
-def _target_name(node: cst.BaseExpression) -> str | None:
+def target_name(node: cst.BaseExpression) -> str | None:
     """`x` / `obj.x` / `cfg["X"]` -> the name that receives the value."""
     if isinstance(node, cst.Name):
         return node.value
@@ -134,11 +134,11 @@ class HardcodedSecret(Rule):
         if self._enum_depth:
             return
         for target in node.targets:
-            self._check(_target_name(target.target), node.value)
+            self._check(target_name(target.target), node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if not self._enum_depth:
-            self._check(_target_name(node.target), node.value)
+            self._check(target_name(node.target), node.value)
 
     def visit_Param(self, node: cst.Param) -> None:
         self._check(node.name.value, node.default)
@@ -148,11 +148,11 @@ class HardcodedSecret(Rule):
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         """`password == "letmein"`; `token == "is"` is a parser, not a credential check."""
-        if not is_password_name(_target_name(node.left) or ""):
+        if not is_password_name(target_name(node.left) or ""):
             return
         for target in node.comparisons:
             if isinstance(target.operator, (cst.Equal, cst.NotEqual)):
-                self._check(_target_name(node.left), target.comparator)
+                self._check(target_name(node.left), target.comparator)
 
     def visit_Call(self, node: cst.Call) -> None:
         name = call_name(node) or ""

@@ -1,0 +1,80 @@
+"""The `config` rules (BG201-BG204) beyond their examples: masking, scope, the sample app."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from backend_gate.api import check, check_source, option_schema
+from backend_gate.config import parse_table
+from backend_gate.rules._secrets import credential_in, is_hardcoded_secret, mask
+
+SAMPLE_APP = Path(__file__).resolve().parents[2] / "fixtures" / "sample_app"
+OWNED = ("BG201", "BG202", "BG203", "BG204")
+PLANTED_ROW = re.compile(r"^\|\s*(?P<path>[\w/.]+\.py)\s*\|\s*(?P<line>\d+)\s*\|\s*(?P<code>BG\d{3})\b")
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_l****7dc"), ("hunter2", "*******"), ("ab", "****")],
+)
+def test_mask_keeps_only_the_ends_of_long_values(value: str, masked: str) -> None:
+    assert mask(value) == masked
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "secret"),
+    [
+        ("dbPassword", "s3cr3t", True),
+        ("DATABASEPASSWORD", "pw-2024", True),
+        ("SECRET_KEY", "changeme", True),
+        ("NEXT_TOKEN_KEY", "NextToken", False),
+        ("token_type", "Bearer", False),
+        ("password_reset_url", "abc123", False),
+        ("password", "${DB_PASSWORD}", False),
+        ("token", "is not", False),  # a template lexer's token, not a credential
+        ("SESSION_KEY", "_auth_user_id", False),
+    ],
+)
+def test_secret_names_and_values(name: str, value: str, secret: bool) -> None:
+    assert is_hardcoded_secret(name, value) is secret
+
+
+def test_dsn_password_is_found_and_template_is_not() -> None:
+    assert credential_in("postgresql://app:pw1@db/app") is not None
+    assert credential_in("postgresql://app:${PW}@db/app") is None
+    assert credential_in("postgresql://app:@db/app") is None
+
+
+def test_no_message_contains_the_secret() -> None:
+    code = ('SECRET_KEY = "very-long-secret-value-123"\n'
+            'URL = "postgresql://app:hunter2hunter2@db/app"\n')
+    findings = [f for f in check_source(code, "app/settings.py").findings if f.rule in OWNED]
+    assert {f.rule for f in findings} == {"BG201", "BG202"}
+    for finding in findings:
+        assert "very-long-secret-value-123" not in finding.message
+        assert "hunter2hunter2" not in finding.message
+
+
+def test_test_files_are_out_of_scope_unless_asked() -> None:
+    code = 'SECRET_KEY = "very-long-secret-value-123"\nimport redis\nr = redis.Redis(host="10.0.0.5")\n'
+    assert not [f for f in check_source(code, "tests/test_app.py").findings if f.rule in OWNED]
+    table = {name: {"include-tests": True} for name in ("hardcoded-secret", "hardcoded-host")}
+    found = {f.rule for f in check_source(code, "tests/test_app.py", table).findings}
+    assert {"BG201", "BG204"} <= found
+
+
+def test_sample_app_plants_match_findings() -> None:
+    planted = {
+        (m["path"], int(m["line"]), m["code"])
+        for m in map(PLANTED_ROW.match, (SAMPLE_APP / "PLANTED.md").read_text().splitlines())
+        if m and m["code"] in OWNED
+    }
+    config = parse_table({"select": list(OWNED)}, root=SAMPLE_APP, file=None,
+                         schema=option_schema())
+    report = check([SAMPLE_APP], config.with_overrides(cache=False), jobs=1)
+    found = {(f.path, f.line, f.rule) for f in report.findings if f.rule in OWNED}
+    assert {code for _, _, code in planted} == set(OWNED)
+    assert found == planted
