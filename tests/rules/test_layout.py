@@ -145,3 +145,14 @@ def test_sample_app_layout_plants_match_findings() -> None:
     report = check([sample], config.with_overrides(cache=False), jobs=1)
     assert {(f.path, f.line, f.rule) for f in report.findings} == planted
     assert len(planted) == 4
+
+
+def test_test_folders_do_not_make_layers(tmp_path: Path) -> None:
+    for path in ("mylib/__init__.py", "tests/controllers/test_users.py",
+                 "tests/services/test_users.py", "tests/repositories/test_users.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("x = 1\n", encoding="utf-8")
+    config = parse_table({"select": ["BG401"], "test-patterns": []}, root=tmp_path, file=None,
+                         schema=option_schema())
+    report = check([tmp_path], config.with_overrides(cache=False), jobs=1)
+    assert [(f.rule, f.severity) for f in report.findings] == [("BG401", Severity.WARNING)]

@@ -12,6 +12,12 @@ from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
 _REQUIRED = ("controllers", "services", "repositories")
 
 
+def _is_test(path: str) -> bool:
+    """`tests/controllers/` mirrors the layers; it does not make one."""
+    parts = path.replace("\\", "/").split("/")
+    return bool({"tests", "test"} & set(parts[:-1])) or parts[-1].startswith("test_")
+
+
 def _missing(names: list[str], found: set[int | None], required: list[str]) -> list[str]:
     return [n for n in required if n in names and names.index(n) not in found]
 
@@ -25,7 +31,8 @@ class MissingLayer(ProjectRule):
     `api.py` or `models.py` is not a layer: libraries and tools have them too. A project with
     some layers that lacks a required one gets an error naming it; a project with none of the
     layers (a library, a small tool) gets one warning that explains the expected structure, so
-    it still passes. Test files do not count as layers.
+    it still passes. Test files (under a `tests/` or `test/` folder, or named `test_*.py`) do
+    not count as layers.
 
     ## Why is this bad?
     The standard's backend structure keeps HTTP handling, business rules and data access apart.
@@ -77,7 +84,7 @@ class MissingLayer(ProjectRule):
         self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
     ) -> Iterable[PlacedReport]:
         layers = layers_of(self.options)
-        paths = sorted(p for p in paths if p.endswith(".py"))
+        paths = sorted(p for p in paths if p.endswith(".py") and not _is_test(p))
         found = {folder_layer(p, layers) for p in paths} - {None}
         names = [name for name, _ in layers]
         missing = _missing(names, found, self.options.get("required", _REQUIRED))
