@@ -119,7 +119,7 @@ def test_a_bandit_crash_is_contained_too(tmp_path: Path, monkeypatch: Any) -> No
     security = _status(report, "security")
     assert security.status is CheckStatus.ERROR
     assert "a.py" in security.summary and "b.py" in security.summary
-    assert [f.rule for f in report.findings] == ["BG101"]
+    assert "BG101" in [f.rule for f in report.findings]  # the other checks still ran
 
 
 def test_no_limit_off_the_main_thread(tmp_path: Path) -> None:
