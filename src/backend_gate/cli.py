@@ -27,6 +27,10 @@ def _csv(
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temp file in the same folder and rename: readers never see half a file."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # /dev/null, /dev/stdout, a FIFO: never replace it
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
