@@ -54,7 +54,7 @@ SQL_DB_WORDS: tuple[str, ...] = (
     "pandas", "sa", "sqlalchemy",
 )
 # Calls whose result is safe to put into SQL text: identifier quoting and numeric conversion
-# (any function whose name starts with `quote_` counts too).
+# (any function whose name contains `quote` counts too: quote_name, geo_quote_name).
 SQL_SAFE_CALLS: tuple[str, ...] = (
     "quote_name", "quote_ident", "quote_identifier", "escape_identifier", "Identifier",
     "Literal", "Placeholder", "int", "float", "len", "bool",

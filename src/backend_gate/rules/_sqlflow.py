@@ -55,10 +55,17 @@ def _join(traces: list[Trace], how: str | None) -> Trace:
 
 
 class Tracer:
-    def __init__(self, scope: Scope, constants: dict[str, str]) -> None:
+    def __init__(self, scope: Scope, constants: dict[str, str],
+                 attributes: dict[str, str] | None = None) -> None:
         self.scope = scope
         self.constants = constants
+        self.attributes = attributes or {}  # class attributes holding string literals
         self.seen: set[str] = set()
+        self._handlers = {
+            cst.FormattedString: self._fstring, cst.ConcatenatedString: self._concatenated,
+            cst.BinaryOperation: self._binary, cst.Call: self._call, cst.Name: self._name,
+            cst.IfExp: self._either, cst.Attribute: self._attribute,
+        }
 
     def trace(self, node: cst.BaseExpression, depth: int = 0) -> Trace:
         if depth > _MAX_DEPTH:
@@ -66,20 +73,22 @@ class Tracer:
         literal = string_value(node)
         if literal is not None:
             return Trace(True, text=literal)
-        if isinstance(node, cst.FormattedString):
-            return self._fstring(node, depth)
-        if isinstance(node, cst.ConcatenatedString):
-            parts = [self.trace(node.left, depth + 1), self.trace(node.right, depth + 1)]
-            return _join(parts, "an f-string")
-        if isinstance(node, cst.BinaryOperation):
-            return self._binary(node, depth)
-        if isinstance(node, cst.Call):
-            return self._call(node, depth)
-        if isinstance(node, cst.Name):
-            return self._name(node.value, depth)
-        if isinstance(node, cst.IfExp):  # either branch may be the value
-            return _join([self.trace(node.body, depth + 1), self.trace(node.orelse, depth + 1)],
-                         None)
+        handler = self._handlers.get(type(node))
+        return handler(node, depth) if handler else Trace(False)  # type: ignore[operator]
+
+    def _concatenated(self, node: cst.ConcatenatedString, depth: int) -> Trace:
+        parts = [self.trace(node.left, depth + 1), self.trace(node.right, depth + 1)]
+        return _join(parts, "an f-string")
+
+    def _either(self, node: cst.IfExp, depth: int) -> Trace:
+        """A conditional expression: either branch may be the value."""
+        return _join([self.trace(node.body, depth + 1), self.trace(node.orelse, depth + 1)], None)
+
+    def _attribute(self, node: cst.Attribute, depth: int) -> Trace:
+        """`self.TABLE` / `cls.table` / `Repo.table`: a class attribute holding a literal."""
+        text = self.attributes.get(node.attr.value)
+        if text is not None and isinstance(node.value, cst.Name):
+            return Trace(True, text=text)
         return Trace(False)
 
     def _fstring(self, node: cst.FormattedString, depth: int) -> Trace:
@@ -97,7 +106,7 @@ class Tracer:
         left = self.trace(node.left, depth + 1)
         if isinstance(node.operator, cst.Add):
             return _join([left, self.trace(node.right, depth + 1)], "`+` concatenation")
-        if isinstance(node.operator, cst.Modulo) and (left.text or left.how):
+        if isinstance(node.operator, cst.Modulo) and _stringish(node.left, left):
             right = self._items(node.right, depth)
             return _join([left, right], "`%` formatting")
         return Trace(False)
@@ -113,7 +122,7 @@ class Tracer:
 
     def _call(self, node: cst.Call, depth: int) -> Trace:
         callee = (dotted_name(node.func) or "").split(".")[-1]
-        if callee in SQL_SAFE_CALLS or callee.startswith("quote_"):
+        if callee in SQL_SAFE_CALLS or "quote" in callee.lower():
             return Trace(True)
         if not isinstance(node.func, cst.Attribute):
             return Trace(False)
@@ -125,7 +134,7 @@ class Tracer:
         if _is_psycopg_sql(owner):
             return Trace(True)
         base = self.trace(owner, depth + 1)
-        if not (base.text or base.how):
+        if not _stringish(owner, base):
             return Trace(False)
         return _join([base, *(self._items(a.value, depth) for a in node.args)], "`.format()`")
 
@@ -141,7 +150,8 @@ class Tracer:
         args = [self._items(a.value, depth) for a in node.args]
         return _join([Trace(True, text=template), *args], "`string.Template.substitute`")
 
-    def _name(self, name: str, depth: int) -> Trace:
+    def _name(self, node: cst.Name, depth: int) -> Trace:
+        name = node.value
         if name in self.seen:
             return Trace(True)
         values = self.scope.assigned.get(name, [])
@@ -156,6 +166,11 @@ class Tracer:
         grown = _join(augmented, "`+=` concatenation") if augmented else Trace(True)
         how = first.how or grown.how
         return Trace(first.const and grown.const, how, first.text + grown.text, via=name)
+
+
+def _stringish(node: cst.BaseExpression, trace: Trace) -> bool:
+    """Text (or a local name, which may hold a template) on the left of `%` / `.format`."""
+    return bool(trace.text or trace.how or isinstance(node, cst.Name))
 
 
 def _elements(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:

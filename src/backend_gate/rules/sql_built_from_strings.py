@@ -51,7 +51,9 @@ class SqlBuiltFromStrings(Rule):
     (reassignment, `+=`, both branches of an `if`).
 
     Safe values: string literals, module-level UPPER_CASE constants holding string literals,
-    locals assigned only from those, and psycopg's `sql.SQL(...).format(sql.Identifier(...))`.
+    class attributes holding string literals (`self.table`), locals assigned only from those,
+    results of identifier quoting (`quote_name(...)`, `sql.Identifier(...)`) and of `int()` /
+    `float()`, and psycopg's `sql.SQL(...).format(sql.Identifier(...))`.
     Generic sink names (`execute`, `fetch`, `text`, `raw`, `extra`...) are flagged only when the
     text looks like SQL or the receiver looks like a database handle (`cursor`, `conn`,
     `session`, `db`, `engine`, `objects`...), so `executor.execute(task)` is left alone. A value
@@ -125,6 +127,9 @@ class SqlBuiltFromStrings(Rule):
     def __init__(self, context: Any) -> None:
         super().__init__(context)
         self._constants: dict[str, str] = {}
+        self._attributes: dict[str, str] = {}  # class attributes assigned a string literal
+        self._classes = 0  # how deep in class bodies (outside any function)
+        self._sql_text = False  # `text` imported from SQLAlchemy/SQLModel: a specific sink
         self._scopes: list[Scope] = [Scope()]
         self._pending: list[_Pending] = []
         self._sinks = frozenset((*SQL_SINKS, *self.options.get("extra-sinks", ())))
@@ -132,6 +137,21 @@ class SqlBuiltFromStrings(Rule):
     @classmethod
     def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
         return (*cls.NEEDLES, *options.get("extra-sinks", ()))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = dotted_name(node.module) if node.module else ""
+        if (module or "").split(".")[0] in ("sqlalchemy", "sqlmodel") and not isinstance(
+            node.names, cst.ImportStar
+        ):
+            self._sql_text |= any(alias.evaluated_name == "text" for alias in node.names)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes += 1
+        self._scopes.append(Scope())
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes -= 1
+        self._scopes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._scopes.append(Scope())
@@ -156,8 +176,12 @@ class SqlBuiltFromStrings(Rule):
             return
         self._scopes[-1].assigned.setdefault(target.value, []).append(value)
         literal = string_value(value)
-        if len(self._scopes) == 1 and literal is not None and is_constant_name(target.value):
+        if literal is None:
+            return
+        if len(self._scopes) == 1 and is_constant_name(target.value):
             self._constants[target.value] = literal
+        elif self._classes and len(self._scopes) == self._classes + 1:
+            self._attributes[target.value] = literal
 
     def visit_Call(self, node: cst.Call) -> None:
         sink, receiver = _sink_of(node)
@@ -171,17 +195,23 @@ class SqlBuiltFromStrings(Rule):
             self._judge(pending)
 
     def _judge(self, pending: _Pending) -> None:
-        trace = Tracer(pending.scope, self._constants).trace(pending.argument)
-        if trace.how is None or trace.const:
-            return
-        if not (pending.sink in SQL_SPECIFIC_SINKS or pending.sink not in SQL_SINKS
-                or looks_like_sql(trace.text) or _db_receiver(pending.receiver)):
+        tracer = Tracer(pending.scope, self._constants, self._attributes)
+        trace = tracer.trace(pending.argument)
+        if trace.how is None or trace.const or not self._is_sql(pending, trace.text):
             return
         name = f"{pending.receiver}.{pending.sink}" if pending.receiver else pending.sink
         via = f" `{trace.via}`" if trace.via else ""
         form = _PARAMETERIZED.get(pending.sink, f'{pending.sink}("... WHERE id = %s", (value,))')
         self.report(pending.argument,
                     self.MESSAGE.format(via=via, sink=name, how=trace.how, form=form))
+
+
+    def _is_sql(self, pending: _Pending, text: str) -> bool:
+        """Generic sink names need SQL-looking text or a database-looking receiver."""
+        specific = pending.sink in SQL_SPECIFIC_SINKS or pending.sink not in SQL_SINKS
+        sqlalchemy_text = self._sql_text and pending.sink == "text" and not pending.receiver
+        return (specific or sqlalchemy_text or looks_like_sql(text)
+                or _db_receiver(pending.receiver))
 
 
 def _sink_of(node: cst.Call) -> tuple[str | None, str]:
