@@ -104,13 +104,18 @@ def _entry_problem(item: Any) -> str:
     missing = [key for key in _FIELDS if key not in item]
     if missing:
         return f"missing {missing[0]!r}"
-    count = item["count"]
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+    if not _count(item["count"]):
         return "count must be a whole number of at least 1"
-    bad = [key for key in _FIELDS if key != "count" and not isinstance(item[key], str)]
-    if bad or not item["fingerprint"]:
-        return f"{(bad or ['fingerprint'])[0]!r} must be a non-empty string"
-    return ""
+    bad = [key for key in _FIELDS[2:] + _FIELDS[:1] if not _text(item[key])]
+    return f"{bad[0]!r} must be a non-empty string" if bad else ""
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
 
 
 def apply(
@@ -148,17 +153,30 @@ def updated(
 ) -> tuple[Entry, ...]:
     """`baseline --update`: fixed entries pruned or lowered to what is baselined now; new
     findings added only with `add_new`."""
-    now = Counter(f.fingerprint for f in findings if f.baselined)
-    gone = set(fixed)
-    kept = [e if e.fingerprint not in gone else replace(e, count=now[e.fingerprint])
-            for e in entries]
-    result = {e.fingerprint: e for e in kept if e.count > 0}
+    result = _lowered(entries, findings, set(fixed))
     if add_new:
-        for entry in entries_of(f for f in findings if f.counts):
-            old = result.get(entry.fingerprint)
-            result[entry.fingerprint] = (
-                replace(entry, count=entry.count + old.count) if old else entry)
+        _add(result, entries_of(f for f in findings if f.counts))
     return tuple(result.values())
+
+
+def _lowered(
+    entries: Sequence[Entry], findings: Sequence[Finding], fixed: set[str]
+) -> dict[str, Entry]:
+    """Entries with fewer findings now get the count still found; those at 0 go."""
+    now = Counter(f.fingerprint for f in findings if f.baselined)
+    result = {}
+    for entry in entries:
+        if entry.fingerprint in fixed:
+            entry = replace(entry, count=now[entry.fingerprint])
+        if entry.count:
+            result[entry.fingerprint] = entry
+    return result
+
+
+def _add(result: dict[str, Entry], new: Iterable[Entry]) -> None:
+    for entry in new:
+        old = result.get(entry.fingerprint)
+        result[entry.fingerprint] = replace(entry, count=entry.count + old.count) if old else entry
 
 
 def dumps(entries: Iterable[Entry]) -> str:

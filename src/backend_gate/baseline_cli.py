@@ -46,23 +46,31 @@ def write_baseline(
     if add_new and not update:
         raise GateError("--add-new only goes with --update (a new baseline records everything)")
     config = api.load(paths, config_file)
-    file = target.absolute() if target else bl.baseline_file(config)
-    file = file or config.root / bl.DEFAULT_FILE
-    config = config.with_overrides(
-        skip=(*config.skip, *skip) if skip else None,
-        baseline=str(file) if update else "", diff_base="")
+    file = _target(config, target)
     if update and not file.is_file():
         raise GateError(f"no baseline file {file} to update (create it with `backend-gate "
                         "baseline`)")
     old = bl.load(file) if update else ()
+    config = config.with_overrides(skip=(*config.skip, *(skip or ())), diff_base="",
+                                   baseline=str(file) if update else "")
     report = api.check(paths, config, jobs=jobs, progress=False)
-    if update:
-        entries = bl.updated(old, report.findings, report.fixed_baseline, add_new)
-    else:
-        entries = bl.entries_of(report.findings)
+    entries = _entries(old, report, update, add_new)
     write(file, bl.dumps(entries))
     echo(_summary(file, config.root, old, entries, report, update and not add_new))
     return 0
+
+
+def _entries(old: Any, report: Any, update: bool, add_new: bool) -> Any:
+    if update:
+        return bl.updated(old, report.findings, report.fixed_baseline, add_new)
+    return bl.entries_of(report.findings)
+
+
+def _target(config: Any, target: Path | None) -> Path:
+    """--file, else the configured baseline, else the default file at the root."""
+    if target is not None:
+        return target.absolute()
+    return bl.baseline_file(config) or config.root / bl.DEFAULT_FILE
 
 
 def _summary(file: Path, root: Path, old: Any, entries: Any, report: Any, left_out: bool) -> str:
