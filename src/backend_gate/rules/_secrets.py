@@ -116,13 +116,14 @@ DSN_WITH_PASSWORD = re.compile(
 )
 
 
-def credential_in(text: str) -> tuple[str, str] | None:
-    """(what, the matched credential) for the first known format in `text`, else None."""
+def credential_in(text: str, *, urls: bool = True) -> tuple[str, str] | None:
+    """(what, the matched credential) for the first known format in `text`, else None.
+    `urls=False`: token formats only (docstrings show example URLs such as `scott:tiger@`)."""
     for what, pattern in CREDENTIAL_FORMATS:
         match = re.search(pattern, text)
         if match:
             return what, match.group(0)
-    match = DSN_WITH_PASSWORD.search(text)
+    match = DSN_WITH_PASSWORD.search(text) if urls else None
     if match and not _templated(match.group("password")):
         return f"a URL with a password ({match.group('scheme')})", match.group("password")
     return None

@@ -19,7 +19,8 @@ class CredentialInLiteral(Rule):
     (`ghp_...`, `github_pat_...`), GitLab (`glpat-...`) and Slack (`xoxb-...`) tokens, PEM
     private keys, JWTs, and URLs or DSNs with an embedded password
     (`postgresql://app:s3cret@db/app`). A URL whose password is a template (`${PW}`) or empty
-    (`user:@host`) is left alone. Test files are out of scope unless `include-tests` is set.
+    (`user:@host`) is left alone, and so is an example URL in a docstring. Test files are out
+    of scope unless `include-tests` is set.
 
     ## Why is this bad?
     These strings are live credentials: scanners harvest them from public and leaked
@@ -28,7 +29,7 @@ class CredentialInLiteral(Rule):
     ## Example
     ```python
     engine = create_engine("postgresql://app:s3cret@db.internal/app")
-    stripe.api_key = "sk_live_51HxYzAbCdEfGhIjKlMnOp"
+    stripe.api_key = "sk_live_..."
     ```
 
     ## Use instead
@@ -58,21 +59,23 @@ class CredentialInLiteral(Rule):
         Valid('url = "postgresql://app:@localhost/app"\n'),
         Valid('url = "https://example.com/users/@me"\nkey = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"\n'),
         Valid('AWS_KEY_PREFIX = "AKIA"\n'),
+        Valid('def connect(url):\n    """Connect, e.g. to "postgresql://scott:tiger@localhost/test"."""\n'),  # backend-gate: ignore[BG202] -- a rule example, not a credential
         Valid('url = "redis://localhost:6379/0"\n'),
     )
     INVALID = (
-        Invalid('DATABASE_URL = "postgresql://app:s3cret@db.internal/app"\n', line=1, column=16,
+        Invalid('DATABASE_URL = "postgresql://app:s3cret@db.internal/app"\n', line=1, column=16,  # backend-gate: ignore[BG202] -- a rule example, not a credential
                 message_contains="URL with a password (postgresql)"),
-        Invalid('client = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")\n',
+        Invalid('client = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")\n',  # backend-gate: ignore[BG202] -- a rule example, not a credential
                 line=1, column=47, message_contains="AKIA****PLE`) in `aws_access_key_id`"),
-        Invalid('stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n', line=1, column=18),
-        Invalid('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"""\n', line=1, column=7),
+        Invalid('stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n', line=1, column=18),  # backend-gate: ignore[BG202] -- a rule example, not a credential
+        Invalid('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"""\n', line=1, column=7),  # backend-gate: ignore[BG202] -- a rule example, not a credential
     )
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._off = context.is_test and not context.options.get("include-tests", False)
         self._names: dict[int, str] = {}  # id of a string literal -> the name it is given to
+        self._docs: set[int] = set()  # ids of docstrings and other standalone strings
 
     def _name(self, name: str | None, value: cst.BaseExpression | None) -> None:
         while isinstance(value, cst.ConcatenatedString):
@@ -94,9 +97,15 @@ class CredentialInLiteral(Rule):
     def visit_DictElement(self, node: cst.DictElement) -> None:
         self._name(string_value(node.key), node.value)
 
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """A string standing alone is documentation: example URLs in it are not findings."""
+        if isinstance(node.value, cst.SimpleString):
+            self._docs.add(id(node.value))
+
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = string_value(node)
-        found = credential_in(value) if value is not None and not self._off else None
+        urls = id(node) not in self._docs
+        found = credential_in(value, urls=urls) if value is not None and not self._off else None
         if found is not None:
             what, secret = found
             name = self._names.get(id(node))

@@ -39,7 +39,8 @@ class DebugEnabled(Rule):
     `app.debug = True`, and `uvicorn.run(..., reload=True)` outside an
     `if __name__ == "__main__":` guard. `DEBUG = os.environ.get("DEBUG") == "1"` and
     `DEBUG = False` are left alone, and so is `DEBUG = True` in a function or in a
-    development or test config class (`class DevelopmentConfig(Config)`). Test files are out of scope unless `include-tests` is set.
+    development or test config class (`class DevelopmentConfig(Config)`). Test files are out of
+    scope unless `include-tests` is set.
     The reload case is reported under this code with the same severity (the rule model has one
     severity per rule); lower it with `[tool.backend-gate.severity]` if needed.
 
@@ -130,14 +131,16 @@ class DebugEnabled(Rule):
                 self.report(node.value, self.MESSAGE.format(what="`debug = True` on the app"))
 
     def visit_Call(self, node: cst.Call) -> None:
-        name = call_name(node) or ""
         if self._off:
             return
+        name = call_name(node) or ""
         for arg in node.args:
-            keyword = arg.keyword.value if arg.keyword else ""
-            if keyword == "debug" and _is_true(arg.value) and name.endswith(_DEBUG_CALLS):
-                self.report(arg, self.MESSAGE.format(what=f"`{name}(debug=True)`"))
-            elif keyword == "reload" and _is_true(arg.value) and name in _RELOAD_CALLS \
-                    and not self._guards:
-                self.report(arg, self.MESSAGE.format(
-                    what=f"`{name}(reload=True)` outside an `if __name__ == \"__main__\":` guard"))
+            if arg.keyword is not None and _is_true(arg.value):
+                self._keyword(name, arg.keyword.value, arg)
+
+    def _keyword(self, name: str, keyword: str, arg: cst.Arg) -> None:
+        if keyword == "debug" and name.endswith(_DEBUG_CALLS):
+            self.report(arg, self.MESSAGE.format(what=f"`{name}(debug=True)`"))
+        elif keyword == "reload" and name in _RELOAD_CALLS and not self._guards:
+            self.report(arg, self.MESSAGE.format(
+                what=f"`{name}(reload=True)` outside an `if __name__ == \"__main__\":` guard"))

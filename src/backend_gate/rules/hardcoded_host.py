@@ -13,7 +13,7 @@ from backend_gate.rules._helpers import call_name, string_value
 
 _HOST_KEYWORDS = frozenset({"host", "hostname", "server", "address", "endpoint_url", "hosts",
                             "broker", "dsn", "url"})
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "", "[::1]"})
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "", "[::1]"})  # backend-gate: ignore[bandit:B104] -- loopback names, not a bind
 _HOSTNAME = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|(?=.*[a-z])[a-z0-9-]+(?:\.[a-z0-9-]+)+)$",
                        re.IGNORECASE)
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(?P<host>\[[^\]]+\]|[^:/?#\s]+)",
@@ -76,7 +76,7 @@ class HardcodedHost(Rule):
         Valid('cache = redis.Redis(host="localhost", port=6379)\n'),
         Valid('engine = create_engine("sqlite:///app.db")\n'),
         Valid('cache = redis.Redis(host=settings.redis_host)\n'),
-        Valid('engine = create_engine("postgresql://app:pw@10.1.2.3/app")\n'),
+        Valid('engine = create_engine("postgresql://app:pw@10.1.2.3/app")\n'),  # backend-gate: ignore[BG202] -- a rule example, not a credential
         Valid('uvicorn.run(app, host="0.0.0.0")\n'),
     )
     INVALID = (

@@ -41,6 +41,10 @@ def _literal(node: cst.BaseExpression | None) -> str | None:
     return string_value(node) if node is not None else None
 
 
+def _nth(values: list[cst.BaseExpression], index: int) -> cst.BaseExpression | None:
+    return values[index] if len(values) > index else None
+
+
 class HardcodedSecret(Rule):
     """
     ## What it does
@@ -155,15 +159,18 @@ class HardcodedSecret(Rule):
                 self._check(target_name(node.left), target.comparator)
 
     def visit_Call(self, node: cst.Call) -> None:
-        name = call_name(node) or ""
-        for arg in node.args:
-            if arg.keyword is not None:
-                self._check(arg.keyword.value, arg.value)
+        keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword}
+        for keyword, value in keywords.items():
+            self._check(keyword, value)
         positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        self._check_call(call_name(node) or "", keywords, positional)
+
+    def _check_call(
+        self, name: str, keywords: dict[str, cst.BaseExpression],
+        positional: list[cst.BaseExpression],
+    ) -> None:
+        """An environment read's default, or the key handed to `jwt.encode/decode`."""
         if name in _ENV_DEFAULTS and positional:
-            default = next((a.value for a in node.args if a.keyword and
-                            a.keyword.value == "default"), None)
-            default = default or (positional[1] if len(positional) > 1 else None)
-            self._check(string_value(positional[0]), default)
-        elif name in _JWT_CALLS and len(positional) > 1:
-            self._check("signing_key", positional[1])
+            self._check(string_value(positional[0]), keywords.get("default") or _nth(positional, 1))
+        elif name in _JWT_CALLS:
+            self._check("signing_key", keywords.get("key") or _nth(positional, 1))
