@@ -138,7 +138,7 @@ def check_text(path: str, text: str, is_test: bool, plan: Plan) -> FileResult:
     lines = text.splitlines()
     try:
         tree = _parse_python(path, text)
-        findings, facts = _cst_pass(path, text, is_test, plan, lines)
+        findings, facts = _cst_pass(path, text, is_test, plan, lines, tree)
     except _ParseFailed as failure:
         return _parse_failure(path, plan.config, str(failure), failure.line, failure.column, lines)
     source = SourceText(path, text, is_test, tree)
@@ -159,12 +159,12 @@ def _parse_python(path: str, text: str) -> ast.Module:
 
 
 def _cst_pass(
-    path: str, text: str, is_test: bool, plan: Plan, lines: list[str]
+    path: str, text: str, is_test: bool, plan: Plan, lines: list[str], tree: ast.Module
 ) -> tuple[list[Finding], dict[str, list[Any]]]:
     """One libcst parse and one batched traversal, only if some rule can fire on this text."""
     config = plan.config
     rules = [
-        rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text))
+        rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, tree))
         for rule in _rules_for(plan, text, is_test)
     ]
     if not rules:

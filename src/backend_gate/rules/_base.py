@@ -8,6 +8,7 @@ by CST rules across all files (imports, for layering and cycles) and report once
 from __future__ import annotations
 
 import abc
+import ast
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Mapping
@@ -45,6 +46,7 @@ class RuleContext:
     is_test: bool
     options: Mapping[str, Any]
     text: str = ""
+    tree: ast.Module | None = None  # the engine's `ast` of the file: collectors reuse it
 
 
 @dataclass(frozen=True, slots=True)
