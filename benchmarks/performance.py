@@ -24,8 +24,9 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 GATE = [str(BIN / "backend-gate")]
-ALL_BUT_COVERAGE = ["--skip", "coverage", "--exit-zero", "--quiet", "--format", "json",
-                    "--output", os.devnull]
+# The report goes to stdout, which timed() sends to DEVNULL: never `--output /dev/null`, a
+# path the gate may write to atomically.
+ALL_BUT_COVERAGE = ["--skip", "coverage", "--exit-zero", "--quiet", "--format", "json"]
 
 
 def ruff_bin() -> str:
@@ -63,7 +64,7 @@ def timed(argv: list[str], cwd: Path, runs: int, before: object = None) -> tuple
 def fetch_django(version: str, into: Path) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "download", f"django=={version}", "--no-deps",
                     "--only-binary", ":all:", "-d", str(into), "-q"], check=True)
-    (wheel,) = into.glob("Django-*.whl") or into.glob("django-*.whl")
+    (wheel,) = list(into.glob("[Dd]jango-*.whl"))  # a glob generator is always true: list it
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(into / "src")
     root = into / "src"
