@@ -19,7 +19,7 @@ def _check(root: Path) -> Report:
     if not (root / "pyproject.toml").exists():
         (root / "pyproject.toml").write_text("")
     (root / "other.py").write_text(OTHER)
-    config = api.load([root]).with_overrides(skip=("coverage", "lint"), cache=False)
+    config = api.load([root]).with_overrides(skip=("coverage", "lint", "layout"), cache=False)
     return api.check([root], config, jobs=1)
 
 
