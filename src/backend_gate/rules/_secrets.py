@@ -30,7 +30,11 @@ LABEL_WORDS: frozenset[str] = frozenset({
 # Names that also mean a lexer or template token, or a password in a comparison: only a
 # credential-shaped value (8+ characters, no spaces) counts for them.
 _AMBIGUOUS = frozenset({"token", "tokens", "auth"})
-_TEMPLATE = re.compile(r"%\(\w+\)[sd]|\{\w*\}|\$\{|\{\{")
+_TEMPLATE = re.compile(
+    r"%\(\w+\)[sd]|\{\w*\}|\$\{|\{\{"  # format templates
+    r"|\\[wdsWDSb]|\(\?|\[\^"  # regular expressions (a lexer's `token` pattern)
+    r"|^[^A-Za-z0-9]*$"  # no letter or digit at all: a mask such as `:****`
+)
 
 _PLACEHOLDER = re.compile(
     r"^\s*$|^<[^>]*>$|^\$\{[^}]*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^\{[^}]*\}$|^%\(\w+\)s$"
@@ -112,7 +116,8 @@ CREDENTIAL_FORMATS: tuple[tuple[str, str], ...] = (
 )
 # scheme://user:password@host -- the password is neither empty nor a template.
 DSN_WITH_PASSWORD = re.compile(
-    r"\b(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^\s:/@]*):(?P<password>[^\s@/]+)@(?P<host>[^\s/:?#]+)"
+    r"\b(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^\s:/@\[\]]*):(?P<password>[^\s@/\[\]]+)@"
+    r"(?P<host>[^\s/:?#]+)"
 )
 
 
@@ -129,5 +134,10 @@ def credential_in(text: str, *, urls: bool = True) -> tuple[str, str] | None:
     return None
 
 
+_EXAMPLE_PASSWORDS = frozenset({"pass", "password", "passwd", "pwd", "pw", "secret", "pass123"})
+
+
 def _templated(password: str) -> bool:
-    return is_placeholder(password) or bool(re.search(r"[${}%<>]", password))
+    """`${PW}`, `<password>`, or the word itself as in `user:password@host` (documentation)."""
+    return (is_placeholder(password) or bool(re.search(r"[${}%<>]", password))
+            or password.lower() in _EXAMPLE_PASSWORDS)
