@@ -11,7 +11,8 @@ from backend_gate.config import parse_table
 from backend_gate.engine import Plan
 from backend_gate.model import Finding, Severity
 from backend_gate.suppression import SuppressionComment
-from backend_gate.dedupe import merge_duplicates
+from backend_gate import api
+from backend_gate.dedupe import drop_superseded, merge_duplicates
 from backend_gate.suppress import apply_suppressions
 
 
@@ -65,3 +66,21 @@ def test_suppressing_the_bandit_code_silences_the_merged_finding(tmp_path: Path)
     out = apply_suppressions(Plan.build(config), [merged], {"app/repo.py": [comment]})
     assert [f.rule for f in out] == ["BG301"]  # no unused-suppression finding
     assert out[0].suppression is not None and out[0].suppression.reason.startswith("reviewed")
+
+
+def test_a_superseded_tool_finding_is_dropped_only_when_our_rule_ran() -> None:
+    false_alarm = _finding("bandit:B608", 29, (89,))  # f-string of a constant table name
+    other = _finding("bandit:B602", 12, (78,))
+    assert drop_superseded([false_alarm, other], ran={"BG301"}) == [other]
+    assert drop_superseded([false_alarm, other], ran=set()) == [false_alarm, other]
+
+
+def test_sample_app_clean_look_alike_has_no_bandit_b608() -> None:
+    root = Path(__file__).resolve().parent.parent / "fixtures" / "sample_app"
+    config = api.load([root]).with_overrides(skip=("coverage", "lint"), cache=False)
+    report = api.check([root], config, jobs=1)
+    sql = [(f.path, f.line, f.rule) for f in report.findings if 89 in f.cwe]
+    assert sql == [("app/repositories/report_repository.py", 14, "BG301"),
+                   ("app/repositories/report_repository.py", 23, "BG301")]
+    folded = {f.line: f.also_reported_by for f in report.findings if f.rule == "BG301"}
+    assert any("bandit:B608" in names for names in folded.values())

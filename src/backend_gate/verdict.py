@@ -10,7 +10,7 @@ from backend_gate.adapters import AdapterResult
 from backend_gate.baseline import Entry, Scope
 from backend_gate.baseline import apply as apply_baseline
 from backend_gate.config import GateConfig
-from backend_gate.dedupe import merge_duplicates
+from backend_gate.dedupe import drop_superseded, merge_duplicates
 from backend_gate.engine import FileResult, Plan
 from backend_gate.gitdiff import touches
 from backend_gate.model import CHECKS, CheckResult, CheckStatus, Finding, Report, Verdict
@@ -84,7 +84,8 @@ def collect(plan: Plan, results: Sequence[FileResult], extra: Sequence[Finding])
     config = plan.config
     findings = [*(f for r in results for f in r.findings), *_healthy(results, extra)]
     selected = [f for f in findings if config.is_enabled(f.rule, f.name, f.check)]
-    return merge_duplicates([_override(config, f) for f in selected])
+    ran = {rule.CODE for rule in (*plan.rules, *plan.project_rules)}
+    return drop_superseded(merge_duplicates([_override(config, f) for f in selected]), ran)
 
 
 def _healthy(results: Sequence[FileResult], extra: Sequence[Finding]) -> list[Finding]:
