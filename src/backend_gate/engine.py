@@ -20,7 +20,7 @@ from backend_gate.config import GateConfig
 from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath
 from backend_gate.fingerprint import fingerprint
-from backend_gate.model import Finding
+from backend_gate.model import Finding, Severity
 from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
 from backend_gate.rules.syntax_error import SyntaxErrorRule
@@ -235,7 +235,15 @@ def _run_rules(
     for rule in rules:
         for raw in rule.reports:
             span = _span(raw, positions[raw.node])
-            yield make_finding(type(rule), config, path, span, raw.message, lines)
+            finding = make_finding(type(rule), config, path, span, raw.message, lines)
+            yield _with_severity(finding, raw.severity, config)
+
+
+def _with_severity(finding: Finding, severity: Severity | None, config: GateConfig) -> Finding:
+    """A per-report severity applies unless the configuration overrides the rule's."""
+    if severity is None or finding.rule in config.severity:
+        return finding
+    return replace(finding, severity=severity)
 
 
 def _span(raw: RawReport, pos: Any) -> tuple[int, int, int, int]:
@@ -268,8 +276,7 @@ def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -
     span = (placed.line, placed.column, placed.end_line, placed.end_column)
     lines = _lines_of(config, placed.path)
     finding = make_finding(rule, config, placed.path, span, placed.message, lines)
-    if placed.severity is not None and rule.CODE not in config.severity:
-        finding = replace(finding, severity=placed.severity)
+    finding = _with_severity(finding, placed.severity, config)
     return replace(finding, cause_lines=placed.cause_lines) if placed.cause_lines else finding
 
 

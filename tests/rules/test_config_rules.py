@@ -78,3 +78,14 @@ def test_sample_app_plants_match_findings() -> None:
     found = {(f.path, f.line, f.rule) for f in report.findings if f.rule in OWNED}
     assert {code for _, _, code in planted} == set(OWNED)
     assert found == planted
+
+
+def test_reload_outside_main_guard_is_a_warning_debug_an_error() -> None:
+    from backend_gate.api import check_source
+
+    code = 'import uvicorn\nuvicorn.run("app.main:app", reload=True)\napp.run(debug=True)\n'
+    report = check_source(code, "app/main.py", {"skip": ["layout"]})
+    found = {(f.line, f.severity.value) for f in report.findings if f.rule == "BG203"}
+    assert found == {(2, "warning"), (3, "error")}
+    override = check_source(code, "app/main.py", {"skip": ["layout"], "severity": {"BG203": "info"}})
+    assert {f.severity.value for f in override.findings if f.rule == "BG203"} == {"info"}

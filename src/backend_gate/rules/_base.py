@@ -57,6 +57,7 @@ class RawReport:
     message: str
     offset: tuple[int, int] | None = None  # (line delta, column) inside the node
     length: int | None = None
+    severity: Severity | None = None  # None: the rule's SEVERITY (or the config's override)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +138,11 @@ class Rule(_RuleMeta, cst.BatchableCSTVisitor):
         *,
         offset: tuple[int, int] | None = None,
         length: int | None = None,
+        severity: Severity | None = None,
     ) -> None:
-        self.reports.append(RawReport(node, message or self.MESSAGE, offset, length))
+        """Report `node`; `severity` lowers or raises one case of a rule (a heuristic case as a
+        warning), unless the configuration overrides the rule's severity."""
+        self.reports.append(RawReport(node, message or self.MESSAGE, offset, length, severity))
 
     def record(self, key: str, value: Any) -> None:
         """Keep a picklable fact about this file for the project rules."""

@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from backend_gate.config import Option
+from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import call_name, dotted_name
 
@@ -41,8 +42,7 @@ class DebugEnabled(Rule):
     `DEBUG = False` are left alone, and so is `DEBUG = True` in a function or in a
     development or test config class (`class DevelopmentConfig(Config)`). Test files are out of
     scope unless `include-tests` is set.
-    The reload case is reported under this code with the same severity (the rule model has one
-    severity per rule); lower it with `[tool.backend-gate.severity]` if needed.
+    The reload case is a heuristic and is reported as a warning (DECISIONS 2).
 
     ## Why is this bad?
     A debug server shows tracebacks, settings and local variables to anyone who triggers an
@@ -143,4 +143,5 @@ class DebugEnabled(Rule):
             self.report(arg, self.MESSAGE.format(what=f"`{name}(debug=True)`"))
         elif keyword == "reload" and name in _RELOAD_CALLS and not self._guards:
             self.report(arg, self.MESSAGE.format(
-                what=f"`{name}(reload=True)` outside an `if __name__ == \"__main__\":` guard"))
+                what=f"`{name}(reload=True)` outside an `if __name__ == \"__main__\":` guard"),
+                severity=Severity.WARNING)
