@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from backend_gate.model import Finding, Report, Severity
+from backend_gate.model import CheckResult, CheckStatus, Finding, Report, Severity
 
 _CATEGORY = {"sql": "Security", "config": "Security", "security": "Security",
              "complexity": "Complexity", "layout": "Clarity", "todo": "Clarity"}
@@ -34,7 +34,22 @@ def render(report: Report) -> str:
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
         entries.append(_entry(finding, base, occurrence))
+    entries += [_not_run(check) for check in report.checks
+                if check.status in (CheckStatus.MISSING, CheckStatus.ERROR)]
     return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+
+
+def _not_run(check: CheckResult) -> dict[str, Any]:
+    """A check that could not run is an issue in the widget, not a silent gap."""
+    return {
+        "type": "issue",
+        "description": f"check {check.name} {check.status.value}: {check.summary}",
+        "check_name": f"backend-gate/{check.name}",
+        "fingerprint": hashlib.sha256(f"not-run\x1f{check.name}".encode()).hexdigest()[:32],
+        "severity": "major",
+        "categories": ["Bug Risk"],
+        "location": {"path": "pyproject.toml", "lines": {"begin": 1}},
+    }
 
 
 def _entry(finding: Finding, base: str, occurrence: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from backend_gate.model import Finding, Report, Severity
+from backend_gate.model import CheckStatus, Finding, Report, Severity
 from backend_gate.reporters._common import INFORMATION_URI, RuleInfo, rule_info
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -32,12 +32,28 @@ def render(report: Report) -> str:
         "originalUriBaseIds": {"SRCROOT": {"description": {"text": "The project root."}}},
         "results": [_result(f, index[f.rule], baseline) for f in report.findings],
         "columnKind": "unicodeCodePoints",
+        "invocations": [_invocation(report)],
         "properties": {"verdict": report.verdict.value, "files": report.files},
     }
     if cwes:
         run["taxonomies"] = [_taxonomy(cwes)]
     sarif = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    """A check that could not run (missing data, a tool that failed) is a tool execution
+    notification, and the run is not successful: never a clean-looking log."""
+    not_run = [c for c in report.checks if c.status in (CheckStatus.MISSING, CheckStatus.ERROR)]
+    notes = [
+        {"level": "error", "descriptor": {"id": f"check/{c.name}"},
+         "message": {"text": f"check {c.name} {c.status.value}: {c.summary}"}}
+        for c in not_run
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": not not_run}
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    return invocation
 
 
 def _cwes(infos: list[RuleInfo], findings: tuple[Finding, ...]) -> list[int]:
