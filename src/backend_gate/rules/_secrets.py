@@ -130,7 +130,7 @@ def credential_in(text: str, *, urls: bool = True) -> tuple[str, str] | None:
             return what, match.group(0)
     match = DSN_WITH_PASSWORD.search(text) if urls else None
     if match and not _templated(match.group("password")):
-        return f"a URL with a password ({match.group('scheme')})", match.group("password")
+        return f"a {match.group('scheme')}:// URL with an embedded password", match.group("password")
     return None
 
 

@@ -64,7 +64,7 @@ class CredentialInLiteral(Rule):
     )
     INVALID = (
         Invalid('DATABASE_URL = "postgresql://app:s3cret@db.internal/app"\n', line=1, column=16,  # backend-gate: ignore[BG202] -- a rule example, not a credential
-                message_contains="URL with a password (postgresql)"),
+                message_contains="postgresql:// URL with an embedded password"),
         Invalid('client = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")\n',  # backend-gate: ignore[BG202] -- a rule example, not a credential
                 line=1, column=47, message_contains="AKIA****PLE`) in `aws_access_key_id`"),
         Invalid('stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n', line=1, column=18),  # backend-gate: ignore[BG202] -- a rule example, not a credential
@@ -110,5 +110,4 @@ class CredentialInLiteral(Rule):
             what, secret = found
             name = self._names.get(id(node))
             where = f"`{name}`" if name else "a string literal"
-            self.report(node, self.MESSAGE.format(what=what[0].upper() + what[1:],
-                                                  value=mask(secret), where=where))
+            self.report(node, self.MESSAGE.format(what=what, value=mask(secret), where=where))
