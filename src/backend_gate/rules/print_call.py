@@ -107,7 +107,7 @@ class PrintCall(Rule):
                 options={"allow-paths": []}),
     )
     NEEDLES = ("print",)
-    NEEDLE_PATTERN = r"\bprint\b(?:[\s\\)]|#[^\n]*)*\("  # a call of the name `print`
+    NEEDLE_PATTERN = r"\bprint\b(?:[\s\\)]|#[^\n]*\n)*\("  # a call of the name `print`
     IN_TESTS = False
 
     def __init__(self, context: RuleContext) -> None:

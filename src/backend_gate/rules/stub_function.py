@@ -237,7 +237,7 @@ class StubFunction(Rule):
     )
     NEEDLES = ("pass", "...", "NotImplementedError")
     # `pass` / `...` starting a statement (line start, after `:` or `;`), or the raise
-    NEEDLE_PATTERN = r"(?m)(?:^|[:;])(?:[\s\\(]|#[^\n]*)*(?:pass\b|\.\.\.)|NotImplementedError"
+    NEEDLE_PATTERN = r"(?m)(?:^|[:;])(?:[\s\\(]|#[^\n]*\n)*(?:pass\b|\.\.\.)|NotImplementedError"
     IN_TESTS = False  # fakes and no-op doubles in tests are deliberate
 
     def __init__(self, context: RuleContext) -> None:

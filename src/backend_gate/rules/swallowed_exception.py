@@ -89,7 +89,8 @@ class SwallowedException(Rule):
         Invalid("try:\n    run()\nexcept* Exception:\n    pass\n", line=3, column=9),
     )
     NEEDLES = ("except",)
-    NEEDLE_PATTERN = r"(?s)\bexcept\b.*\b(?:Base)?Exception\b"  # broad type after an except
+    # a broad type after the first except (the lookahead keeps the search linear)
+    NEEDLE_PATTERN = r"(?s)\A(?=(.*?\bexcept\b))\1.*\b(?:Base)?Exception\b"
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self.visit_ExceptHandler(node)
