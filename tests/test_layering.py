@@ -50,3 +50,11 @@ def test_reporters_import_only_model_and_docs() -> None:
     for path in (SRC / "reporters").glob("*.py"):
         groups = {_group(m) for m in _imports(path) if m.startswith("backend_gate")}
         assert groups <= {"model", "reporters", "docs", ""}, (path.name, groups)
+
+
+def test_rules_never_import_another_rule() -> None:
+    """Shared logic lives in rules/_*.py helpers (STYLE house rule 7)."""
+    for path in (SRC / "rules").glob("[!_]*.py"):
+        imported = {m for m in _imports(path) if m.startswith("backend_gate.rules.")}
+        others = {m for m in imported if not m.rsplit(".", 1)[-1].startswith("_")}
+        assert not others, (path.name, others)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from backend_gate.rules._helpers import dotted_name
+from backend_gate.rules._helpers import body_statements, dotted_name
 
 BROAD_EXCEPTIONS = frozenset({
     "Exception", "BaseException", "builtins.Exception", "builtins.BaseException",
@@ -24,16 +24,7 @@ LOG_METHODS = frozenset({
 
 def handler_statements(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> list[cst.CSTNode]:
     """The small statements and compound statements of an except body, in order."""
-    body = handler.body
-    if isinstance(body, cst.SimpleStatementSuite):
-        return list(body.body)
-    out: list[cst.CSTNode] = []
-    for statement in body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            out.extend(statement.body)
-        else:
-            out.append(statement)
-    return out
+    return body_statements(handler.body)
 
 
 def is_constant(node: cst.BaseExpression | None) -> bool:

@@ -30,3 +30,28 @@ def string_value(node: cst.BaseExpression) -> str | None:
         left, right = string_value(node.left), string_value(node.right)
         return left + right if left is not None and right is not None else None
     return None
+
+
+def body_statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
+    """The small statements and compound statements of a suite, in order."""
+    if isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    out: list[cst.CSTNode] = []
+    for statement in body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            out.extend(statement.body)
+        else:
+            out.append(statement)
+    return out
+
+
+def target_name(node: cst.CSTNode) -> str | None:
+    """The identifier a value goes by: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X`."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        return string_value(index.value) if isinstance(index, cst.Index) else None
+    return None

@@ -6,9 +6,8 @@ import libcst as cst
 
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
-from backend_gate.rules._helpers import string_value
+from backend_gate.rules._helpers import string_value, target_name
 from backend_gate.rules._secrets import credential_in, mask
-from backend_gate.rules.hardcoded_secret import target_name
 
 
 class CredentialInLiteral(Rule):

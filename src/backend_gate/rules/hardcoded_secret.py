@@ -6,7 +6,7 @@ import libcst as cst
 
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
-from backend_gate.rules._helpers import call_name, dotted_name, string_value
+from backend_gate.rules._helpers import call_name, dotted_name, string_value, target_name
 from backend_gate.rules._secrets import (
     credential_in,
     is_hardcoded_secret,
@@ -20,18 +20,6 @@ _ENV_DEFAULTS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get
 _JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "encode_jwt", "decode_jwt"})
 _WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "pydantic.SecretStr"})
 _ENUM_BASES = ("Enum", "StrEnum", "IntEnum", "Flag", "TextChoices", "Choices")
-
-
-def target_name(node: cst.BaseExpression) -> str | None:
-    """`x` / `obj.x` / `cfg["X"]` -> the name that receives the value."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-        index = node.slice[0].slice
-        return string_value(index.value) if isinstance(index, cst.Index) else None
-    return None
 
 
 def _literal(node: cst.BaseExpression | None) -> str | None:

@@ -12,7 +12,7 @@ from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._data import LOG_SAFE_WORDS, LOG_SECRET_WORDS
 from backend_gate.rules._exceptions import is_logging_call
-from backend_gate.rules._helpers import dotted_name, string_value
+from backend_gate.rules._helpers import dotted_name, target_name
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _TEXT_CALLS = frozenset({"str", "repr", "format", "join"})
@@ -64,19 +64,6 @@ def _formats_text(node: cst.Call) -> bool:
     func = node.func
     callee = func.attr.value if isinstance(func, cst.Attribute) else dotted_name(func)
     return callee in _TEXT_CALLS
-
-
-def _label(node: cst.CSTNode) -> str | None:
-    """The identifier a value goes by: `password`, `user.password`'s `password`, `d["token"]`."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-        index = node.slice[0].slice
-        if isinstance(index, cst.Index):
-            return string_value(index.value)
-    return None
 
 
 class SecretInLog(Rule):
@@ -165,7 +152,7 @@ class SecretInLog(Rule):
         stack: list[cst.CSTNode] = list(node.args)
         while stack:
             current = stack.pop()
-            label = _label(current)
+            label = target_name(current)
             if label is not None:
                 if is_secret_name(label, self._secret, self._safe):
                     self.report(current, self.MESSAGE.format(name=label, call=call))

@@ -8,7 +8,7 @@ import libcst as cst
 
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
-from backend_gate.rules._helpers import dotted_name, string_value
+from backend_gate.rules._helpers import body_statements, dotted_name, string_value
 
 _ABSTRACT = frozenset({
     "abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod",
@@ -33,18 +33,6 @@ def _last(node: cst.BaseExpression) -> str:
         node = node.value
     name = dotted_name(node)
     return name.rsplit(".", 1)[-1] if name else ""
-
-
-def _statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
-    if isinstance(body, cst.SimpleStatementSuite):
-        return list(body.body)
-    out: list[cst.CSTNode] = []
-    for statement in body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            out.extend(statement.body)
-        else:
-            out.append(statement)
-    return out
 
 
 def _stub_kind(node: cst.CSTNode) -> str | None:
@@ -81,7 +69,7 @@ def _is_docstring(node: cst.CSTNode) -> bool:
 
 def _body_stub(body: cst.BaseSuite) -> tuple[str | None, str]:
     """(what the stub body is, or None; the docstring and raise message, for hook words)."""
-    statements = _statements(body)
+    statements = body_statements(body)
     text = ""
     if len(statements) == 2 and _is_docstring(statements[0]):
         text = _text(statements[0])
