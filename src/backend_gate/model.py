@@ -159,6 +159,7 @@ class Report:
     findings: tuple[Finding, ...]
     files: int = 0
     fixed_baseline: tuple[str, ...] = ()
+    fail_on: tuple[Severity, ...] = (Severity.ERROR,)  # the severities that fail the gate
 
     def to_dict(self) -> dict[str, Any]:
         return {

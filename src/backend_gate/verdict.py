@@ -115,7 +115,7 @@ def assemble(
         findings = [f for f in findings if touches(f, changed)]
     checks = check_results(plan.config, findings, adapters)
     return Report(TOOL, version, verdict_of(plan.config, checks), checks, tuple(findings),
-                  files=len(results), fixed_baseline=fixed)
+                  files=len(results), fail_on=plan.config.fail_on, fixed_baseline=fixed)
 
 
 def _scope(config: GateConfig, results: Sequence[FileResult], findings: Sequence[Finding],

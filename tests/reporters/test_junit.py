@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backend_gate.model import CheckStatus, Report, Verdict
+from backend_gate.model import CheckStatus, Report, Severity, Verdict
 from backend_gate.reporters import junit
 
 
@@ -73,3 +73,11 @@ def test_parses_with_junitparser(tmp_path: Path, report: Report) -> None:
     assert [type(r).__name__ for r in cases["check security"].result] == []
     coverage = {case.name: case for case in suites["backend-gate.coverage"]}
     assert coverage["check coverage"].is_skipped
+
+
+def test_warnings_fail_when_the_project_fails_on_warnings(report: Report) -> None:
+    strict = replace(report, fail_on=(Severity.ERROR, Severity.WARNING))
+    default = len(ET.fromstring(junit.render(report).encode()).findall(".//failure"))
+    stricter = len(ET.fromstring(junit.render(strict).encode()).findall(".//failure"))
+    warnings = sum(1 for f in report.findings if f.counts and f.severity is Severity.WARNING)
+    assert warnings and stricter == default + warnings

@@ -32,12 +32,10 @@ class RuleInfo:
     help_uri: str
 
 
-def fails_gate(finding: Finding) -> bool:
-    """A finding that takes part in the verdict and has the default failing severity (error).
-
-    The report does not carry the configured `fail-on`, so a project that also fails on
-    warnings sees its warnings as not failing here."""
-    return finding.counts and finding.severity is Severity.ERROR
+def fails_gate(finding: Finding, fail_on: tuple[Severity, ...] = (Severity.ERROR,)) -> bool:
+    """A finding that takes part in the verdict and has a severity that fails the gate
+    (`report.fail_on`, the configured `fail-on`)."""
+    return finding.counts and finding.severity in fail_on
 
 
 def rule_info(finding: Finding) -> RuleInfo:

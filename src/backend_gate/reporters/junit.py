@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # builds XML, never parses it
 from collections.abc import Sequence
 
-from backend_gate.model import CheckResult, CheckStatus, Finding, Report
+from backend_gate.model import CheckResult, CheckStatus, Finding, Report, Severity
 from backend_gate.reporters._common import fails_gate, location
 
 _NOT_RUN = (CheckStatus.ERROR, CheckStatus.MISSING)
@@ -22,7 +22,7 @@ def render(report: Report) -> str:
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     for check in report.checks:
         mine = [f for f in report.findings if f.check == check.name]
-        suite = _suite(report.tool, check, mine)
+        suite = _suite(report.tool, check, mine, report.fail_on)
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
@@ -33,14 +33,16 @@ def render(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
-def _suite(tool: str, check: CheckResult, mine: Sequence[Finding]) -> ET.Element:
+def _suite(
+    tool: str, check: CheckResult, mine: Sequence[Finding], fail_on: tuple[Severity, ...]
+) -> ET.Element:
     suite = ET.Element("testsuite", name=f"{tool}.{check.name}")
     suite.append(_check_case(tool, check))
     by_rule: dict[str, list[Finding]] = {}
     for finding in mine:
         by_rule.setdefault(finding.rule, []).append(finding)
     for rule in sorted(by_rule):
-        suite.append(_rule_case(tool, check.name, by_rule[rule]))
+        suite.append(_rule_case(tool, check.name, by_rule[rule], fail_on))
     cases = list(suite)
     suite.set("tests", str(len(cases)))
     suite.set("failures", str(sum(len(c.findall("failure")) for c in cases)))
@@ -62,13 +64,15 @@ def _check_case(tool: str, check: CheckResult) -> ET.Element:
     return case
 
 
-def _rule_case(tool: str, check: str, findings: Sequence[Finding]) -> ET.Element:
+def _rule_case(
+    tool: str, check: str, findings: Sequence[Finding], fail_on: tuple[Severity, ...]
+) -> ET.Element:
     first = findings[0]
     case = ET.Element("testcase", classname=f"{tool}.{check}",
                       name=f"{first.rule} {first.name}", time="0")
     quiet = []
     for finding in findings:
-        if fails_gate(finding):
+        if fails_gate(finding, fail_on):
             failure = ET.SubElement(case, "failure", message=_clean(finding.message),
                                     type=finding.rule)
             failure.text = _clean(f"{location(finding)}: {finding.message}")

@@ -47,7 +47,7 @@ def render(report: Report, *, limit: int = LIMIT) -> str:
 
 def _header(report: Report, shown: list[Finding]) -> list[str]:
     quiet = len(report.findings) - len(shown)
-    failing = sum(1 for f in shown if fails_gate(f))
+    failing = sum(1 for f in shown if fails_gate(f, report.fail_on))
     mark = "✅ PASS" if report.verdict is Verdict.PASS else "❌ FAIL"
     counts = f"{report.files} files checked, {len(shown)} findings ({failing} failing)"
     if quiet:
