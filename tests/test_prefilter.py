@@ -70,6 +70,8 @@ def test_prefilter_never_changes_results(
     plan = _plan(rule, case, tmp_path)
     filtered = _outcome(case.path, case.code, plan)
     monkeypatch.setattr(engine, "_has_needle", lambda *args: True)
+    for cls in (r for r in ALL_RULES if isinstance(r, type) and issubclass(r, Rule)):
+        monkeypatch.setattr(cls, "wants", classmethod(lambda *args: True))
     assert _outcome(case.path, case.code, plan) == filtered
 
 
@@ -95,3 +97,21 @@ def test_patterns_skip_what_cannot_fire() -> None:
     for name, code in quiet.items():
         pattern = by_name[name].needle_pattern()
         assert pattern is not None and pattern.search(code) is None, name
+
+
+def test_wants_skips_files_the_rule_cannot_fire_on() -> None:
+    from backend_gate.rules.controller_imports_database import ControllerImportsDatabase
+    from backend_gate.rules.god_class import GodClass
+    from backend_gate.rules.large_module import LargeModule
+
+    options = option_schema()
+    defaults = {name: {k: o.default for k, o in opts.items()} for name, opts in options.items()}
+    assert not LargeModule.wants("app/x.py", "x = 1\n" * 10, defaults["large-module"])
+    assert LargeModule.wants("app/x.py", "x = 1\n" * 900, defaults["large-module"])
+    assert not GodClass.wants("app/services/x.py", "def f(): pass\n", defaults["god-class"])
+    many = "class A:\n" + "    def m(self): pass\n" * 25
+    assert GodClass.wants("app/services/x.py", many, defaults["god-class"])
+    assert not GodClass.wants("lib/x.py", many, defaults["god-class"])
+    controller = defaults["controller-imports-database"]
+    assert ControllerImportsDatabase.wants("app/controllers/users.py", "", controller)
+    assert not ControllerImportsDatabase.wants("app/services/users.py", "", controller)

@@ -161,26 +161,38 @@ def _parse_python(path: str, text: str) -> ast.Module:
 def _cst_pass(
     path: str, text: str, is_test: bool, plan: Plan, lines: list[str], tree: ast.Module
 ) -> tuple[list[Finding], dict[str, list[Any]]]:
-    """One libcst parse and one batched traversal, only if some rule can fire on this text."""
+    """One libcst parse and one batched traversal, only if some rule that needs the CST can
+    fire on this text; fact collectors that work on Python's AST run without it."""
     config = plan.config
     rules = [
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, tree))
-        for rule in _rules_for(plan, text, is_test)
+        for rule in _rules_for(plan, text, is_test, path)
     ]
-    if not rules:
-        return [], {}
+    for collector in (rule for rule in rules if not rule.NEEDS_CST):
+        collector.collect()
+    visitors = [rule for rule in rules if rule.NEEDS_CST]
+    findings = list(_traverse(text, visitors, path, config, lines)) if visitors else []
+    return findings, _facts_of(rules)
+
+
+def _facts_of(rules: list[Rule]) -> dict[str, list[Any]]:
+    facts: dict[str, list[Any]] = {}
+    for rule in rules:
+        for key, values in rule.facts.items():
+            facts.setdefault(key, []).extend(values)
+    return facts
+
+
+def _traverse(
+    text: str, rules: list[Rule], path: str, config: GateConfig, lines: list[str]
+) -> Iterable[Finding]:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise _ParseFailed(_syntax_message(exc), exc.raw_line, exc.raw_column + 1) from None
     except RecursionError:
         raise _ParseFailed("the file is too deeply nested to parse", 1, 1) from None
-    findings = list(_run_rules(module, rules, path, config, lines))
-    facts: dict[str, list[Any]] = {}
-    for rule in rules:
-        for key, values in rule.facts.items():
-            facts.setdefault(key, []).extend(values)
-    return findings, facts
+    return _run_rules(module, rules, path, config, lines)
 
 
 def _adapter_pass(
@@ -196,10 +208,14 @@ def _adapter_pass(
     return findings, errors
 
 
-def _rules_for(plan: Plan, text: str, is_test: bool) -> list[type[Rule]]:
-    """The rules in scope for this file whose pre-filter needles occur in its text."""
+def _rules_for(plan: Plan, text: str, is_test: bool, path: str = "") -> list[type[Rule]]:
+    """The rules in scope for this file whose pre-filters let them fire on it."""
     in_scope = (r for r in plan.rules if r.IN_TESTS or not is_test)
-    return [rule for rule in in_scope if _has_needle(rule, plan.config, text)]
+    options = plan.config.options
+    return [
+        rule for rule in in_scope
+        if _has_needle(rule, plan.config, text) and rule.wants(path, text, options.get(rule.NAME, {}))
+    ]
 
 
 def _has_needle(rule: type[Rule], config: GateConfig, text: str) -> bool:

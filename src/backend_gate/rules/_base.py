@@ -95,6 +95,7 @@ class Rule(_RuleMeta, cst.BatchableCSTVisitor):
     # A precise pre-filter on top of NEEDLES: the text must match it somewhere, else skip. It must
     # be sound: it may only skip files where the rule cannot fire (tests/test_prefilter.py).
     NEEDLE_PATTERN: ClassVar[str] = ""  # a regular expression; "" means no pattern
+    NEEDS_CST: ClassVar[bool] = True  # False: a fact collector run on the AST by `collect()`
     _visitor_names: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def __init__(self, context: RuleContext) -> None:
@@ -125,6 +126,15 @@ class Rule(_RuleMeta, cst.BatchableCSTVisitor):
     def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
         """Text a file must contain for this rule to be able to fire (empty: always run)."""
         return cls.NEEDLES
+
+    def collect(self) -> None:
+        """A collector's work when NEEDS_CST is False: record facts from `context.tree`."""
+
+    @classmethod
+    def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
+        """A cheap, sound test beyond the needles (the file's layer, its size): False only
+        when the rule cannot fire on this file."""
+        return True
 
     @classmethod
     def needle_pattern(cls) -> re.Pattern[str] | None:

@@ -68,7 +68,13 @@ class ImportFacts(Rule):
     CHECK = "layout"
     NEEDLES = ("import",)
     IN_TESTS = False
+    NEEDS_CST = False  # Python's AST, already parsed by the engine, is all it needs
+
+    def collect(self) -> None:
+        tree = self.context.tree
+        facts = _walk(tree, False, False) if tree is not None else import_facts(self.context.text)
+        for fact in facts:
+            self.record("imports", fact)
 
     def visit_Module(self, node: cst.Module) -> None:
-        for fact in import_facts(self.context.text):
-            self.record("imports", fact)
+        self.collect()

@@ -92,6 +92,10 @@ class ControllerImportsDatabase(Rule):
         entries = options.get("imports", DATABASE_IMPORTS)
         return tuple({e.split(":")[0].split(".")[0] for e in entries})
 
+    @classmethod
+    def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
+        return folder_layer(path, layers_of(options)) == 0
+
     def visit_Module(self, node: cst.Module) -> None:
         layers = layers_of(self.options)
         self._active = folder_layer(self.context.path, layers) == 0

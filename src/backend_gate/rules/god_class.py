@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 import libcst as cst
 
 from backend_gate.config import Option
@@ -70,6 +72,11 @@ class GodClass(Rule):
         Invalid("class Repo:\n" + _methods(3), line=1, column=1,
                 path="app/repositories/users.py", options={"max-public-methods": 2}),
     )
+
+    @classmethod
+    def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
+        limit = options.get("max-public-methods", 20)
+        return text.count("def ") > limit and folder_layer(path, layers_of(options)) is not None
 
     def visit_Module(self, node: cst.Module) -> None:
         self._in_layer = folder_layer(self.context.path, layers_of(self.options)) is not None

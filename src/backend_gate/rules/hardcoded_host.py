@@ -66,6 +66,7 @@ class HardcodedHost(Rule):
     """
 
     CODE = "BG204"
+    NEEDLES = _CLIENTS  # the rule only looks at calls whose name ends with one of them
     NAME = "hardcoded-host"
     CHECK = "config"
     SEVERITY = Severity.WARNING

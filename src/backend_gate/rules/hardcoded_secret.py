@@ -70,6 +70,9 @@ class HardcodedSecret(Rule):
     """
 
     CODE = "BG201"
+    # every secret name holds one of these words (camelCase and run-together names included);
+    # jwt.encode/decode literal keys hold "jwt": a sound pre-filter
+    NEEDLE_PATTERN = r"(?i)passw|passphrase|pwd|secret|token|auth|credential|key|jwt"
     NAME = "hardcoded-secret"
     CHECK = "config"
     CWE = (798,)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 import libcst as cst
 
 from backend_gate.config import Option
@@ -59,6 +61,10 @@ class LargeModule(Rule):
         Invalid("import os\n" + "x = 1\n" * 800, line=801, column=1),
         Invalid("def f():\n    return 1\n" * 3, line=6, column=1, options={"max-lines": 5}),
     )
+
+    @classmethod
+    def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
+        return text.count("\n") >= options.get("max-lines", _LIMIT)
 
     def visit_Module(self, node: cst.Module) -> None:
         limit = self.options["max-lines"]
