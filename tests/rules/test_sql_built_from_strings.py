@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
-from backend_gate.api import check, check_source, option_schema
-from backend_gate.config import parse_table
+from backend_gate.api import check_source
 
-SAMPLE_APP = Path(__file__).resolve().parents[2] / "fixtures" / "sample_app"
-PLANTED_ROW = re.compile(r"^\|\s*(?P<path>[\w/.]+\.py)\s*\|\s*(?P<line>\d+)\s*\|\s*BG301\b")
-
-
-def test_sample_app_plants_match_findings() -> None:
-    planted = {
-        (m["path"], int(m["line"]))
-        for m in map(PLANTED_ROW.match, (SAMPLE_APP / "PLANTED.md").read_text().splitlines())
-        if m
-    }
-    config = parse_table({"select": ["BG301"]}, root=SAMPLE_APP, file=None,
-                         schema=option_schema())
-    report = check([SAMPLE_APP], config.with_overrides(cache=False), jobs=1)
-    assert len(planted) == 2
-    assert {(f.path, f.line) for f in report.findings if f.rule == "BG301"} == planted
 
 
 def test_message_names_sink_variable_and_construction() -> None:
