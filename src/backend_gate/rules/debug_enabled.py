@@ -73,6 +73,7 @@ class DebugEnabled(Rule):
     MESSAGE = "{what}: read the switch from the environment and keep it off in production"
     OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
     NEEDLES = ("True",)
+    NEEDLE_PATTERN = r"(?i)debug|reload"  # every case names DEBUG/debug or reload
     VALID = (
         Valid('DEBUG = os.environ.get("DEBUG") == "1"\n', path="app/settings.py"),
         Valid("DEBUG = True\n", path="app/services/flags.py"),

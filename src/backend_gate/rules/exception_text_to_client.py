@@ -177,6 +177,9 @@ class ExceptionTextToClient(Rule):
                 "    return jsonify(error='%s' % err)\n", line=4, column=26),
     )
     NEEDLES = ("except",)
+    # exception text needs a handler that binds the exception (`except ... as exc:`, the
+    # clause may span lines) or one of traceback's formatting functions
+    NEEDLE_PATTERN = r"\bexcept\b[^:]*?\bas\s+\w+\s*:|format_exc|format_exception|format_tb|format_stack"
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
