@@ -210,12 +210,17 @@ def _adapter_pass(
 
 def _rules_for(plan: Plan, text: str, is_test: bool, path: str = "") -> list[type[Rule]]:
     """The rules in scope for this file whose pre-filters let them fire on it."""
-    in_scope = (r for r in plan.rules if r.IN_TESTS or not is_test)
     options = plan.config.options
+    in_scope = (r for r in plan.rules if not is_test or _in_tests(r, options.get(r.NAME, {})))
     return [
         rule for rule in in_scope
         if _has_needle(rule, plan.config, text) and rule.wants(path, text, options.get(rule.NAME, {}))
     ]
+
+
+def _in_tests(rule: type[Rule], options: Mapping[str, Any]) -> bool:
+    """A rule runs on test files when it says so, or when its `include-tests` option is set."""
+    return rule.IN_TESTS or bool(options.get("include-tests", False))
 
 
 def _has_needle(rule: type[Rule], config: GateConfig, text: str) -> bool:

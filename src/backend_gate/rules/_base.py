@@ -85,7 +85,9 @@ class _RuleMeta:
     VALID: ClassVar[tuple[Valid, ...]] = ()
     INVALID: ClassVar[tuple[Invalid, ...]] = ()
     DEFAULT_ENABLED: ClassVar[bool] = True
-    IN_TESTS: ClassVar[bool] = True  # False: files matching test-patterns are out of scope
+    # False: files matching test-patterns are out of scope, unless the rule declares an
+    # `include-tests` option and the configuration sets it (the engine decides, once)
+    IN_TESTS: ClassVar[bool] = True
 
 
 class Rule(_RuleMeta, cst.BatchableCSTVisitor):

@@ -51,6 +51,7 @@ class CredentialInLiteral(Rule):
     MESSAGE = ("{what} (`{value}`) in {where}: revoke it, then read it from the "
                "environment or a secrets manager")
     OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    IN_TESTS = False  # the engine honours include-tests
     NEEDLES = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "_live_", "gh", "github_pat_", "glpat-",
                "xox", "PRIVATE KEY", "eyJ", "AIza", "SG.", "://")
     VALID = (
@@ -72,7 +73,6 @@ class CredentialInLiteral(Rule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self._off = context.is_test and not context.options.get("include-tests", False)
         self._names: dict[int, str] = {}  # id of a string literal -> the name it is given to
         self._docs: set[int] = set()  # ids of docstrings and other standalone strings
 
@@ -104,7 +104,7 @@ class CredentialInLiteral(Rule):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = string_value(node)
         urls = id(node) not in self._docs
-        found = credential_in(value, urls=urls) if value is not None and not self._off else None
+        found = credential_in(value, urls=urls) if value is not None else None
         if found is not None:
             what, secret = found
             name = self._names.get(id(node))

@@ -72,6 +72,7 @@ class DebugEnabled(Rule):
     CWE = (489,)
     MESSAGE = "{what}: read the switch from the environment and keep it off in production"
     OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    IN_TESTS = False  # the engine honours include-tests
     NEEDLES = ("True",)
     NEEDLE_PATTERN = r"(?i)debug|reload"  # every case names DEBUG/debug or reload
     VALID = (
@@ -92,7 +93,6 @@ class DebugEnabled(Rule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self._off = context.is_test and not context.options.get("include-tests", False)
         self._guards = 0
         self._scopes: list[str] = []  # enclosing classes ("" for a function)
         self._settings = bool(_SETTINGS_PATH.search(context.path))
@@ -122,7 +122,7 @@ class DebugEnabled(Rule):
         )
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self._off or not _is_true(node.value):
+        if not _is_true(node.value):
             return
         for target in node.targets:
             name = target.target
@@ -132,8 +132,6 @@ class DebugEnabled(Rule):
                 self.report(node.value, self.MESSAGE.format(what="`debug = True` on the app"))
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self._off:
-            return
         name = call_name(node) or ""
         for arg in node.args:
             if arg.keyword is not None and _is_true(arg.value):

@@ -8,7 +8,7 @@ import libcst as cst
 
 from backend_gate.config import Option
 from backend_gate.model import Severity
-from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._helpers import call_name, string_value
 
 _HOST_KEYWORDS = frozenset({"host", "hostname", "server", "address", "endpoint_url", "hosts",
@@ -73,6 +73,7 @@ class HardcodedHost(Rule):
     MESSAGE = ("hardcoded host `{host}` passed to `{call}`: read it from settings or the "
                "environment")
     OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    IN_TESTS = False  # the engine honours include-tests
     VALID = (
         Valid('cache = redis.Redis(host="localhost", port=6379)\n'),
         Valid('engine = create_engine("sqlite:///app.db")\n'),
@@ -87,13 +88,9 @@ class HardcodedHost(Rule):
         Invalid('engine = create_engine("postgresql://app@10.1.2.3/app")\n', line=1, column=24),
     )
 
-    def __init__(self, context: RuleContext) -> None:
-        super().__init__(context)
-        self._off = context.is_test and not context.options.get("include-tests", False)
-
     def visit_Call(self, node: cst.Call) -> None:
         name = call_name(node) or ""
-        if self._off or not name.split(".")[-1].endswith(_CLIENTS):
+        if not name.split(".")[-1].endswith(_CLIENTS):
             return
         for index, arg in enumerate(node.args):
             keyword = arg.keyword.value if arg.keyword else None

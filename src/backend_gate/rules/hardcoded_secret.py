@@ -70,15 +70,16 @@ class HardcodedSecret(Rule):
     """
 
     CODE = "BG201"
-    # every secret name holds one of these words (camelCase and run-together names included);
-    # jwt.encode/decode literal keys hold "jwt": a sound pre-filter
-    NEEDLE_PATTERN = r"(?i)passw|passphrase|pwd|secret|token|auth|credential|key|jwt"
     NAME = "hardcoded-secret"
     CHECK = "config"
     CWE = (798,)
     MESSAGE = ("hardcoded secret `{value}` in `{name}`: read it from the environment or a "
                "secrets manager")
     OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    IN_TESTS = False  # the engine honours include-tests
+    # every secret name holds one of these words (camelCase and run-together names included);
+    # jwt.encode/decode literal keys hold "jwt": a sound pre-filter
+    NEEDLE_PATTERN = r"(?i)passw|passphrase|pwd|secret|token|auth|credential|key|jwt"
     VALID = (
         Valid('PASSWORD_FIELD = "password"\nTOKEN_HEADER = "Authorization"\n'),
         Valid('token_type = "Bearer"\nNEXT_TOKEN_KEY = "NextToken"\n'),
@@ -106,11 +107,10 @@ class HardcodedSecret(Rule):
     def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context)
         self._enum_depth = 0
-        self._off = context.is_test and not context.options.get("include-tests", False)
 
     def _check(self, name: str | None, value_node: cst.BaseExpression | None) -> None:
         value = _literal(value_node)
-        if self._off or name is None or value is None or value_node is None:
+        if name is None or value is None or value_node is None:
             return
         if is_hardcoded_secret(name, value) and credential_in(value) is None:  # else BG202
             self.report(value_node, self.MESSAGE.format(value=mask(value), name=name))
