@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from backend_gate.adapters import ADAPTERS, FileAdapter, ProjectAdapter, SourceText
 from backend_gate.config import GateConfig
@@ -25,6 +24,8 @@ from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.suppression import SuppressionComment, parse_suppressions
+from backend_gate.positions import resolve as resolve_positions
+from backend_gate.walk import visit_batched
 
 T = TypeVar("T")
 
@@ -171,7 +172,7 @@ def _cst_pass(
     for collector in (rule for rule in rules if not rule.NEEDS_CST):
         collector.collect()
     visitors = [rule for rule in rules if rule.NEEDS_CST]
-    findings = list(_traverse(text, visitors, path, config, lines)) if visitors else []
+    findings = list(_traverse(text, visitors, path, config, lines, tree)) if visitors else []
     return findings, _facts_of(rules)
 
 
@@ -184,7 +185,8 @@ def _facts_of(rules: list[Rule]) -> dict[str, list[Any]]:
 
 
 def _traverse(
-    text: str, rules: list[Rule], path: str, config: GateConfig, lines: list[str]
+    text: str, rules: list[Rule], path: str, config: GateConfig, lines: list[str],
+    tree: ast.Module,
 ) -> Iterable[Finding]:
     try:
         module = cst.parse_module(text)
@@ -192,7 +194,7 @@ def _traverse(
         raise _ParseFailed(_syntax_message(exc), exc.raw_line, exc.raw_column + 1) from None
     except RecursionError:
         raise _ParseFailed("the file is too deeply nested to parse", 1, 1) from None
-    return _run_rules(module, rules, path, config, lines)
+    return _run_rules(module, rules, path, config, (text, lines, tree))
 
 
 def _adapter_pass(
@@ -246,13 +248,15 @@ def _parse_failure(
 
 
 def _run_rules(
-    module: cst.Module, rules: list[Rule], path: str, config: GateConfig, lines: list[str]
+    module: cst.Module, rules: list[Rule], path: str, config: GateConfig,
+    source: tuple[str, list[str], ast.Module],
 ) -> Iterable[Finding]:
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    wrapper.visit_batched(rules)
+    text, lines, tree = source
+    visit_batched(module, rules)
     if not any(rule.reports for rule in rules):
         return
-    positions = wrapper.resolve(PositionProvider)
+    reported = (raw.node for rule in rules for raw in rule.reports)
+    positions = resolve_positions(module, tree, reported, text)
     for rule in rules:
         for raw in rule.reports:
             span = _span(raw, positions[raw.node])

@@ -1,0 +1,106 @@
+"""Positions from the pruned tree equal libcst's PositionProvider on the whole module.
+
+Every node of every fixture file and rule example is placed both ways; the few kinds of node a
+rule reports and every other kind must agree, line and column, start and end.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from backend_gate import positions
+from backend_gate.rules import ALL_RULES
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+NESTED = '''\
+# a header comment
+import os
+
+
+@decorator(
+    option=1,
+)
+class Service:  # trailing
+    """Doc."""
+
+    x = 1; y = 2
+
+    def run(self, a,
+            b):
+        if a:
+            value = f"""
+    {b}"""
+        return os.path.join(
+            a,
+              b,
+        )
+
+    async def go(self):  \\
+        pass
+
+    def name(self):
+        return "café"  # é
+    # a footer comment of the class body
+# a footer comment of the module
+'''
+
+
+def _codes() -> list[Any]:
+    cases = [pytest.param(p.read_text(encoding="utf-8"), id=str(p.relative_to(FIXTURES)))
+             for p in sorted(FIXTURES.rglob("*.py"))]
+    for rule in ALL_RULES:
+        for index, case in enumerate((*rule.VALID, *rule.INVALID)):
+            cases.append(pytest.param(case.code, id=f"{rule.CODE}-example-{index}"))
+    cases.append(pytest.param(NESTED, id="nested"))
+    return cases
+
+
+def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
+    nodes: list[cst.CSTNode] = []
+
+    def walk(node: cst.CSTNode) -> None:
+        nodes.append(node)
+        for child in node.children:
+            walk(child)
+
+    walk(module)
+    return nodes
+
+
+@pytest.mark.parametrize("code", _codes())
+def test_pruned_positions_equal_whole_module(code: str) -> None:
+    try:
+        module = cst.parse_module(code)
+        tree = ast.parse(code)
+    except (cst.ParserSyntaxError, SyntaxError):
+        pytest.skip("a fixture of code that does not parse")
+    whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    nodes = [node for node in _all_nodes(module) if node in whole]
+    for node in nodes[:: max(1, len(nodes) // 400)]:  # every node of small files, 400 of large
+        assert positions.resolve(module, tree, [node], code)[node] == whole[node], repr(node)[:200]
+    together = positions.resolve(module, tree, nodes, code)
+    assert together == {node: whole[node] for node in nodes}
+
+
+def test_without_a_tree_the_whole_module_is_placed() -> None:
+    module = cst.parse_module("x = 1\n")
+    name = module.body[0].body[0].targets[0].target
+    assert positions.resolve(module, None, [name])[name].start.line == 1
+
+
+def test_a_node_in_a_method_keeps_only_its_class_and_method() -> None:
+    module, tree = cst.parse_module(NESTED), ast.parse(NESTED)
+    service = module.body[1]
+    run = service.body.body[2]
+    call = run.body.body[1].body[0].value  # return os.path.join(...)
+    chain = positions._chains(module, {id(call)})[id(call)]
+    kept, line = positions._kept(module, tree, chain)
+    assert kept == (service, run, run.body.body[1])
+    assert line.lineno == 18

@@ -1,0 +1,75 @@
+"""The read-only walker visits exactly what libcst's own batched visit visits, in the same order.
+
+The events (visit/leave, node class, node identity) of `backend_gate.walk.visit_batched` are
+compared with libcst's `visit_batched` on every Python file shipped in `fixtures/` and on every
+rule example, which between them hold every statement and expression form the rules look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import libcst as cst
+import pytest
+
+from backend_gate import walk
+from backend_gate.rules import ALL_RULES, Rule
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+NODE_NAMES = {name for name in dir(cst) if isinstance(getattr(cst, name), type)
+              and issubclass(getattr(cst, name), cst.CSTNode)}
+
+
+class _Recorder(cst.BatchableCSTVisitor):
+    """Records every visit and leave of every node class libcst has."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, str, int]] = []
+
+    def get_visitors(self) -> dict[str, Callable[[Any], None]]:
+        hooks: dict[str, Callable[[Any], None]] = {}
+        for name in NODE_NAMES:
+            hooks[f"visit_{name}"] = self._hook("visit", name)
+            hooks[f"leave_{name}"] = self._hook("leave", name)
+        return hooks
+
+    def _hook(self, kind: str, name: str) -> Callable[[Any], None]:
+        def hook(node: cst.CSTNode) -> None:
+            self.events.append((kind, name, id(node)))
+        return hook
+
+
+def _sources() -> list[Any]:
+    files = sorted(FIXTURES.rglob("*.py"))
+    cases = [pytest.param(p.read_text(encoding="utf-8"), id=str(p.relative_to(FIXTURES)))
+             for p in files]
+    for rule in ALL_RULES:
+        for index, case in enumerate((*rule.VALID, *rule.INVALID)):
+            cases.append(pytest.param(case.code, id=f"{rule.CODE}-example-{index}"))
+    return cases
+
+
+@pytest.mark.parametrize("code", _sources())
+def test_same_events_as_libcst(code: str) -> None:
+    try:
+        module = cst.parse_module(code)
+    except cst.ParserSyntaxError:
+        pytest.skip("a fixture of code that does not parse")
+    ours, theirs = _Recorder(), _Recorder()
+    walk.visit_batched(module, [ours])
+    cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
+    assert ours.events == theirs.events
+    assert ours.events  # a parsed module always has at least the Module node
+
+
+def test_no_rule_uses_attribute_hooks() -> None:
+    """`visit_<Node>_<field>` hooks are not run by the walker: no rule may define one."""
+    for rule in ALL_RULES:
+        if not issubclass(rule, Rule):
+            continue
+        for name in dir(rule):
+            method = getattr(rule, name)
+            if name.startswith(("visit_", "leave_")) and not getattr(method, "_is_no_op", False):
+                assert name.partition("_")[2] in NODE_NAMES, f"{rule.__name__}.{name}"
