@@ -99,10 +99,10 @@ def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
         target = Path(given).absolute()
         if not target.exists() and not target.is_symlink():
             raise GateError(f"{given}: no such file or directory")
-        for abspath in _walk(target, root, ignores):
-            rel = _printable(_relative(abspath, root))
+        for abspath, rel in _walk(target, root, ignores):
+            rel = _printable(rel)
             if rel not in found:
-                found[rel] = SourcePath(rel, str(abspath), tests.match_file(rel))
+                found[rel] = SourcePath(rel, abspath, tests.match_file(rel))
     return [found[key] for key in sorted(found)]
 
 
@@ -134,50 +134,59 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _walk(target: Path, root: Path, ignores: _Ignores) -> Iterator[Path]:
+def _walk(target: Path, root: Path, ignores: _Ignores) -> Iterator[tuple[str, str]]:
+    """-> (absolute path, path relative to the root) of every Python file to check."""
+    rel = _relative(target, root)
     if target.is_file():
-        if _wanted_file(target, _relative(target, root), ignores) and _inside(target, root):
-            yield target
+        if _wanted_file(target.name, rel, ignores) and _inside(target, root):
+            yield str(target), rel
         return
     if _inside(target, root):  # the .gitignore files from the root down to the target
         for folder in [root, *(p for p in reversed(target.parents) if _is_below(p, root))]:
             ignores.load_gitignore(folder, "" if folder == root else _relative(folder, root))
-    yield from _walk_dir(target, root, ignores, set())
+    top = "" if target == root else rel
+    yield from _walk_dir(str(target), top, os.path.realpath(target), root, ignores, set())
 
 
 def _is_below(path: Path, root: Path) -> bool:
     return path != root and _inside(path, root)
 
 
-def _wanted_file(path: Path, rel: str, ignores: _Ignores) -> bool:
-    return path.suffix in PYTHON_SUFFIXES and not ignores.ignored(rel, is_dir=False)
+def _wanted_file(name: str, rel: str, ignores: _Ignores) -> bool:
+    """The suffix first: most files of a tree (data, templates, translations) stop there."""
+    return name.endswith(PYTHON_SUFFIXES) and not ignores.ignored(rel, is_dir=False)
 
 
-def _walk_dir(folder: Path, root: Path, ignores: _Ignores, seen: set[str]) -> Iterator[Path]:
-    real = os.path.realpath(folder)
+def _walk_dir(
+    folder: str, rel: str, real: str, root: Path, ignores: _Ignores, seen: set[str]
+) -> Iterator[tuple[str, str]]:
+    """Paths are strings here, not Path objects: a tree like Django's has thousands of
+    folders (translations), and building Paths for every entry cost more than the walk."""
     if real in seen:
         return  # a symlink loop, or a folder reached twice
     seen.add(real)
-    ignores.load_gitignore(folder, "" if folder == root else _relative(folder, root))
+    ignores.load_gitignore(Path(folder), rel)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
-        path = Path(entry.path)
-        kind = _kind(entry, path, root)
-        rel = _relative(path, root)
-        if kind == "dir" and not ignores.ignored(rel, is_dir=True):
-            yield from _walk_dir(path, root, ignores, seen)
-        elif kind == "file" and _wanted_file(path, rel, ignores):
-            yield path
+        child = f"{rel}/{entry.name}" if rel else entry.name
+        kind, link = _kind(entry, root)
+        if kind == "dir" and not ignores.ignored(child, is_dir=True):
+            # a folder that is not a link lies where its parent really is
+            child_real = os.path.realpath(entry.path) if link else os.path.join(real, entry.name)
+            yield from _walk_dir(entry.path, child, child_real, root, ignores, seen)
+        elif kind == "file" and _wanted_file(entry.name, child, ignores):
+            yield entry.path, child
 
 
-def _kind(entry: os.DirEntry[str], path: Path, root: Path) -> str:
-    """'dir', 'file' or '' (unreadable, or a symlink that leads out of the project)."""
+def _kind(entry: os.DirEntry[str], root: Path) -> tuple[str, bool]:
+    """('dir' | 'file' | '', is a symlink); '' is unreadable, or a link out of the project."""
     try:
-        if entry.is_symlink() and not _inside(path, root):
-            return ""
-        return "dir" if entry.is_dir() else "file" if entry.is_file() else ""
+        link = entry.is_symlink()
+        if link and not _inside(Path(entry.path), root):
+            return "", link
+        return ("dir" if entry.is_dir() else "file" if entry.is_file() else ""), link
     except OSError:
-        return ""
+        return "", False
