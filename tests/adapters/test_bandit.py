@@ -203,3 +203,48 @@ def test_latin1_file_and_bidi_check(tmp_path: Path) -> None:
     report, check = _check(tmp_path)
     assert _found(report) == {("bandit:B613", 1)} and check.status.value == "fail"
     assert report.findings[0].path == "bidi.py"
+
+
+def _issue_keys(issues: list[Any]) -> list[tuple[Any, ...]]:
+    return [(i.test_id, i.lineno, i.col_offset, i.end_col_offset, i.severity, i.confidence,
+             tuple(i.linerange), i.text) for i in issues]
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[2] / "fixtures")
+                                        .rglob("*.py")), ids=lambda p: p.name)
+def test_the_lean_visitor_finds_what_bandits_own_finds(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every issue, low severity included, at the same place, from every fixture file."""
+    import ast
+
+    from backend_gate.adapters import SourceText
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        pytest.skip("a fixture of code that does not parse")
+    kit = bandit_adapter.toolkit(tmp_path)
+
+    def issues() -> list[tuple[Any, ...]]:
+        source = SourceText("app/x.py", text, False, ast.parse(text))
+        found, crashes = bandit_adapter.run_bandit(kit, source, str(path))
+        assert crashes == []
+        return _issue_keys(found)
+
+    lean = issues()
+    monkeypatch.setattr(bandit_adapter, "_visitor_class", lambda base: base)
+    assert lean == issues()
+
+
+def test_the_lean_visitor_skips_nodes_without_tests(tmp_path: Path) -> None:
+    from bandit.core import node_visitor
+
+    lean = bandit_adapter._visitor_class(node_visitor.BanditNodeVisitor)
+    kit = bandit_adapter.toolkit(tmp_path)
+    visitor = lean("x.py", None, kit.manager.b_ma, kit.manager.b_ts, False, {}, None)
+    import ast
+
+    call = ast.parse("f(x)").body[0].value
+    assert visitor._inert(call.func.ctx) and not visitor._inert(call)

@@ -21,6 +21,7 @@ that file and makes the check `error`; every finding stays (DECISIONS 5).
 
 from __future__ import annotations
 
+import ast
 import configparser
 import fnmatch
 import io
@@ -172,8 +173,11 @@ def run_bandit(kit: _Toolkit, source: SourceText, abspath: str) -> tuple[list[An
     data = io.BytesIO(_encoded(source.text))
     tally = metrics.Metrics()
     tally.begin(abspath)
-    visitor = node_visitor.BanditNodeVisitor(abspath, data, manager.b_ma, manager.b_ts, False,
-                                             nosec_lines(source.text), tally)
+    nosec = nosec_lines(source.text)
+    visitor = _visitor_class(node_visitor.BanditNodeVisitor)(
+        abspath, data, manager.b_ma, manager.b_ts, False, nosec, tally)
+    if not nosec:  # bandit looks up `# nosec` comments after every test, found or not
+        visitor.tester._get_nosecs_from_contexts = _no_nosec
 
     def report_error(test: str, context: Any, error: Exception) -> None:
         line = context._context.get("lineno")
@@ -185,6 +189,70 @@ def run_bandit(kit: _Toolkit, source: SourceText, abspath: str) -> tuple[list[An
                        "linerange": [0, 1], "col_offset": 0}
     visitor.update_scores(visitor.tester.run_tests(visitor.context, "File"))
     return list(visitor.tester.results), crashes
+
+
+_VISITORS: dict[type, type] = {}
+
+
+def _no_nosec(context: Any, test_result: Any = None) -> None:
+    """What `BanditTester._get_nosecs_from_contexts` returns for a file without `# nosec`."""
+    return None
+
+
+def _visitor_class(base: type) -> type:
+    """bandit's node visitor, minus the work it does at nodes where nothing can happen.
+
+    `BanditNodeVisitor` builds a context dict, computes a line range, logs three debug lines
+    and asks the test set for tests at every node, `Load` and `Name` included; on most nodes
+    no test and no `visit_` method exists, so all of that is thrown away. This subclass walks
+    those nodes exactly as bandit does (parent and sibling links set, children visited in the
+    same order) and skips only the discarded work. Nodes with a `visit_` method or a test
+    get bandit's own `pre_visit` / `visit` / `post_visit`. tests/adapters/test_bandit.py
+    checks that the issues are the same as bandit's own visitor on the fixtures.
+    """
+    made = _VISITORS.get(base)
+    if made is not None:
+        return made
+
+    class Visitor(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self._live = frozenset(name for name, found in self.testset.tests.items() if found)
+            self._inert_kinds: dict[type, bool] = {}
+
+        def _inert(self, node: ast.AST) -> bool:
+            kind = type(node)
+            inert = self._inert_kinds.get(kind)
+            if inert is None:
+                name = kind.__name__
+                inert = name not in self._live and not hasattr(self, "visit_" + name)
+                self._inert_kinds[kind] = inert
+            return inert
+
+        def generic_visit(self, node: ast.AST) -> None:
+            for _, value in ast.iter_fields(node):
+                if isinstance(value, list):
+                    last = len(value) - 1
+                    for index, item in enumerate(value):
+                        if isinstance(item, ast.AST):
+                            item._bandit_sibling = value[index + 1] if index < last else None
+                            item._bandit_parent = node
+                            self._enter(item)
+                elif isinstance(value, ast.AST):
+                    value._bandit_sibling = None
+                    value._bandit_parent = node
+                    self._enter(value)
+
+        def _enter(self, node: ast.AST) -> None:
+            if self._inert(node):
+                self.generic_visit(node)
+            elif self.pre_visit(node):
+                self.visit(node)
+                self.generic_visit(node)
+                self.post_visit(node)
+
+    made = _VISITORS[base] = Visitor
+    return made
 
 
 class BanditAdapter(FileAdapter):
