@@ -16,6 +16,9 @@ FORBIDDEN = {
     "reporters": {"config", "discovery", "engine", "verdict", "api", "cli", "adapters"},
     "engine": {"api", "cli", "reporters"},
     "config": {"rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+    "astindex": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+    "walk": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+    "positions": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
 }
 
 

@@ -100,7 +100,7 @@ def test_a_node_in_a_method_keeps_only_its_class_and_method() -> None:
     service = module.body[1]
     run = service.body.body[2]
     call = run.body.body[1].body[0].value  # return os.path.join(...)
-    chain = positions._chains(module, {id(call)})[id(call)]
+    chain = positions._chains(module, [call])[id(call)]
     kept, line = positions._kept(module, tree, chain)
     assert kept == (service, run, run.body.body[1])
     assert line.lineno == 18

@@ -1,4 +1,4 @@
-"""The per-rule pre-filters (NEEDLES, NEEDLE_PATTERN) only save work: they never change results.
+"""The per-rule pre-filters (NEEDLES, NEEDLE_PATTERN, wants, wants_tree) only save work: they never change results.
 
 Every example of every registered rule, plus look-alikes written against each pattern's edges, is
 checked twice through the engine: once as shipped, once with every pre-filter forced open. The
@@ -72,6 +72,7 @@ def test_prefilter_never_changes_results(
     monkeypatch.setattr(engine, "_has_needle", lambda *args: True)
     for cls in (r for r in ALL_RULES if isinstance(r, type) and issubclass(r, Rule)):
         monkeypatch.setattr(cls, "wants", classmethod(lambda *args: True))
+        monkeypatch.setattr(cls, "wants_tree", classmethod(lambda *args: True))
     assert _outcome(case.path, case.code, plan) == filtered
 
 

@@ -22,15 +22,16 @@ NODE_NAMES = {name for name in dir(cst) if isinstance(getattr(cst, name), type)
 
 
 class _Recorder(cst.BatchableCSTVisitor):
-    """Records every visit and leave of every node class libcst has."""
+    """Records every visit and leave of every node class libcst has (or of `names`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: frozenset[str] | set[str] = frozenset(NODE_NAMES)) -> None:
         super().__init__()
+        self.names = names
         self.events: list[tuple[str, str, int]] = []
 
     def get_visitors(self) -> dict[str, Callable[[Any], None]]:
         hooks: dict[str, Callable[[Any], None]] = {}
-        for name in NODE_NAMES:
+        for name in self.names:
             hooks[f"visit_{name}"] = self._hook("visit", name)
             hooks[f"leave_{name}"] = self._hook("leave", name)
         return hooks
@@ -64,6 +65,38 @@ def test_same_events_as_libcst(code: str) -> None:
     assert ours.events  # a parsed module always has at least the Module node
 
 
+@pytest.mark.parametrize("code", _sources()[::7])
+def test_without_trivia_hooks_the_rest_is_the_same(code: str) -> None:
+    """Visitors with no hook on whitespace or operator nodes get the same events on every
+    other node, though the walker leaves those subtrees out."""
+    try:
+        module = cst.parse_module(code)
+    except cst.ParserSyntaxError:
+        pytest.skip("a fixture of code that does not parse")
+    names = NODE_NAMES - {cls.__name__ for cls in walk.TRIVIA}
+    ours, theirs = _Recorder(names), _Recorder(names)
+    walk.visit_batched(module, [ours])
+    cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
+    assert ours.events == theirs.events
+
+
+def test_trivia_holds_only_trivia() -> None:
+    """What makes leaving trivia subtrees out sound: no trivia node holds anything else."""
+    module = cst.parse_module("x = (a  # c\n, [b], {1: 2})  # d\nasync def f(): pass\n")
+    seen: set[type] = set()
+
+    def visit(node: cst.CSTNode, under_trivia: bool) -> None:
+        inside = under_trivia or type(node) in walk.TRIVIA
+        if under_trivia:
+            assert type(node) in walk.TRIVIA, type(node)
+        seen.add(type(node))
+        for child in node.children:
+            visit(child, inside)
+
+    visit(module, False)
+    assert {cst.Comment, cst.Comma, cst.LeftParen} <= seen
+
+
 def test_no_rule_uses_attribute_hooks() -> None:
     """`visit_<Node>_<field>` hooks are not run by the walker: no rule may define one."""
     for rule in ALL_RULES:
@@ -73,3 +106,22 @@ def test_no_rule_uses_attribute_hooks() -> None:
             method = getattr(rule, name)
             if name.startswith(("visit_", "leave_")) and not getattr(method, "_is_no_op", False):
                 assert name.partition("_")[2] in NODE_NAMES, f"{rule.__name__}.{name}"
+
+
+@pytest.mark.parametrize("code", _sources()[::3])
+def test_unvalidated_parse_builds_the_same_tree(code: str) -> None:
+    try:
+        checked = cst.parse_module(code)
+    except cst.ParserSyntaxError:
+        with pytest.raises(cst.ParserSyntaxError):
+            walk.parse_module(code)
+        return
+    unchecked = walk.parse_module(code)
+    assert unchecked.deep_equals(checked)
+    assert unchecked.code == code
+
+
+def test_validation_is_back_on_after_the_parse() -> None:
+    walk.parse_module("x = 1\n")
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")

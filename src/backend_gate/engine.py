@@ -15,6 +15,8 @@ from typing import Any, Iterable, Mapping, Sequence, TypeVar
 import libcst as cst
 
 from backend_gate.adapters import ADAPTERS, FileAdapter, ProjectAdapter, SourceText
+from backend_gate.astindex import AstIndex
+from backend_gate.astindex import build as build_index
 from backend_gate.config import GateConfig
 from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath
@@ -25,9 +27,10 @@ from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _Rule
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.suppression import SuppressionComment, parse_suppressions
 from backend_gate.positions import resolve as resolve_positions
-from backend_gate.walk import visit_batched
+from backend_gate.walk import parse_module, visit_batched
 
 T = TypeVar("T")
+_DEFAULT_WANTS_TREE = Rule.wants_tree.__func__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +170,7 @@ def _cst_pass(
     config = plan.config
     rules = [
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, tree))
-        for rule in _rules_for(plan, text, is_test, path)
+        for rule in _rules_for(plan, text, is_test, path, tree)
     ]
     for collector in (rule for rule in rules if not rule.NEEDS_CST):
         collector.collect()
@@ -189,7 +192,7 @@ def _traverse(
     tree: ast.Module,
 ) -> Iterable[Finding]:
     try:
-        module = cst.parse_module(text)
+        module = parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise _ParseFailed(_syntax_message(exc), exc.raw_line, exc.raw_column + 1) from None
     except RecursionError:
@@ -210,14 +213,32 @@ def _adapter_pass(
     return findings, errors
 
 
-def _rules_for(plan: Plan, text: str, is_test: bool, path: str = "") -> list[type[Rule]]:
-    """The rules in scope for this file whose pre-filters let them fire on it."""
+def _rules_for(
+    plan: Plan, text: str, is_test: bool, path: str = "", tree: ast.Module | None = None
+) -> list[type[Rule]]:
+    """The rules in scope for this file whose pre-filters let them fire on it: the text
+    needles, then `wants` (path and text), then `wants_tree` (the ast, indexed once)."""
     options = plan.config.options
     in_scope = (r for r in plan.rules if not is_test or _in_tests(r, options.get(r.NAME, {})))
-    return [
+    passed = [
         rule for rule in in_scope
         if _has_needle(rule, plan.config, text) and rule.wants(path, text, options.get(rule.NAME, {}))
     ]
+    if tree is None:
+        return passed
+    index: AstIndex | None = None
+    chosen = []
+    for rule in passed:
+        if _asks_tree(rule):
+            index = index if index is not None else build_index(tree, text)
+            if not rule.wants_tree(index, options.get(rule.NAME, {})):
+                continue
+        chosen.append(rule)
+    return chosen
+
+
+def _asks_tree(rule: type[Rule]) -> bool:
+    return getattr(rule.wants_tree, "__func__", None) is not _DEFAULT_WANTS_TREE
 
 
 def _in_tests(rule: type[Rule], options: Mapping[str, Any]) -> bool:

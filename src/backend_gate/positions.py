@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
-from backend_gate.walk import child_fields
+from backend_gate.walk import TRIVIA, child_fields
 
 _DEFS = (cst.FunctionDef, cst.ClassDef)
 _AST_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -38,7 +38,7 @@ def resolve(
     if text is not None and module in wanted:  # a module spans its whole text
         out[module] = _text_range(text)
     wanted = [node for node in wanted if node not in out]
-    chains = _chains(module, {id(node) for node in wanted}) if tree is not None else {}
+    chains = _chains(module, wanted) if tree is not None else {}
     groups: dict[int, tuple[tuple[cst.CSTNode, ...], int, list[cst.CSTNode]]] = {}
     rest: list[cst.CSTNode] = []
     for node in wanted:
@@ -60,11 +60,13 @@ def resolve(
     return out
 
 
-def _chains(module: cst.Module, targets: set[int]) -> dict[int, tuple[cst.CSTNode, ...]]:
+def _chains(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, tuple[cst.CSTNode, ...]]:
     """id of each target -> the nodes from the module down to it, found in one walk."""
     found: dict[int, tuple[cst.CSTNode, ...]] = {}
     stack: list[cst.CSTNode] = []
     node_type = cst.CSTNode
+    skipped = frozenset() if any(type(n) in TRIVIA for n in nodes) else TRIVIA
+    targets = {id(node) for node in nodes}
 
     def walk(node: cst.CSTNode) -> None:
         if id(node) in targets:
@@ -76,7 +78,8 @@ def _chains(module: cst.Module, targets: set[int]) -> dict[int, tuple[cst.CSTNod
             value = getattr(node, field)
             children = value if isinstance(value, (tuple, list)) else (value,)
             for child in children:
-                if isinstance(child, node_type) and len(found) < len(targets):
+                if (isinstance(child, node_type) and type(child) not in skipped
+                        and len(found) < len(targets)):
                     walk(child)
         stack.pop()
 

@@ -22,6 +22,29 @@ import libcst as cst
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def _unchecked(self: cst.CSTNode) -> None:
+    return None
+
+
+def parse_module(text: str) -> cst.Module:
+    """`libcst.parse_module`, minus the validation of every node as the parser builds it.
+
+    Each node's dataclass `__post_init__` runs `_validate()` (regular expressions over its
+    whitespace, checks of its parentheses): 40% of a parse, spent proving that what the
+    parser just built from valid code is valid (libcst's own `CSTNode.__post_init__` says so
+    in a PERF note). The check is off only while the parser runs, in this process, and back
+    on for any node built after it. `tests/test_walk.py` compares the trees and their code with
+    a validated parse.
+    """
+    base = cst.CSTNode
+    validating = base.__dict__["__post_init__"]
+    base.__post_init__ = _unchecked  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    finally:
+        base.__post_init__ = validating  # type: ignore[method-assign]
+
+
 class _FieldRecorder(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
@@ -65,29 +88,59 @@ def hooks_of(visitors: Iterable[cst.BatchableCSTVisitor]) -> tuple[Hooks, Hooks]
     return enter, leave
 
 
+def _trivia_classes() -> frozenset[type]:
+    """libcst's whitespace and operator nodes (commas, parentheses, `=`, comments, blank
+    lines). They hold only each other, so a walk whose visitors have no hook on any of them can
+    leave their subtrees out: on real code they are more than half of all nodes."""
+    from libcst._nodes import op, whitespace
+
+    brackets = (cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
+                cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.Asynchronous)
+    return frozenset(
+        value for module in (op, whitespace) for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, cst.CSTNode)
+        and value.__module__ == module.__name__
+    ) | frozenset(brackets)
+
+
+TRIVIA = _trivia_classes()
+_TRIVIA_NAMES = frozenset(cls.__name__ for cls in TRIVIA)
+
+
 def visit_batched(root: cst.CSTNode, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
     """Run every visitor's hooks over `root`'s tree in one pass, without rebuilding nodes."""
     enter, leave = hooks_of(visitors)
-    node_type = cst.CSTNode
-    fields_of = _FIELDS
+    wants_trivia = not _TRIVIA_NAMES.isdisjoint((*enter, *leave))
+    children = _children_of(frozenset() if wants_trivia else TRIVIA)
 
     def walk(node: cst.CSTNode) -> None:
-        cls = type(node)
-        name = cls.__name__
+        name = type(node).__name__
         for method in enter.get(name, ()):
             method(node)
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = child_fields(node)
-        for field in fields:
-            value = getattr(node, field)
-            if isinstance(value, node_type):
-                walk(value)
-            elif isinstance(value, (tuple, list)):
-                for child in value:
-                    if isinstance(child, node_type):
-                        walk(child)
+        for child in children(node):
+            walk(child)
         for method in leave.get(name, ()):
             method(node)
 
     walk(root)
+
+
+def _children_of(skipped: frozenset[type]) -> Callable[[cst.CSTNode], list[cst.CSTNode]]:
+    """A function listing a node's children in visit order, less those of `skipped` classes."""
+    node_type = cst.CSTNode
+    fields_of = _FIELDS
+
+    def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+        fields = fields_of.get(type(node))
+        if fields is None:
+            fields = child_fields(node)
+        found: list[cst.CSTNode] = []
+        for field in fields:
+            value = getattr(node, field)
+            if isinstance(value, (tuple, list)):
+                found.extend(c for c in value if type(c) not in skipped and isinstance(c, node_type))
+            elif type(value) not in skipped and isinstance(value, node_type):
+                found.append(value)
+        return found
+
+    return children

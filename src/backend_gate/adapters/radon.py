@@ -25,6 +25,7 @@ from typing import Any
 from backend_gate.adapters._base import FileAdapter, FileOutcome, SourceText
 from backend_gate.config import Option
 from backend_gate.model import Finding, Severity
+from backend_gate.astindex import walk_statements
 
 HIGH_COMPLEXITY = ("BG601", "high-complexity")
 LOW_MAINTAINABILITY = ("BG602", "low-maintainability")
@@ -81,7 +82,7 @@ def _ends(tree: ast.Module) -> dict[tuple[int, int], tuple[int, int]]:
     """(def line, column) -> (last line, end column) of every function in the tree."""
     return {
         (node.lineno, node.col_offset): (node.end_lineno or node.lineno, node.end_col_offset or 0)
-        for node in ast.walk(tree) if isinstance(node, _FUNCTIONS)
+        for node in walk_statements(tree) if isinstance(node, _FUNCTIONS)
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Iterable, Mapping
 
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.model import Severity
 
@@ -136,6 +137,13 @@ class Rule(_RuleMeta, cst.BatchableCSTVisitor):
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
         """A cheap, sound test beyond the needles (the file's layer, its size): False only
         when the rule cannot fire on this file."""
+        return True
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """A sound test on the file's `ast` (through the shared index), asked only when the
+        text pre-filters and `wants` let the file through: False only when the rule cannot
+        fire on this file. The default asks nothing (and the index is not built for it)."""
         return True
 
     @classmethod

@@ -12,7 +12,7 @@ from backend_gate.rules._helpers import body_statements, dotted_name
 BROAD_EXCEPTIONS = frozenset({
     "Exception", "BaseException", "builtins.Exception", "builtins.BaseException",
 })
-_ROUTE_METHODS = frozenset({
+ROUTE_METHODS = frozenset({
     "get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",
     "websocket",
 })
@@ -64,7 +64,7 @@ def is_route_decorator(decorator: cst.Decorator) -> bool:
     last = name.rsplit(".", 1)[-1]
     if last == "api_view":
         return True
-    return called and "." in name and last in _ROUTE_METHODS
+    return called and "." in name and last in ROUTE_METHODS
 
 
 def is_logging_call(node: cst.Call) -> bool:

@@ -13,6 +13,7 @@ from typing import Iterator
 
 import libcst as cst
 
+from backend_gate.astindex import child_statements
 from backend_gate.rules._base import Rule
 
 ImportFact = tuple[str, tuple[str, ...], int, int, int, bool, bool]
@@ -34,13 +35,13 @@ def _facts(node: ast.Import | ast.ImportFrom, guarded: bool, deferred: bool) -> 
 
 
 def _walk(node: ast.AST, guarded: bool, deferred: bool) -> Iterator[ImportFact]:
-    for child in ast.iter_child_nodes(node):
+    for child in child_statements(node):  # imports are statements: no expression is entered
         if isinstance(child, (ast.Import, ast.ImportFrom)):
             yield from _facts(child, guarded, deferred)
         elif isinstance(child, ast.If) and _is_type_checking(child.test):
             yield from _walk_body(child.body, True, deferred)
             yield from _walk_body(child.orelse, guarded, deferred)
-        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield from _walk(child, guarded, True)
         else:
             yield from _walk(child, guarded, deferred)

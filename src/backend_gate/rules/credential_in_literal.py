@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import string_value, target_name
@@ -70,6 +73,15 @@ class CredentialInLiteral(Rule):
         Invalid('stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n', line=1, column=18),  # backend-gate: ignore[BG202] -- a rule example, not a credential
         Invalid('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"""\n', line=1, column=7),  # backend-gate: ignore[BG202] -- a rule example, not a credential
     )
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """Some string holds a credential. The values are tested (escapes decoded), and so is
+        the raw text: the ast joins implicitly concatenated literals, which the rule tests
+        one by one, and a part's match could fail across the join."""
+        if credential_in(index.text) is not None:
+            return True
+        return any(credential_in(value) is not None for value in index.strings)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Mapping
 
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
@@ -90,6 +92,12 @@ class DebugEnabled(Rule):
         Invalid('uvicorn.run("app.main:app", reload=True)\n', line=1, column=29,
                 message_contains="reload"),
     )
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """`DEBUG = True`, `x.debug = True`, or a `debug=True` / `reload=True` keyword."""
+        return (not index.true_targets.isdisjoint({"DEBUG", "debug"})
+                or not index.true_keywords.isdisjoint({"debug", "reload"}))
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Mapping
 
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -87,6 +89,13 @@ class HardcodedHost(Rule):
                 message_contains="db.prod.internal"),
         Invalid('engine = create_engine("postgresql://app@10.1.2.3/app")\n', line=1, column=24),
     )
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """A client is called and some string names a host."""
+        if not any(name.rsplit(".", 1)[-1].endswith(_CLIENTS) for name in index.calls):
+            return False
+        return any(host_of(value) is not None for value in index.strings)
 
     def visit_Call(self, node: cst.Call) -> None:
         name = call_name(node) or ""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._helpers import call_name, dotted_name, string_value, target_name
@@ -11,6 +14,8 @@ from backend_gate.rules._secrets import (
     credential_in,
     is_hardcoded_secret,
     is_password_name,
+    is_placeholder,
+    is_secret_name,
     mask,
 )
 
@@ -103,6 +108,22 @@ class HardcodedSecret(Rule):
         Invalid('SECRET_KEY = "dev"\n', line=1, column=14, path="tests/test_app.py",
                 options={"include-tests": True}),
     )
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """Some name the file uses denotes a secret and some string could be its hardcoded
+        value. Every name the rule pairs with a value is an identifier or a string of the
+        file (an assignment target, a parameter, a keyword, a dict key, an environment
+        variable), or `signing_key` for a JWT call."""
+        names = {n for n in (*index.names, *index.strings) if is_secret_name(n)}
+        if index.calls & _JWT_CALLS:
+            names.add("signing_key")
+        if not names:
+            return False
+        return any(
+            credential_in(value) is None and any(is_hardcoded_secret(n, value) for n in names)
+            for value in index.strings if not is_placeholder(value)
+        )
 
     def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from itertools import pairwise
+from typing import Any, Mapping
 
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._data import LOG_SAFE_WORDS, LOG_SECRET_WORDS
-from backend_gate.rules._exceptions import is_logging_call
+from backend_gate.rules._exceptions import LOG_METHODS, is_logging_call
 from backend_gate.rules._helpers import dotted_name, target_name
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -139,6 +141,16 @@ class SecretInLog(Rule):
         Invalid("logger.debug('oidc login %s', id_token)\n", line=1, column=31),
     )
     NEEDLES = ("log",)
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """A log method is called and some identifier or string of the file (what the rule
+        reads a logged value's name from) names a secret."""
+        if index.call_tails.isdisjoint(LOG_METHODS):
+            return False
+        secret = frozenset(w.lower() for w in options["secret-words"])
+        safe = frozenset(w.lower() for w in options["safe-words"])
+        return any(is_secret_name(n, secret, safe) for n in (*index.names, *index.strings))
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

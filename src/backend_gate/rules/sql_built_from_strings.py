@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import SQL_DB_WORDS, SQL_SINKS, SQL_SPECIFIC_SINKS
@@ -137,6 +138,12 @@ class SqlBuiltFromStrings(Rule):
     @classmethod
     def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
         return (*cls.NEEDLES, *options.get("extra-sinks", ()))
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """Some call's name (its last attribute, or the function's name) is a sink."""
+        sinks = (*SQL_SINKS, *options.get("extra-sinks", ()))
+        return not index.call_tails.isdisjoint(sinks)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = dotted_name(node.module) if node.module else ""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from typing import Any, Mapping
 
 import libcst as cst
 
+from backend_gate.astindex import AstIndex, dotted
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import body_statements, dotted_name, string_value
@@ -45,6 +48,24 @@ def _stub_kind(node: cst.CSTNode) -> str | None:
     if is_raise and _last(node.exc) == "NotImplementedError":
         return "raise NotImplementedError"
     return None
+
+
+def _stub_shaped(body: list[ast.stmt]) -> bool:
+    """The ast form of `_body_stub(...)[0] is not None`, a little wider (the rule decides)."""
+    if len(body) == 2 and isinstance(body[0], ast.Expr):
+        body = body[1:]
+    if len(body) != 1:
+        return False
+    (only,) = body
+    if isinstance(only, ast.Pass):
+        return True
+    if isinstance(only, ast.Expr):
+        return isinstance(only.value, ast.Constant) and only.value.value is Ellipsis
+    if not isinstance(only, ast.Raise) or only.exc is None or only.cause is not None:
+        return False
+    raised = only.exc.func if isinstance(only.exc, ast.Call) else only.exc
+    raised = raised.value if isinstance(raised, ast.Subscript) else raised
+    return (dotted(raised) or "").rsplit(".", 1)[-1] == "NotImplementedError"
 
 
 def _has_comment(body: cst.BaseSuite) -> bool:
@@ -227,6 +248,12 @@ class StubFunction(Rule):
     # `pass` / `...` starting a statement (line start, after `:` or `;`), or the raise
     NEEDLE_PATTERN = r"(?m)(?:^|[:;])(?:[\s\\(]|#[^\n]*\n)*(?:pass\b|\.\.\.)|NotImplementedError"
     IN_TESTS = False  # fakes and no-op doubles in tests are deliberate
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """Some function's body is, after at most a leading expression (a docstring), a
+        single `pass`, `...` or `raise` of something named NotImplementedError."""
+        return any(_stub_shaped(function.body) for function in index.functions)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+from typing import Any, Mapping
+
 import libcst as cst
 
+from backend_gate.astindex import AstIndex, dotted
 from backend_gate.rules._base import Invalid, Rule, Valid
-from backend_gate.rules._exceptions import broad_types, handler_statements, is_constant
+from backend_gate.rules._exceptions import BROAD_EXCEPTIONS, broad_types, handler_statements, is_constant
 from backend_gate.rules._helpers import dotted_name
 
 
@@ -20,6 +24,11 @@ def _swallows(statement: cst.CSTNode) -> str | None:
     if isinstance(statement, cst.Return) and is_constant(statement.value):
         return "return"
     return None
+
+
+def _catches_broad(kind: ast.expr | None) -> bool:
+    elements = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return any(dotted(element) in BROAD_EXCEPTIONS for element in elements)
 
 
 class SwallowedException(Rule):
@@ -91,6 +100,11 @@ class SwallowedException(Rule):
     NEEDLES = ("except",)
     # a broad type after the first except (the lookahead keeps the search linear)
     NEEDLE_PATTERN = r"(?s)\A(?=(.*?\bexcept\b))\1.*\b(?:Base)?Exception\b"
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """Some except clause catches `Exception` or `BaseException`, alone or in a tuple."""
+        return any(_catches_broad(handler.type) for handler in index.handlers)
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self.visit_ExceptHandler(node)

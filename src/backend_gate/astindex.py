@@ -1,0 +1,125 @@
+"""What a file's Python `ast` holds, gathered in one walk, for the rules' tree pre-filters.
+
+The engine parses every file with `ast` anyway (it judges what parses). A rule whose text
+pre-filter lets a file through may still be unable to fire on it: `credential-in-literal` needs
+a string that holds a credential, not just the letters `gh` somewhere. `Rule.wants_tree` asks
+this index, so libcst parses a file only when some rule could really report on it. The index
+is built once per file, and only when a rule asks.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+
+@dataclass(slots=True)
+class AstIndex:
+    text: str  # the file's source, for tests that need its raw spelling
+    strings: list[str] = field(default_factory=list)  # every str constant, f-string parts too
+    names: set[str] = field(default_factory=set)  # identifiers: names, attributes, parameters, keywords
+    calls: set[str] = field(default_factory=set)  # dotted names of what is called (`a.b.c`)
+    call_tails: set[str] = field(default_factory=set)  # `execute` of `db.cursor().execute(...)`
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+    handlers: list[ast.ExceptHandler] = field(default_factory=list)  # except and except*
+    true_targets: set[str] = field(default_factory=set)  # `X` / `obj.X` in `X = True`
+    true_keywords: set[str] = field(default_factory=set)  # `k` in `f(k=True)`
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for Name/Attribute chains, else None (as rules/_helpers.dotted_name)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base is not None else None
+    return None
+
+
+_BLOCKS = (ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.excepthandler,)
+
+
+def child_statements(node: ast.AST) -> Iterator[ast.stmt]:
+    """The statements directly inside `node`, in `ast.iter_child_nodes` order, with except
+    handlers and match cases opened: statements live only in these lists, so a walk for
+    imports or functions need not enter any expression."""
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if not isinstance(value, list):
+            continue
+        for item in value:
+            if isinstance(item, ast.stmt):
+                yield item
+            elif isinstance(item, _BLOCKS):
+                yield from child_statements(item)
+
+
+def walk_statements(node: ast.AST) -> Iterator[ast.stmt]:
+    """Every statement under `node`, depth first, in source order."""
+    for statement in child_statements(node):
+        yield statement
+        yield from walk_statements(statement)
+
+
+def _string(index: AstIndex, node: ast.Constant) -> None:
+    if isinstance(node.value, str):
+        index.strings.append(node.value)
+
+
+def _keyword(index: AstIndex, node: ast.keyword) -> None:
+    if node.arg is not None:
+        index.names.add(node.arg)
+        if _is_true(node.value):
+            index.true_keywords.add(node.arg)
+
+
+def _is_true(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _assign(index: AstIndex, node: ast.Assign) -> None:
+    if _is_true(node.value):
+        for target in node.targets:
+            name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", None)
+            if name is not None:
+                index.true_targets.add(name)
+
+
+def _call(index: AstIndex, node: ast.Call) -> None:
+    func = node.func
+    name = dotted(func)
+    if name is not None:
+        index.calls.add(name)
+    if isinstance(func, ast.Attribute):
+        index.call_tails.add(func.attr)
+    elif isinstance(func, ast.Name):
+        index.call_tails.add(func.id)
+
+
+def _function(index: AstIndex, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    index.functions.append(node)
+
+
+_COLLECT: dict[type, Callable[[AstIndex, Any], None]] = {
+    ast.Constant: _string,
+    ast.Name: lambda index, node: index.names.add(node.id),
+    ast.Attribute: lambda index, node: index.names.add(node.attr),
+    ast.arg: lambda index, node: index.names.add(node.arg),
+    ast.keyword: _keyword,
+    ast.Call: _call,
+    ast.FunctionDef: _function,
+    ast.AsyncFunctionDef: _function,
+    ast.ExceptHandler: lambda index, node: index.handlers.append(node),
+    ast.Assign: _assign,
+}
+
+
+def build(tree: ast.Module, text: str) -> AstIndex:
+    index = AstIndex(text)
+    collect = _COLLECT
+    for node in ast.walk(tree):
+        found = collect.get(type(node))
+        if found is not None:
+            found(index, node)
+    return index
