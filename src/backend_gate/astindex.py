@@ -17,12 +17,14 @@ from typing import Any, Callable, Iterator
 @dataclass(slots=True)
 class AstIndex:
     text: str  # the file's source, for tests that need its raw spelling
+    tree: ast.Module  # for a rule whose test needs more than the index
     strings: list[str] = field(default_factory=list)  # every str constant, f-string parts too
     names: set[str] = field(default_factory=set)  # identifiers: names, attributes, parameters, keywords
     calls: set[str] = field(default_factory=set)  # dotted names of what is called (`a.b.c`)
     call_tails: set[str] = field(default_factory=set)  # `execute` of `db.cursor().execute(...)`
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
     handlers: list[ast.ExceptHandler] = field(default_factory=list)  # except and except*
+    classes: list[ast.ClassDef] = field(default_factory=list)
     true_targets: set[str] = field(default_factory=set)  # `X` / `obj.X` in `X = True`
     true_keywords: set[str] = field(default_factory=set)  # `k` in `f(k=True)`
 
@@ -112,14 +114,33 @@ _COLLECT: dict[type, Callable[[AstIndex, Any], None]] = {
     ast.AsyncFunctionDef: _function,
     ast.ExceptHandler: lambda index, node: index.handlers.append(node),
     ast.Assign: _assign,
+    ast.ClassDef: lambda index, node: index.classes.append(node),
 }
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def build(tree: ast.Module, text: str) -> AstIndex:
-    index = AstIndex(text)
-    collect = _COLLECT
-    for node in ast.walk(tree):
-        found = collect.get(type(node))
+    """One walk over every node (in no particular order: the index holds sets and lists
+    that no caller reads in order). A hand-kept stack and each class's fields less `ctx`
+    (`Load`/`Store` nodes hold nothing): twice as fast as `ast.walk`."""
+    index = AstIndex(text, tree)
+    collect, fields_of, node_type = _COLLECT, _FIELDS, ast.AST
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        found = collect.get(kind)
         if found is not None:
             found(index, node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = tuple(f for f in kind._fields if f != "ctx")
+        for name in fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                stack.append(value)
     return index

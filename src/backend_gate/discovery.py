@@ -62,10 +62,10 @@ class _Ignores:
         self.gitignores: dict[str, pathspec.PathSpec] = {}  # folder (posix rel) -> spec
         self.use_git = (root / ".git").exists() or _inside_git(root)
 
-    def load_gitignore(self, folder: Path, rel: str) -> None:
+    def load_gitignore(self, folder: Path | str, rel: str) -> None:
         if not self.use_git:
             return
-        file = folder / ".gitignore"
+        file = Path(folder) / ".gitignore"
         if file.is_file():
             try:
                 lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -165,7 +165,7 @@ def _walk_dir(
     if real in seen:
         return  # a symlink loop, or a folder reached twice
     seen.add(real)
-    ignores.load_gitignore(Path(folder), rel)
+    ignores.load_gitignore(folder, rel)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:

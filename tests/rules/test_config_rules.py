@@ -70,3 +70,20 @@ def test_reload_outside_main_guard_is_a_warning_debug_an_error() -> None:
     assert found == {(2, "warning"), (3, "error")}
     override = check_source(code, "app/main.py", {"skip": ["layout"], "severity": {"BG203": "info"}})
     assert {f.severity.value for f in override.findings if f.rule == "BG203"} == {"info"}
+
+
+def test_credential_superset_anchors_match_every_format() -> None:
+    """may_hold_credential is a sound pre-filter: one anchor per format, present in a match."""
+    from backend_gate.rules import _secrets
+
+    assert len(_secrets._FORMAT_ANCHORS) == len(_secrets.CREDENTIAL_FORMATS)
+    samples = ["AKIAIOSFODNN7EXAMPLE", "sk_live_" + "a" * 24, "ghp_" + "A" * 36,
+               "github_pat_" + "A" * 60, "glpat-" + "a" * 20, "xoxb-" + "1" * 12,
+               "-----BEGIN RSA PRIVATE KEY-----",
+               "eyJ" + "a" * 10 + ".eyJ" + "b" * 10 + "." + "c" * 20,
+               "AIza" + "B" * 35, "SG." + "c" * 22 + "." + "d" * 43,
+               "postgresql://app:s3cret@db/app", "redis://:pw0rd1@cache:6379"]
+    for sample in samples:
+        assert _secrets.credential_in(sample) is not None, sample
+        assert _secrets.may_hold_credential(f"x = '{sample}'\n"), sample
+    assert not _secrets.may_hold_credential("https://example.com/users/@me\nhigh through\n")

@@ -10,7 +10,7 @@ from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import string_value, target_name
-from backend_gate.rules._secrets import credential_in, mask
+from backend_gate.rules._secrets import credential_in, mask, may_hold_credential
 
 
 class CredentialInLiteral(Rule):
@@ -79,9 +79,7 @@ class CredentialInLiteral(Rule):
         """Some string holds a credential. The values are tested (escapes decoded), and so is
         the raw text: the ast joins implicitly concatenated literals, which the rule tests
         one by one, and a part's match could fail across the join."""
-        if credential_in(index.text) is not None:
-            return True
-        return any(credential_in(value) is not None for value in index.strings)
+        return may_hold_credential(index.text) or may_hold_credential("\n".join(index.strings))
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

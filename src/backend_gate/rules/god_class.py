@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Any, Mapping
 
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -14,6 +16,11 @@ from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
 
 def _methods(count: int, prefix: str = "m") -> str:
     return "".join(f"    def {prefix}{i}(self):\n        return {i}\n" for i in range(count))
+
+
+def _public_methods(body: list[ast.stmt]) -> int:
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    return sum(1 for s in body if isinstance(s, functions) and not s.name.startswith("_"))
 
 
 class GodClass(Rule):
@@ -77,6 +84,12 @@ class GodClass(Rule):
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
         limit = options.get("max-public-methods", 20)
         return text.count("def ") > limit and folder_layer(path, layers_of(options)) is not None
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """Some class defines more public methods than the limit (what the rule counts)."""
+        limit = options.get("max-public-methods", 20)
+        return any(_public_methods(c.body) > limit for c in index.classes)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._in_layer = folder_layer(self.context.path, layers_of(self.options)) is not None

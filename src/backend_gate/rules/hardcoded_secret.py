@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import ast
+from typing import Any, Iterator, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex
+from backend_gate.astindex import AstIndex, dotted
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._helpers import call_name, dotted_name, string_value, target_name
@@ -14,7 +15,6 @@ from backend_gate.rules._secrets import (
     credential_in,
     is_hardcoded_secret,
     is_password_name,
-    is_placeholder,
     is_secret_name,
     mask,
 )
@@ -36,6 +36,61 @@ def _literal(node: cst.BaseExpression | None) -> str | None:
 
 def _nth(values: list[cst.BaseExpression], index: int) -> cst.BaseExpression | None:
     return values[index] if len(values) > index else None
+
+
+def _given_pairs(tree: ast.Module) -> Iterator[tuple[str | None, ast.expr | None]]:
+    """(name, value) wherever the rule pairs them, in the ast: an assignment, a parameter's
+    default, a keyword, a dict item, a comparison, an environment read's default, the key of
+    a JWT call. A little wider than the rule (no enum classes left out)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            yield from ((_ast_target(t), node.value) for t in node.targets)
+        elif isinstance(node, ast.AnnAssign):
+            yield _ast_target(node.target), node.value
+        elif isinstance(node, ast.keyword):
+            yield node.arg, node.value
+        elif isinstance(node, ast.Dict):
+            yield from ((_ast_literal(k), v) for k, v in zip(node.keys, node.values))
+        elif isinstance(node, ast.arguments):
+            yield from _defaults(node)
+        elif isinstance(node, ast.Compare):
+            yield from ((_ast_target(node.left), value) for value in node.comparators)
+        elif isinstance(node, ast.Call):
+            yield from _call_pairs(node)
+
+
+def _ast_target(node: ast.expr) -> str | None:
+    """The ast form of `target_name`: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return _ast_literal(node.slice) if isinstance(node, ast.Subscript) else None
+
+
+def _defaults(node: ast.arguments) -> Iterator[tuple[str | None, ast.expr | None]]:
+    positional = [*node.posonlyargs, *node.args]
+    yield from zip((a.arg for a in reversed(positional)), reversed(node.defaults))
+    yield from zip((a.arg for a in node.kwonlyargs), node.kw_defaults)
+
+
+def _call_pairs(node: ast.Call) -> Iterator[tuple[str | None, ast.expr | None]]:
+    name = dotted(node.func)
+    if name in _ENV_DEFAULTS and node.args:
+        yield from ((_ast_literal(node.args[0]), value) for value in node.args[1:2])
+        yield from ((_ast_literal(node.args[0]), k.value) for k in node.keywords)
+    elif name in _JWT_CALLS:
+        yield from (("signing_key", value) for value in node.args[1:2])
+        yield from (("signing_key", k.value) for k in node.keywords if k.arg == "key")
+
+
+def _ast_literal(node: ast.expr | None) -> str | None:
+    """The ast form of `_literal`: a str constant, also as `SecretStr("...")`'s argument."""
+    if isinstance(node, ast.Call) and dotted(node.func) in _WRAPPERS and node.args:
+        node = node.args[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
 
 
 class HardcodedSecret(Rule):
@@ -111,19 +166,16 @@ class HardcodedSecret(Rule):
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """Some name the file uses denotes a secret and some string could be its hardcoded
-        value. Every name the rule pairs with a value is an identifier or a string of the
-        file (an assignment target, a parameter, a keyword, a dict key, an environment
-        variable), or `signing_key` for a JWT call."""
-        names = {n for n in (*index.names, *index.strings) if is_secret_name(n)}
-        if index.calls & _JWT_CALLS:
-            names.add("signing_key")
-        if not names:
+        """A name that denotes a secret is given a string that could be its hardcoded value,
+        in one of the places the rule looks (its checks on the ast, a little wider)."""
+        if not any(is_secret_name(n) for n in (*index.names, *index.strings)):
             return False
-        return any(
-            credential_in(value) is None and any(is_hardcoded_secret(n, value) for n in names)
-            for value in index.strings if not is_placeholder(value)
-        )
+        for name, node in _given_pairs(index.tree):
+            value = _ast_literal(node)
+            if name is not None and value is not None and is_hardcoded_secret(name, value):
+                if credential_in(value) is None:
+                    return True
+        return False
 
     def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context)

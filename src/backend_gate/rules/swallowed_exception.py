@@ -31,6 +31,14 @@ def _catches_broad(kind: ast.expr | None) -> bool:
     return any(dotted(element) in BROAD_EXCEPTIONS for element in elements)
 
 
+def _may_swallow(statement: ast.stmt) -> bool:
+    """The ast form of `_swallows(...) is not None`, a little wider (any `return`)."""
+    if isinstance(statement, (ast.Pass, ast.Continue, ast.Return)):
+        return True
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+            and statement.value.value is Ellipsis)
+
+
 class SwallowedException(Rule):
     """
     ## What it does
@@ -104,7 +112,8 @@ class SwallowedException(Rule):
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
         """Some except clause catches `Exception` or `BaseException`, alone or in a tuple."""
-        return any(_catches_broad(handler.type) for handler in index.handlers)
+        return any(_catches_broad(handler.type) and all(map(_may_swallow, handler.body))
+                   for handler in index.handlers)
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self.visit_ExceptHandler(node)
