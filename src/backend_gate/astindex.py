@@ -134,9 +134,7 @@ def build(tree: ast.Module, text: str) -> AstIndex:
         found = collect.get(kind)
         if found is not None:
             found(index, node)
-        fields = fields_of.get(kind)
-        if fields is None:
-            fields = fields_of[kind] = tuple(f for f in kind._fields if f != "ctx")
+        fields = fields_of.get(kind) or _fields(kind)
         for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, list):
@@ -144,3 +142,8 @@ def build(tree: ast.Module, text: str) -> AstIndex:
             elif isinstance(value, node_type):
                 stack.append(value)
     return index
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    fields = _FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")
+    return fields

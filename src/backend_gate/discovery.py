@@ -141,11 +141,16 @@ def _walk(target: Path, root: Path, ignores: _Ignores) -> Iterator[tuple[str, st
         if _wanted_file(target.name, rel, ignores) and _inside(target, root):
             yield str(target), rel
         return
-    if _inside(target, root):  # the .gitignore files from the root down to the target
-        for folder in [root, *(p for p in reversed(target.parents) if _is_below(p, root))]:
-            ignores.load_gitignore(folder, "" if folder == root else _relative(folder, root))
+    _load_gitignores_above(target, root, ignores)
     top = "" if target == root else rel
     yield from _walk_dir(str(target), top, os.path.realpath(target), root, ignores, set())
+
+
+def _load_gitignores_above(target: Path, root: Path, ignores: _Ignores) -> None:
+    """The .gitignore files from the root down to the target."""
+    if _inside(target, root):
+        for folder in [root, *(p for p in reversed(target.parents) if _is_below(p, root))]:
+            ignores.load_gitignore(folder, "" if folder == root else _relative(folder, root))
 
 
 def _is_below(path: Path, root: Path) -> bool:
@@ -166,11 +171,7 @@ def _walk_dir(
         return  # a symlink loop, or a folder reached twice
     seen.add(real)
     ignores.load_gitignore(folder, rel)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
+    for entry in _entries(folder):
         child = f"{rel}/{entry.name}" if rel else entry.name
         kind, link = _kind(entry, root)
         if kind == "dir" and not ignores.ignored(child, is_dir=True):
@@ -179,6 +180,13 @@ def _walk_dir(
             yield from _walk_dir(entry.path, child, child_real, root, ignores, seen)
         elif kind == "file" and _wanted_file(entry.name, child, ignores):
             yield entry.path, child
+
+
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
 
 
 def _kind(entry: os.DirEntry[str], root: Path) -> tuple[str, bool]:

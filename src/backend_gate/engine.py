@@ -219,22 +219,31 @@ def _rules_for(
     """The rules in scope for this file whose pre-filters let them fire on it: the text
     needles, then `wants` (path and text), then `wants_tree` (the ast, indexed once)."""
     options = plan.config.options
-    in_scope = (r for r in plan.rules if not is_test or _in_tests(r, options.get(r.NAME, {})))
     passed = [
-        rule for rule in in_scope
+        rule for rule in _in_scope(plan, is_test)
         if _has_needle(rule, plan.config, text) and rule.wants(path, text, options.get(rule.NAME, {}))
     ]
-    if tree is None:
-        return passed
+    return passed if tree is None else _tree_passed(passed, options, tree, text)
+
+
+def _tree_passed(
+    rules: list[type[Rule]], options: Mapping[str, Any], tree: ast.Module, text: str
+) -> list[type[Rule]]:
+    """The rules whose `wants_tree` lets them fire; the index is built for the first that asks."""
     index: AstIndex | None = None
     chosen = []
-    for rule in passed:
+    for rule in rules:
         if _asks_tree(rule):
             index = index if index is not None else build_index(tree, text)
             if not rule.wants_tree(index, options.get(rule.NAME, {})):
                 continue
         chosen.append(rule)
     return chosen
+
+
+def _in_scope(plan: Plan, is_test: bool) -> list[type[Rule]]:
+    options = plan.config.options
+    return [r for r in plan.rules if not is_test or _in_tests(r, options.get(r.NAME, {}))]
 
 
 def _asks_tree(rule: type[Rule]) -> bool:

@@ -35,29 +35,42 @@ def resolve(
     is placed."""
     wanted = list(dict.fromkeys(nodes))
     out: dict[cst.CSTNode, CodeRange] = {}
-    if text is not None and module in wanted:  # a module spans its whole text
-        out[module] = _text_range(text)
-    wanted = [node for node in wanted if node not in out]
-    chains = _chains(module, wanted) if tree is not None else {}
-    groups: dict[int, tuple[tuple[cst.CSTNode, ...], int, list[cst.CSTNode]]] = {}
-    rest: list[cst.CSTNode] = []
-    for node in wanted:
-        chain = chains.get(id(node))
-        kept = _kept(module, tree, chain) if chain is not None and tree is not None else None
-        if kept is None:
-            rest.append(node)
-            continue
-        path, located = kept
-        if node is path[-1] and text is not None and isinstance(node, _AST_RANGED):
-            out[node] = _ast_range(located, text)  # a def or class: no code generated at all
-            continue
-        groups.setdefault(id(path[-1]), (path, located.lineno, []))[2].append(node)
-    for path, start_line, members in groups.values():
-        out.update(_pruned_positions(module, path, start_line, members))
+    if tree is None or text is None:
+        rest = wanted
+    else:
+        if module in wanted:  # a module spans its whole text
+            out[module] = _text_range(text)
+        rest = _place_pruned(module, tree, text, [n for n in wanted if n is not module], out)
     if rest:
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         out.update((node, positions[node]) for node in rest)
     return out
+
+
+Group = tuple[tuple[cst.CSTNode, ...], int, list[cst.CSTNode]]
+
+
+def _place_pruned(
+    module: cst.Module, tree: ast.Module, text: str, wanted: list[cst.CSTNode],
+    out: dict[cst.CSTNode, CodeRange],
+) -> list[cst.CSTNode]:
+    """Place what a pruned tree or the ast can place into `out`; -> the nodes left over."""
+    chains = _chains(module, wanted)
+    groups: dict[int, Group] = {}
+    rest: list[cst.CSTNode] = []
+    for node in wanted:
+        chain = chains.get(id(node))
+        kept = _kept(module, tree, chain) if chain is not None else None
+        if kept is None:
+            rest.append(node)
+        elif node is kept[0][-1] and isinstance(node, _AST_RANGED):
+            out[node] = _ast_range(kept[1], text)  # a def or class: no code generated at all
+        else:
+            path, located = kept
+            groups.setdefault(id(path[-1]), (path, located.lineno, []))[2].append(node)
+    for path, start_line, members in groups.values():
+        out.update(_pruned_positions(module, path, start_line, members))
+    return rest
 
 
 def _chains(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, tuple[cst.CSTNode, ...]]:
@@ -139,20 +152,23 @@ def _ast_statement(
 ) -> ast.stmt | None:
     """The ast statement where `statement` (one of `body`) starts: a simple statement line of
     n small statements stands for n ast statements. None when the two trees disagree."""
-    position = 0
-    for candidate in body:
-        if candidate is statement:
-            break
-        position += len(candidate.body) if isinstance(candidate, cst.SimpleStatementLine) else 1
-    else:
-        return None
-    if position >= len(ast_body):
+    position = _ast_position(body, statement)
+    if position is None or position >= len(ast_body):
         return None
     located = ast_body[position]
     if isinstance(statement, cst.SimpleStatementLine):
         return None if isinstance(located, _AST_COMPOUND) else located
     kinds = _COMPOUND.get(type(statement))
     return located if kinds is not None and isinstance(located, kinds) else None
+
+
+def _ast_position(body: Sequence[cst.CSTNode], statement: cst.CSTNode) -> int | None:
+    position = 0
+    for candidate in body:
+        if candidate is statement:
+            return position
+        position += len(candidate.body) if isinstance(candidate, cst.SimpleStatementLine) else 1
+    return None
 
 
 def _pruned_positions(

@@ -132,10 +132,14 @@ def _execute(
 ) -> list[FileResult]:
     if jobs <= 1 or len(items) < SERIAL_BELOW:
         return list(_progress((_work(item, plan) for item in items), len(items), progress))
-    chunk = max(1, min(32, len(items) // (jobs * 8)))
+    # Largest files first, in small chunks: a large file met last would keep one worker busy
+    # while the others wait (Django's biggest modules sit together in db/models/).
+    order = sorted(range(len(items)), key=lambda i: -len(items[i][1] or b""))
+    chunk = max(1, min(8, len(items) // (jobs * 16)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        mapped = pool.map(_work, items, [plan] * len(items), chunksize=chunk)
-        return list(_progress(mapped, len(items), progress))
+        mapped = pool.map(_work, [items[i] for i in order], [plan] * len(items), chunksize=chunk)
+        done = dict(zip(order, _progress(mapped, len(items), progress)))
+    return [done[i] for i in range(len(items))]
 
 
 def _progress(results: Iterator[FileResult], total: int, wanted: bool) -> Iterator[FileResult]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import libcst as cst
 
@@ -43,20 +43,21 @@ def _given_pairs(tree: ast.Module) -> Iterator[tuple[str | None, ast.expr | None
     default, a keyword, a dict item, a comparison, an environment read's default, the key of
     a JWT call. A little wider than the rule (no enum classes left out)."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            yield from ((_ast_target(t), node.value) for t in node.targets)
-        elif isinstance(node, ast.AnnAssign):
-            yield _ast_target(node.target), node.value
-        elif isinstance(node, ast.keyword):
-            yield node.arg, node.value
-        elif isinstance(node, ast.Dict):
-            yield from ((_ast_literal(k), v) for k, v in zip(node.keys, node.values))
-        elif isinstance(node, ast.arguments):
-            yield from _defaults(node)
-        elif isinstance(node, ast.Compare):
-            yield from ((_ast_target(node.left), value) for value in node.comparators)
-        elif isinstance(node, ast.Call):
-            yield from _call_pairs(node)
+        pairs = _PAIRS.get(type(node))
+        if pairs is not None:
+            yield from pairs(node)
+
+
+Pairs = Iterable[tuple[str | None, ast.expr | None]]
+_PAIRS: dict[type, Callable[[Any], Pairs]] = {
+    ast.Assign: lambda node: ((_ast_target(t), node.value) for t in node.targets),
+    ast.AnnAssign: lambda node: [(_ast_target(node.target), node.value)],
+    ast.keyword: lambda node: [(node.arg, node.value)],
+    ast.Dict: lambda node: ((_ast_literal(k), v) for k, v in zip(node.keys, node.values)),
+    ast.arguments: lambda node: _defaults(node),
+    ast.Compare: lambda node: ((_ast_target(node.left), v) for v in node.comparators),
+    ast.Call: lambda node: _call_pairs(node),
+}
 
 
 def _ast_target(node: ast.expr) -> str | None:

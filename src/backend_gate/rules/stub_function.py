@@ -61,9 +61,13 @@ def _stub_shaped(body: list[ast.stmt]) -> bool:
         return True
     if isinstance(only, ast.Expr):
         return isinstance(only.value, ast.Constant) and only.value.value is Ellipsis
-    if not isinstance(only, ast.Raise) or only.exc is None or only.cause is not None:
+    return isinstance(only, ast.Raise) and _raises_not_implemented(only)
+
+
+def _raises_not_implemented(statement: ast.Raise) -> bool:
+    if statement.exc is None or statement.cause is not None:
         return False
-    raised = only.exc.func if isinstance(only.exc, ast.Call) else only.exc
+    raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
     raised = raised.value if isinstance(raised, ast.Subscript) else raised
     return (dotted(raised) or "").rsplit(".", 1)[-1] == "NotImplementedError"
 
