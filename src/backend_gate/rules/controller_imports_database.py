@@ -34,9 +34,13 @@ def _ast_import_hits(node: ast.stmt, entries: list[str]) -> bool:
         return any(_matches(alias.name, None, entries) for alias in node.names)
     if not isinstance(node, ast.ImportFrom) or node.level or node.module is None:
         return False
-    if _matches(node.module, None, [e for e in entries if ":" not in e]):
+    return _from_hits(node.module, [a.name for a in node.names if a.name != "*"], entries)
+
+
+def _from_hits(module: str, names: list[str], entries: list[str]) -> bool:
+    if _matches(module, None, [e for e in entries if ":" not in e]):
         return True
-    return any(_matches(node.module, a.name, entries) for a in node.names if a.name != "*")
+    return any(_matches(module, name, entries) for name in names)
 
 
 class ControllerImportsDatabase(Rule):
