@@ -50,6 +50,40 @@ def _stub_kind(node: cst.CSTNode) -> str | None:
     return None
 
 
+def _may_ship_stub(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A stub-shaped body that neither its decorators (abstract, overload, command group) nor
+    its docstring or raise message (hook words) mark as deliberate: what the rule always
+    leaves alone is left out, the rest is the rule's to judge."""
+    if not _stub_shaped(function.body):
+        return False
+    decorators = {_ast_last(d) for d in function.decorator_list}
+    if decorators & _ABSTRACT or decorators & {_OVERLOAD, _GROUP}:
+        return False
+    return not _HOOK_WORDS.search(_ast_stub_text(function.body))
+
+
+def _ast_last(node: ast.expr) -> str:
+    """The ast form of `_last`."""
+    node = node.func if isinstance(node, ast.Call) else node
+    node = node.value if isinstance(node, ast.Subscript) else node
+    return (dotted(node) or "").rsplit(".", 1)[-1]
+
+
+def _ast_stub_text(body: list[ast.stmt]) -> str:
+    """The docstring and raise message `_body_stub` reads hook words from (no more)."""
+    text = ""
+    if len(body) == 2 and isinstance(body[0], ast.Expr):
+        text = _ast_string(body[0].value)
+    last = body[-1]
+    if isinstance(last, ast.Raise) and isinstance(last.exc, ast.Call) and last.exc.args:
+        text += " " + _ast_string(last.exc.args[0])
+    return text
+
+
+def _ast_string(node: ast.expr) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
 def _stub_shaped(body: list[ast.stmt]) -> bool:
     """The ast form of `_body_stub(...)[0] is not None`, a little wider (the rule decides)."""
     if len(body) == 2 and isinstance(body[0], ast.Expr):
@@ -257,7 +291,7 @@ class StubFunction(Rule):
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
         """Some function's body is, after at most a leading expression (a docstring), a
         single `pass`, `...` or `raise` of something named NotImplementedError."""
-        return any(_stub_shaped(function.body) for function in index.functions)
+        return any(_may_ship_stub(function) for function in index.functions)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
