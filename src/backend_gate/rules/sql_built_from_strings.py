@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -141,9 +142,13 @@ class SqlBuiltFromStrings(Rule):
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """Some call's name (its last attribute, or the function's name) is a sink."""
-        sinks = (*SQL_SINKS, *options.get("extra-sinks", ()))
-        return not index.call_tails.isdisjoint(sinks)
+        """Some call's name (its last attribute, or the function's name) is a sink, and its
+        SQL argument is not a string literal (which the rule's trace finds constant)."""
+        sinks = frozenset((*SQL_SINKS, *options.get("extra-sinks", ())))
+        if index.call_tails.isdisjoint(sinks):
+            return False
+        return any(_may_build_sql(node, sinks) for node in ast.walk(index.tree)
+                   if isinstance(node, ast.Call))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = dotted_name(node.module) if node.module else ""
@@ -219,6 +224,26 @@ class SqlBuiltFromStrings(Rule):
         sqlalchemy_text = self._sql_text and pending.sink == "text" and not pending.receiver
         return (specific or sqlalchemy_text or looks_like_sql(text)
                 or _db_receiver(pending.receiver))
+
+
+def _may_build_sql(call: ast.Call, sinks: frozenset[str]) -> bool:
+    func = call.func
+    sink = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if sink not in sinks:
+        return False
+    if sink == "extra":
+        return True
+    argument = _ast_sql_argument(call)
+    return argument is not None and not (
+        isinstance(argument, ast.Constant) and isinstance(argument.value, str))
+
+
+def _ast_sql_argument(call: ast.Call) -> ast.expr | None:
+    """The ast form of `_sql_arguments`: the first positional argument, else an SQL keyword."""
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    if positional:
+        return positional[0]
+    return next((k.value for k in call.keywords if k.arg in _SQL_KEYWORDS), None)
 
 
 def _sink_of(node: cst.Call) -> tuple[str | None, str]:
