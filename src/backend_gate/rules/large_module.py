@@ -50,7 +50,6 @@ class LargeModule(Rule):
     SEVERITY = Severity.WARNING
     MESSAGE = "module has {lines} lines (limit {limit}): split it by concern into smaller modules"
     OPTIONS = (Option("max-lines", int, _LIMIT, "The largest module allowed, in lines."),)
-    NEEDLES = ("import", "def", "class")
     IN_TESTS = False
     VALID = (
         Valid("import os\n" + "x = 1\n" * 799),
@@ -60,6 +59,8 @@ class LargeModule(Rule):
     INVALID = (
         Invalid("import os\n" + "x = 1\n" * 800, line=801, column=1),
         Invalid("def f():\n    return 1\n" * 3, line=6, column=1, options={"max-lines": 5}),
+        Invalid("TOKENS = {\n" + "    'k': 'v',\n" * 5 + "}\n", line=6, column=1,
+                options={"max-lines": 5}),  # a data module: no import, def or class in it
     )
 
     @classmethod
