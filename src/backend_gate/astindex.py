@@ -22,6 +22,7 @@ class AstIndex:
     names: set[str] = field(default_factory=set)  # identifiers: names, attributes, parameters, keywords
     calls: set[str] = field(default_factory=set)  # dotted names of what is called (`a.b.c`)
     call_tails: set[str] = field(default_factory=set)  # `execute` of `db.cursor().execute(...)`
+    call_nodes: list[ast.Call] = field(default_factory=list)
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
     handlers: list[ast.ExceptHandler] = field(default_factory=list)  # except and except*
     classes: list[ast.ClassDef] = field(default_factory=list)
@@ -89,6 +90,7 @@ def _assign(index: AstIndex, node: ast.Assign) -> None:
 
 
 def _call(index: AstIndex, node: ast.Call) -> None:
+    index.call_nodes.append(node)
     func = node.func
     name = dotted(func)
     if name is not None:

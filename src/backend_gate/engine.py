@@ -22,11 +22,11 @@ from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
+from backend_gate.positions import resolve as resolve_positions
 from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.suppression import SuppressionComment, parse_suppressions
-from backend_gate.positions import resolve as resolve_positions
 from backend_gate.walk import parse_module, visit_batched
 
 T = TypeVar("T")

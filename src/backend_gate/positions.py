@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
-from backend_gate.walk import TRIVIA, child_fields
+from backend_gate.walk import TRIVIA, children_of
 
 _DEFS = (cst.FunctionDef, cst.ClassDef)
 _AST_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -77,23 +77,17 @@ def _chains(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, tuple[cst
     """id of each target -> the nodes from the module down to it, found in one walk."""
     found: dict[int, tuple[cst.CSTNode, ...]] = {}
     stack: list[cst.CSTNode] = []
-    node_type = cst.CSTNode
-    skipped = frozenset() if any(type(n) in TRIVIA for n in nodes) else TRIVIA
+    children = children_of(frozenset() if any(type(n) in TRIVIA for n in nodes) else TRIVIA)
     targets = {id(node) for node in nodes}
 
     def walk(node: cst.CSTNode) -> None:
         if id(node) in targets:
             found[id(node)] = (*stack, node)
-            if len(found) == len(targets):
-                return
         stack.append(node)
-        for field in child_fields(node):
-            value = getattr(node, field)
-            children = value if isinstance(value, (tuple, list)) else (value,)
-            for child in children:
-                if (isinstance(child, node_type) and type(child) not in skipped
-                        and len(found) < len(targets)):
-                    walk(child)
+        for child in children(node):
+            if len(found) == len(targets):
+                break
+            walk(child)
         stack.pop()
 
     walk(module)

@@ -111,7 +111,7 @@ def visit_batched(root: cst.CSTNode, visitors: Iterable[cst.BatchableCSTVisitor]
     """Run every visitor's hooks over `root`'s tree in one pass, without rebuilding nodes."""
     enter, leave = hooks_of(visitors)
     wants_trivia = not _TRIVIA_NAMES.isdisjoint((*enter, *leave))
-    children = _children_of(frozenset() if wants_trivia else TRIVIA)
+    children = children_of(frozenset() if wants_trivia else TRIVIA)
 
     def walk(node: cst.CSTNode) -> None:
         name = type(node).__name__
@@ -125,7 +125,7 @@ def visit_batched(root: cst.CSTNode, visitors: Iterable[cst.BatchableCSTVisitor]
     walk(root)
 
 
-def _children_of(skipped: frozenset[type]) -> Callable[[cst.CSTNode], list[cst.CSTNode]]:
+def children_of(skipped: frozenset[type]) -> Callable[[cst.CSTNode], list[cst.CSTNode]]:
     """A function listing a node's children in visit order, less those of `skipped` classes."""
     node_type = cst.CSTNode
     fields_of = _FIELDS

@@ -147,8 +147,7 @@ class SqlBuiltFromStrings(Rule):
         sinks = frozenset((*SQL_SINKS, *options.get("extra-sinks", ())))
         if index.call_tails.isdisjoint(sinks):
             return False
-        return any(_may_build_sql(node, sinks) for node in ast.walk(index.tree)
-                   if isinstance(node, ast.Call))
+        return any(_may_build_sql(node, sinks) for node in index.call_nodes)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = dotted_name(node.module) if node.module else ""
