@@ -83,3 +83,66 @@ def test_symlinks_outside_root_and_loops_not_followed(tmp_path: Path) -> None:
 def test_non_ascii_and_spaces_in_paths(tmp_path: Path) -> None:
     _tree(tmp_path, {"pyproject.toml": "", "my app/módulo.py": ""})
     assert _found(tmp_path) == ["my app/módulo.py"]
+
+
+# NameMatcher must decide exactly as pathspec's gitignore matching does, for every pattern list
+# it accepts: the defaults, and names built from the characters it allows.
+_NAMES = ["build", "tests/", "*.egg-info", "test_*.py", "*_test.py", "conftest.py", "a?c",
+          ".venv", "node_modules", "fixtures/", "*", "*.py", ".hidden/", "x-y_z"]
+_PATHS = ["build", "build/", "src/build/x.py", "src/builds/x.py", "tests/", "tests",
+          "a/tests/b.py", "a/tests", "pkg.egg-info/", "pkg.egg-info/PKG", "test_a.py",
+          "x/test_b.py", "x/atest_b.py", "b_test.py", "c/conftest.py", "conftest.pyc", "abc",
+          "a/abc/", "abbc", ".venv/lib/x.py", "v/.venv", "fixtures/x.py", "fixtures",
+          "deep/er/fixtures/", "m.py", "m.pyi", ".hidden", ".hidden/x", "x-y_z/q", ""]
+
+
+def _pathspec_match(patterns: list[str], probe: str) -> bool:
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitignore", patterns).match_file(probe)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_name_matcher_agrees_with_pathspec(count: int) -> None:
+    from itertools import combinations
+
+    from backend_gate.config import DEFAULT_EXCLUDES, DEFAULT_TEST_PATTERNS
+    from backend_gate.discovery import NameMatcher
+
+    lists = [list(c) for c in combinations(_NAMES, count)]
+    lists += [list(DEFAULT_EXCLUDES), list(DEFAULT_TEST_PATTERNS)]
+    for patterns in lists:
+        assert NameMatcher.usable(patterns), patterns
+        ours = NameMatcher(patterns)
+        for probe in _PATHS:
+            assert ours.match_file(probe) == _pathspec_match(patterns, probe), (patterns, probe)
+
+
+def test_name_matcher_leaves_other_patterns_to_pathspec() -> None:
+    from backend_gate.discovery import NameMatcher, path_matcher
+
+    for pattern in ("/build", "a/b", "**/cli.py", "!keep", "# note", "[ab]c", "name ", "..", ""):
+        assert not NameMatcher.usable([pattern]), pattern
+    assert not isinstance(path_matcher(["**/cli.py"]), NameMatcher)
+    assert path_matcher(["**/cli.py"]).match_file("app/cli.py")
+
+
+def test_name_matcher_agrees_with_pathspec_on_generated_names() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from backend_gate.discovery import NameMatcher
+
+    # "." and ".." never occur in a path relative to the root (pathspec would normalise them)
+    part = st.text(alphabet="ab.-_", min_size=1, max_size=4).filter(lambda p: p not in (".", ".."))
+    pattern = st.text(alphabet="ab.-_*?", min_size=1, max_size=5).filter(lambda p: NameMatcher.usable([p]))
+    pattern = st.one_of(pattern, pattern.map(lambda p: p + "/"))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pattern, min_size=1, max_size=3), st.lists(part, min_size=1, max_size=4),
+           st.booleans())
+    def agree(patterns: list[str], parts: list[str], folder: bool) -> None:
+        probe = "/".join(parts) + ("/" if folder else "")
+        assert NameMatcher(patterns).match_file(probe) == _pathspec_match(patterns, probe)
+
+    agree()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import libcst as cst
-import pathspec
 
 from backend_gate.config import Option
+from backend_gate.discovery import Matcher, path_matcher
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import string_value
 
@@ -17,8 +17,8 @@ _ALLOW_PATHS = (
 
 
 @lru_cache(maxsize=16)
-def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitignore", patterns)
+def _spec(patterns: tuple[str, ...]) -> Matcher:
+    return path_matcher(patterns)
 
 
 def _is_main_guard(test: cst.BaseExpression) -> bool:
