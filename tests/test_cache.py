@@ -5,6 +5,7 @@ from pathlib import Path
 
 from backend_gate import api
 from backend_gate.cache import CACHE_DIR
+from backend_gate.replay import ENTRY
 
 SKIP = ("sql", "config", "complexity", "coverage", "layout", "errors", "security", "lint")
 
@@ -17,6 +18,9 @@ def _project(tmp_path: Path, count: int = 3) -> Path:
 
 
 def _check(root: Path, **overrides: object) -> dict:
+    """A run that reads the per-file cache: the replay of the last run (test_replay.py) would
+    answer an unchanged tree before the per-file cache is read."""
+    (root / CACHE_DIR / ENTRY).unlink(missing_ok=True)
     config = api.load([root]).with_overrides(skip=SKIP, **overrides)
     return api.check([root], config, jobs=1).to_dict()
 

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from backend_gate import __version__
-from backend_gate.adapters import ADAPTERS, AdapterResult, ProjectFile
-from backend_gate.config import GateConfig, Option, load_config, parse_table
+from backend_gate import __version__, replay
 from backend_gate.baseline import Entry, baseline_file
 from backend_gate.baseline import load as load_baseline
+from backend_gate.cache import Read, read_source
+from backend_gate.config import GateConfig, Option, load_config, parse_table
 from backend_gate.discovery import SourcePath, discover
 from backend_gate.gitdiff import changed_lines
-from backend_gate.engine import FileResult, Plan, fingerprint_outside, run_project_rules
-from backend_gate.runner import run_files
-from backend_gate.model import Finding, Report
-from backend_gate.rules import ALL_RULES
-from backend_gate.verdict import assemble
+from backend_gate.model import CheckStatus, Finding, Report
+
+if TYPE_CHECKING:
+    from backend_gate.adapters import AdapterResult
+    from backend_gate.engine import FileResult, Plan
 
 
+@functools.lru_cache(maxsize=1)
 def option_schema() -> dict[str, dict[str, Option]]:
-    """owner -> option name -> Option, for every rule (by name) and adapter (by check)."""
+    """owner -> option name -> Option, for every rule (by name) and adapter (by check). Read
+    only when a configuration names an owner or a rule reads an option (config.Options): a
+    replayed run never imports the rules."""
+    from backend_gate.adapters import ADAPTERS
+    from backend_gate.rules import ALL_RULES
+
     schema: dict[str, dict[str, Option]] = {}
     for owner in (*ALL_RULES, *ADAPTERS):
         key = getattr(owner, "NAME", None) if owner in ALL_RULES else owner.CHECK
@@ -34,7 +41,7 @@ def load(paths: Sequence[Path | str] = (".",), config_file: Path | str | None = 
     return load_config(
         tuple(Path(p) for p in paths),
         Path(config_file) if config_file is not None else None,
-        option_schema(),
+        option_schema,
     )
 
 
@@ -61,8 +68,28 @@ def run(
 ) -> Report:
     entries = _baseline(config)  # read before the work: a bad file or ref fails fast
     changed = changed_lines(config.root, config.diff_base) if config.diff_base else None
+    read = [read_source(s.abspath, s.path, s.is_test) for s in sources]
+    key = replay.run_key(config, sources, [digest for _, _, digest in read])
+    report = replay.load(config, key)
+    if report is None:
+        report, clean = _build(sources, read, config, jobs, progress, entries, changed)
+        if clean:
+            replay.save(config, key, report)
+    return report
+
+
+def _build(
+    sources: Sequence[SourcePath], read: Sequence[Read], config: GateConfig, jobs: int,
+    progress: bool, entries: tuple[Entry, ...] | None, changed: Mapping[str, set[int]] | None,
+) -> tuple[Report, bool]:
+    """The run itself: the engine (and libcst) load here, on a replay they never do."""
+    from backend_gate.adapters import ProjectFile
+    from backend_gate.engine import Plan, fingerprint_outside, run_project_rules
+    from backend_gate.runner import run_files
+    from backend_gate.verdict import assemble
+
     plan = Plan.build(config)
-    results = run_files(sources, plan, jobs, progress=progress)
+    results = run_files(sources, plan, jobs, progress=progress, read=read)
     extra: list[Finding] = run_project_rules(plan, results)
     adapters = _file_adapter_results(plan, results)
     files = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources]
@@ -73,8 +100,15 @@ def run(
         adapters[adapter_cls.CHECK] = result
         extra.extend(result.findings)
     extra = fingerprint_outside(config, extra)
-    return assemble(plan, results, extra, adapters, __version__, baseline=entries,
-                    changed=changed)
+    report = assemble(plan, results, extra, adapters, __version__, baseline=entries,
+                      changed=changed)
+    return report, _clean(results, adapters)
+
+
+def _clean(results: Sequence[FileResult], adapters: Mapping[str, AdapterResult]) -> bool:
+    """No tool failed on a file or on the project: a failure (a time-out) may not recur."""
+    return not any(r.adapter_errors for r in results) and all(
+        a.status is not CheckStatus.ERROR for a in adapters.values())
 
 
 def _baseline(config: GateConfig) -> tuple[Entry, ...] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib.util
 import json
 import os
 import secrets
@@ -21,6 +22,7 @@ from typing import Any
 from backend_gate.model import Finding, Severity, Suppression
 
 CACHE_DIR = ".backend_gate_cache"
+TOOLS = ("bandit", "radon", "coverage", "ruff", "libcst", "defusedxml")  # their results are cached
 _IGNORE = "# Created by backend-gate: this folder is a cache, never commit it.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-gate cache (see bford.info/cachedir)\n"
 
@@ -34,6 +36,24 @@ def folder_is_safe(root: Path) -> bool:
 
 def content_digest(data: bytes, path: str, is_test: bool) -> str:
     return hashlib.blake2b(data + f"\0{path}\0{is_test}".encode(), digest_size=20).hexdigest()
+
+
+def read_bytes(abspath: str) -> tuple[bytes | None, str]:
+    try:
+        with open(abspath, "rb") as handle:
+            return handle.read(), ""
+    except OSError as exc:
+        return None, f"cannot read the file ({exc.strerror or exc})"
+
+
+Read = tuple["bytes | None", str, str]  # a file's bytes (None: unreadable), the problem, digest
+
+
+def read_source(abspath: str, path: str, is_test: bool) -> Read:
+    """Every file is read once per run, here: its bytes go to the engine, its digest keys the
+    caches ("" for a file that cannot be read: it is never cached)."""
+    data, problem = read_bytes(abspath)
+    return data, problem, content_digest(data, path, is_test) if data is not None else ""
 
 
 def _key_file() -> Path:
@@ -75,6 +95,95 @@ def _create_key(path: Path) -> bytes:
     return key
 
 
+def file_stamp(path: Path) -> str:
+    """Size and mtime: cheap, and changed by any rewrite (an upgrade, an edit)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "absent"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def code_stamp() -> str:
+    """The stamps of the gate's own modules: editing a rule invalidates the cache even before
+    the version changes (a development install)."""
+    package = Path(__file__).parent
+    return repr(sorted((str(p.relative_to(package)), file_stamp(p)) for p in package.rglob("*.py")))
+
+
+def tool_stamps() -> list[tuple[str, str]]:
+    """Size and mtime of each tool's top module: an upgrade or a reinstall rewrites it."""
+    stamps = []
+    for name in TOOLS:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        stamps.append((name, file_stamp(Path(origin)) if origin else "absent"))
+    return stamps
+
+
+def write_atomic(root: Path, name: str, value: Any) -> None:
+    """Write `value` as JSON to the cache folder's `name`: a temp file, then a rename. A cache
+    that cannot be written only costs time next run; a planted link is never written through."""
+    if not folder_is_safe(root):
+        return
+    folder = Path(root) / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        for marker, text in ((".gitignore", _IGNORE), ("CACHEDIR.TAG", _TAG)):
+            if not (folder / marker).exists():
+                (folder / marker).write_text(text, encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(value, handle, separators=(",", ":"))
+        os.replace(tmp, folder / name)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)  # no half-written temp file left behind
+
+
+def read_json(root: Path, name: str) -> Any:
+    """The JSON in the cache folder's `name`; None when absent, unreadable, not JSON or planted
+    as a link (to /dev/zero, say: it is never read)."""
+    file = Path(root) / CACHE_DIR / name
+    if not folder_is_safe(root) or file.is_symlink():
+        return None
+    try:
+        with file.open("r", encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def _mac(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode("utf-8", "surrogateescape"), "sha256").hexdigest()
+
+
+def write_signed(root: Path, name: str, value: Any) -> None:
+    """One signed JSON document (the replay of a run): read back only if its MAC holds."""
+    payload = json.dumps(value, separators=(",", ":"))
+    write_atomic(root, name, {"mac": _mac(_signing_key(), f"{name}\0{payload}"), "payload": payload})
+
+
+def read_signed(root: Path, name: str) -> Any:
+    data = read_json(root, name)
+    if not isinstance(data, dict):
+        return None
+    payload, mac = data.get("payload"), data.get("mac")
+    if not (isinstance(payload, str) and isinstance(mac, str)):
+        return None
+    if not hmac.compare_digest(mac, _mac(_signing_key(), f"{name}\0{payload}")):
+        return None  # planted or corrupted: ignored, rebuilt
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return None
+
+
 class Cache:
     def __init__(self, root: Path, fingerprint: str) -> None:
         self.folder = Path(root) / CACHE_DIR
@@ -84,17 +193,11 @@ class Cache:
         self._dirty = False
 
     def _load(self) -> dict[str, list[Any]]:
-        if not folder_is_safe(self.folder.parent) or self.file.is_symlink():
-            return {}  # a planted link (to /dev/zero, say) is never read
-        try:
-            with self.file.open("r", encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
-            return {}
+        data = read_json(self.folder.parent, self.file.name)
         return data if isinstance(data, dict) else {}
 
     def _mac(self, path: str, digest: str, payload: str) -> str:
-        return hmac.new(self._key, f"{path}\0{digest}\0{payload}".encode(), "sha256").hexdigest()
+        return _mac(self._key, f"{path}\0{digest}\0{payload}")
 
     def get(self, path: str, digest: str) -> dict[str, Any] | None:
         entry = self._entries.get(path)
@@ -124,22 +227,8 @@ class Cache:
                 self._dirty = True
 
     def save(self) -> None:
-        if not self._dirty or not folder_is_safe(self.folder.parent):
-            return
-        try:
-            self.folder.mkdir(exist_ok=True)
-            for name, text in ((".gitignore", _IGNORE), ("CACHEDIR.TAG", _TAG)):
-                if not (self.folder / name).exists():
-                    (self.folder / name).write_text(text, encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(prefix=".results.", dir=self.folder)
-        except OSError:
-            return  # a cache that cannot be written only costs time next run
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self._entries, handle, separators=(",", ":"))
-            os.replace(tmp, self.file)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)  # no half-written temp file left behind
+        if self._dirty:
+            write_atomic(self.folder.parent, self.file.name, self._entries)
 
 
 class NullCache:

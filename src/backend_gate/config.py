@@ -10,7 +10,7 @@ import difflib
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from backend_gate.model import CHECKS, GateError, Severity
 
@@ -66,6 +66,44 @@ class Option:
 
 OptionSchema = Mapping[str, Mapping[str, Option]]
 """owner (rule name or check name) -> option name -> Option."""
+
+
+class Options(Mapping[str, Mapping[str, Any]]):
+    """owner -> option -> value: each option's default under the value the configuration gave.
+
+    The schema comes from the rule and adapter classes, and importing those is a third of a
+    replayed run (replay.py), which never reads an option. So the defaults are filled in on
+    the first read, and the schema is asked for only then (or when the configuration names an
+    owner, to validate it). The repr shows what was given: the defaults are the code's."""
+
+    def __init__(self, schema: Callable[[], OptionSchema], given: dict[str, dict[str, Any]]) -> None:
+        self._schema = schema
+        self._given = given
+        self._values: dict[str, dict[str, Any]] | None = None
+
+    def _all(self) -> dict[str, dict[str, Any]]:
+        if self._values is None:
+            self._values = {
+                owner: {name: opt.default for name, opt in declared.items()}
+                | self._given.get(owner, {})
+                for owner, declared in self._schema().items()
+            }
+        return self._values
+
+    def __getitem__(self, owner: str) -> Mapping[str, Any]:
+        return self._all()[owner]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return f"Options(given={self._given!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (self._all(),))  # to a worker process: the plain values
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "build", "dist", "node_modules",
@@ -196,7 +234,7 @@ def find_project_root(paths: tuple[Path, ...], config_file: Path | None) -> Path
 
 
 def load_config(
-    paths: tuple[Path, ...], config_file: Path | None, schema: OptionSchema
+    paths: tuple[Path, ...], config_file: Path | None, schema: OptionSchema | SchemaSource
 ) -> GateConfig:
     root = find_project_root(paths, config_file)
     file = config_file if config_file is not None else root / "pyproject.toml"
@@ -228,23 +266,27 @@ def _read_table(file: Path, explicit: bool) -> dict[str, Any]:
     return table
 
 
+SchemaSource = Callable[[], OptionSchema]
+
+
 def parse_table(
-    table: Mapping[str, Any], *, root: Path, file: Path | None, schema: OptionSchema
+    table: Mapping[str, Any], *, root: Path, file: Path | None,
+    schema: OptionSchema | SchemaSource,
 ) -> GateConfig:
+    """`schema`: the schema, or a function giving it, called only when it is needed."""
+    source = schema if callable(schema) else lambda: schema
     where = str(file) if file is not None else "configuration"
     problems: list[str] = []
     values: dict[str, Any] = {}
-    options: dict[str, dict[str, Any]] = {
-        owner: {name: opt.default for name, opt in opts.items()} for owner, opts in schema.items()
-    }
+    given: dict[str, dict[str, Any]] = {}
     for key, value in table.items():
         if key in _TOP_LEVEL:
             problems.extend(_parse_top_level(key, value, values, where))
         else:
-            problems.extend(_parse_owner(key, value, schema, options, where))
+            problems.extend(_parse_owner(key, value, source(), given, where))
     if problems:
         raise ConfigError(problems)
-    return GateConfig(root=root, config_file=file, options=options, **values)
+    return GateConfig(root=root, config_file=file, options=Options(source, given), **values)
 
 
 def _parse_owner(
@@ -257,7 +299,7 @@ def _parse_owner(
     if not isinstance(value, dict):
         return [f"{where}: [tool.backend-gate] {key}: expected a table of options "
                 f"([tool.backend-gate.{key}])"]
-    return _parse_options(key, value, schema[key], options[key], where)
+    return _parse_options(key, value, schema[key], options.setdefault(key, {}), where)
 
 
 def _parse_top_level(key: str, value: Any, into: dict[str, Any], where: str) -> list[str]:

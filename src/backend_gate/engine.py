@@ -17,6 +17,7 @@ import libcst as cst
 from backend_gate.adapters import ADAPTERS, FileAdapter, ProjectAdapter, SourceText
 from backend_gate.astindex import AstIndex
 from backend_gate.astindex import build as build_index
+from backend_gate.cache import read_bytes
 from backend_gate.config import GateConfig
 from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath
@@ -88,14 +89,6 @@ def make_finding(
         message=message, cwe=rule.CWE,
         fingerprint=fingerprint(rule.CODE, path, lines, line) if lines is not None else "",
     )
-
-
-def read_bytes(abspath: str) -> tuple[bytes | None, str]:
-    try:
-        with open(abspath, "rb") as handle:
-            return handle.read(), ""
-    except OSError as exc:
-        return None, f"cannot read the file ({exc.strerror or exc})"
 
 
 def decode_source(data: bytes) -> tuple[str | None, str, int, int]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Iterator, Sequence
 
 from backend_gate import __version__
-from backend_gate.cache import Cache, NullCache, as_tuples, content_digest, finding_from_json, finding_to_json
+from backend_gate.cache import (
+    Cache, NullCache, Read, as_tuples, code_stamp, finding_from_json, finding_to_json, read_source,
+    tool_stamps,
+)
 from backend_gate.discovery import SourcePath
-from backend_gate.engine import FileResult, Plan, check_data, read_bytes
+from backend_gate.engine import FileResult, Plan, check_data
 from backend_gate.suppression import SuppressionComment
 
 Item = tuple[SourcePath, "bytes | None", str]  # a file, its bytes (read once), a read problem
@@ -32,7 +34,7 @@ def plan_fingerprint(plan: Plan) -> str:
         "tests": list(config.test_patterns),
         "python": sys.version_info[:2],
     }
-    extra = _code_stamp()
+    extra = (code_stamp() + repr(tool_stamps())).encode()
     for name in ("pyproject.toml", ".bandit"):  # a tool's own config may live there
         path = config.root / name
         if not path.is_file():  # a planted FIFO would block, a link to /dev/zero never end
@@ -42,17 +44,6 @@ def plan_fingerprint(plan: Plan) -> str:
         except OSError:
             continue
     return hashlib.sha256(repr(settings).encode() + extra).hexdigest()
-
-
-def _code_stamp() -> bytes:
-    """Sizes and mtimes of the gate's own modules: editing a rule invalidates the cache even
-    before the version changes (a development install)."""
-    package = Path(__file__).parent
-    stamps = sorted(
-        (str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
-        for p in package.rglob("*.py")
-    )
-    return repr(stamps).encode()
 
 
 def result_to_json(result: FileResult) -> dict[str, Any]:
@@ -90,18 +81,14 @@ def _work(item: Item, plan: Plan) -> FileResult:
 
 
 def run_files(
-    sources: Sequence[SourcePath], plan: Plan, jobs: int, *, progress: bool = False
+    sources: Sequence[SourcePath], plan: Plan, jobs: int, *, progress: bool = False,
+    read: Sequence[Read] | None = None,
 ) -> list[FileResult]:
+    """`read`: each source's `cache.read_source`, when the caller has read them already."""
     cache = Cache(plan.config.root, plan_fingerprint(plan)) if plan.config.cache else NullCache()
-    results: dict[int, FileResult] = {}
-    todo: list[tuple[int, Item, str]] = []
-    for index, source in enumerate(sources):
-        data, problem, digest = _read(source)
-        cached = _cached(cache, source.path, digest)
-        if cached is not None:
-            results[index] = cached
-        else:
-            todo.append((index, (source, data, problem), digest))
+    if read is None:
+        read = [read_source(s.abspath, s.path, s.is_test) for s in sources]
+    results, todo = _lookup(cache, sources, read)
     fresh = _execute([item for _, item, _ in todo], plan, jobs, progress)
     for (index, _, digest), result in zip(todo, fresh):
         results[index] = result
@@ -111,15 +98,24 @@ def run_files(
     return [results[index] for index in range(len(sources))]
 
 
+def _lookup(
+    cache: Cache | NullCache, sources: Sequence[SourcePath], read: Sequence[Read]
+) -> tuple[dict[int, FileResult], list[tuple[int, Item, str]]]:
+    """-> (index -> cached result, the files to check: index, work item, digest)."""
+    results: dict[int, FileResult] = {}
+    todo: list[tuple[int, Item, str]] = []
+    for index, (source, (data, problem, digest)) in enumerate(zip(sources, read)):
+        cached = _cached(cache, source.path, digest)
+        if cached is not None:
+            results[index] = cached
+        else:
+            todo.append((index, (source, data, problem), digest))
+    return results, todo
+
+
 def _remember(cache: Cache | NullCache, digest: str, result: FileResult) -> None:
     if digest and not result.adapter_errors:  # a time-out may not recur: never cache it
         cache.put(result.path, digest, result_to_json(result))
-
-
-def _read(source: SourcePath) -> tuple[bytes | None, str, str]:
-    data, problem = read_bytes(source.abspath)
-    digest = content_digest(data, source.path, source.is_test) if data is not None else ""
-    return data, problem, digest
 
 
 def _cached(cache: Cache | NullCache, path: str, digest: str) -> FileResult | None:

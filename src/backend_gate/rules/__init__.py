@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, ProjectRule, Rule, Valid
+from backend_gate._lazy import defer
+
+defer("libcst")  # before any rule module imports it: rules are read far more often than run
+
+from backend_gate.rules._base import EngineRule, Invalid, ProjectRule, Rule, Valid  # noqa: E402
 from backend_gate.rules.bare_except import BareExcept
 from backend_gate.rules.blanket_suppression import BlanketSuppression
 from backend_gate.rules.controller_imports_database import ControllerImportsDatabase

@@ -1,4 +1,4 @@
-"""What every rule is: a batchable libcst visitor whose only output is `report()`.
+"""What every rule is: a visitor of libcst nodes whose only output is `report()`.
 
 A rule class carries its own documentation (the docstring, in fixed sections), its examples
 (`VALID` / `INVALID`, which are also its tests) and its options. Project rules see facts recorded
@@ -91,8 +91,10 @@ class _RuleMeta:
     IN_TESTS: ClassVar[bool] = True
 
 
-class Rule(_RuleMeta, cst.BatchableCSTVisitor):
-    """A CST rule. Subclasses define `visit_<Node>` / `leave_<Node>` and call `self.report()`."""
+class Rule(_RuleMeta):
+    """A CST rule. Subclasses define `visit_<Node>` / `leave_<Node>` and call `self.report()`;
+    the engine's walker (`walk.visit_batched`) calls them in libcst's own visit order. Not a
+    subclass of libcst's visitor: the class must be importable without loading libcst."""
 
     NEEDLES: ClassVar[tuple[str, ...]] = ()  # the file must contain one of these, else skip
     # A precise pre-filter on top of NEEDLES: the text must match it somewhere, else skip. It must
@@ -112,15 +114,13 @@ class Rule(_RuleMeta, cst.BatchableCSTVisitor):
         return self.context.options
 
     def get_visitors(self) -> Mapping[str, Any]:
-        """libcst's own version runs `inspect.getmembers` over ~700 attributes for every rule
-        on every file (a third of the traversal); the method names depend only on the class."""
+        """The rule's `visit_*` / `leave_*` methods by name; the names depend only on the class."""
         cls = type(self)
         names = Rule._visitor_names.get(cls)
         if names is None:
             names = tuple(
                 name for name in dir(cls)
                 if name.startswith(("visit_", "leave_")) and callable(getattr(cls, name))
-                and not getattr(getattr(cls, name), "_is_no_op", False)
             )
             Rule._visitor_names[cls] = names
         return {name: getattr(self, name) for name in names}

@@ -6,13 +6,19 @@ import ast
 from typing import Any, Mapping
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
 from backend_gate.astindex import AstIndex, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import DATABASE_IMPORTS
 from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+
+
+def _full_name(node: cst.CSTNode) -> str | None:
+    from libcst.helpers import get_full_name_for_node  # libcst loads lazily (rules/__init__)
+
+    return get_full_name_for_node(node)
+
 
 _CONTROLLERS = "app/controllers/users.py"
 
@@ -124,14 +130,14 @@ class ControllerImportsDatabase(Rule):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names if getattr(self, "_active", False) else ():
-            hit = _matches(get_full_name_for_node(alias.name) or "", None, self._entries)
+            hit = _matches(_full_name(alias.name) or "", None, self._entries)
             if hit:
                 self.report(alias, self.MESSAGE.format(name=hit))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not getattr(self, "_active", False) or node.relative or node.module is None:
             return
-        module = get_full_name_for_node(node.module) or ""
+        module = _full_name(node.module) or ""
         hit = _matches(module, None, [e for e in self._entries if ":" not in e])
         if hit:
             self.report(node, self.MESSAGE.format(name=hit))
@@ -140,7 +146,7 @@ class ControllerImportsDatabase(Rule):
 
     def _report_names(self, module: str, names: Any) -> None:
         for alias in names:
-            hit = _matches(module, get_full_name_for_node(alias.name), self._entries)
+            hit = _matches(module, _full_name(alias.name), self._entries)
             if hit:
                 self.report(alias, self.MESSAGE.format(name=hit))
 

@@ -18,7 +18,6 @@ from backend_gate.rules._helpers import dotted_name, target_name
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _TEXT_CALLS = frozenset({"str", "repr", "format", "join"})
-_CONTAINERS = (cst.Tuple, cst.List, cst.Set, cst.FormattedString, cst.ConcatenatedString)
 
 
 def words(identifier: str) -> list[str]:
@@ -51,7 +50,8 @@ def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield node.value
     elif isinstance(node, cst.Dict):
         yield from node.elements
-    elif isinstance(node, _CONTAINERS):
+    elif isinstance(node, (cst.Tuple, cst.List, cst.Set, cst.FormattedString,
+                           cst.ConcatenatedString)):  # not at import: libcst loads lazily
         yield from node.children
     elif isinstance(node, cst.BinaryOperation):
         yield from (node.left, node.right)

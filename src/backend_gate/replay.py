@@ -1,0 +1,148 @@
+"""Replay of the last run: nothing that can change the report has changed, so the report is the
+one the last run built, read back instead of rebuilt.
+
+A warm run with no change is the common case (an editor's save hook, a second `check .`); with
+every file's result cached it still paid for libcst's import, the cache's 883 entries and the
+project rules, about 1 s on Django. The replay is keyed by everything a report depends on:
+
+- the content of every file checked (the same digests the per-file cache uses) and their paths;
+- the configuration after the command line's overrides, the gate's version and its own code;
+- the installed tools (bandit, radon, coverage, ruff, libcst), by the stamp of their files;
+- every configuration file a wrapped tool reads (`pyproject.toml`, `ruff.toml`, `.bandit`,
+  `.coveragerc`, ...) in the folders of the checked files and above them, ruff's and
+  coverage's environment variables, the baseline file and the coverage data file.
+
+A run that depends on something else is never replayed: `--diff-base` (git's state),
+`--coverage-run` (a test run), a run in which a tool failed on a file (a time-out may not recur).
+The entry is signed like the per-file cache (cache.py): a planted or edited file is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from backend_gate import __version__
+from backend_gate.baseline import baseline_file
+from backend_gate.cache import (
+    code_stamp, finding_from_json, finding_to_json, read_signed, tool_stamps, write_signed,
+)
+from backend_gate.config import GateConfig
+from backend_gate.discovery import SourcePath
+from backend_gate.model import CheckResult, CheckStatus, Report, Severity, Verdict
+
+ENTRY = "last-run.json"
+TOOL_CONFIGS = (
+    "pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit", ".coveragerc", "setup.cfg", "tox.ini",
+)
+ENVIRONMENT = ("COVERAGE_", "RUFF_")
+
+
+def run_key(config: GateConfig, sources: Sequence[SourcePath], digests: Sequence[str]) -> str:
+    """The key of this run's report, or "" when this run must not be replayed."""
+    if not config.cache or config.diff_base or config.coverage_run or "" in digests:
+        return ""  # "": a file that cannot be read has no digest
+    coverage = _coverage_input(config)
+    if coverage is None:
+        return ""
+    parts = [
+        __version__, repr(sys.version_info), sys.prefix, repr(config), code_stamp(),
+        repr(tool_stamps()), repr(_environment()), repr(_config_inputs(config.root, sources)),
+        _digest_of(baseline_file(config)), coverage,
+        repr([(s.path, s.is_test, d) for s, d in zip(sources, digests)]),
+    ]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def load(config: GateConfig, key: str) -> Report | None:
+    if not key:
+        return None
+    entry = read_signed(config.root, ENTRY)
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    try:
+        return report_from_json(entry["report"])
+    except (KeyError, TypeError, ValueError):
+        return None  # an entry of another layout: the run rebuilds it
+
+
+def save(config: GateConfig, key: str, report: Report) -> None:
+    if key:
+        write_signed(config.root, ENTRY, {"key": key, "report": report_to_json(report)})
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    return {
+        "tool": report.tool, "version": report.version, "verdict": report.verdict.value,
+        "checks": [
+            [c.name, c.status.value, c.findings, c.summary, dict(c.figures), c.new, c.baselined]
+            for c in report.checks
+        ],
+        "findings": [finding_to_json(f) for f in report.findings],
+        "files": report.files, "fixed_baseline": list(report.fixed_baseline),
+        "fail_on": [s.value for s in report.fail_on],
+    }
+
+
+def report_from_json(data: dict[str, Any]) -> Report:
+    return Report(
+        tool=data["tool"], version=data["version"], verdict=Verdict(data["verdict"]),
+        checks=tuple(
+            CheckResult(name, CheckStatus(status), findings, summary, figures, new, baselined)
+            for name, status, findings, summary, figures, new, baselined in data["checks"]
+        ),
+        findings=tuple(finding_from_json(f) for f in data["findings"]),
+        files=data["files"], fixed_baseline=tuple(data["fixed_baseline"]),
+        fail_on=tuple(Severity(s) for s in data["fail_on"]),
+    )
+
+
+def _environment() -> list[tuple[str, str]]:
+    return sorted((k, v) for k, v in os.environ.items() if k.startswith(ENVIRONMENT))
+
+
+def _config_inputs(root: Path, sources: Sequence[SourcePath]) -> list[tuple[str, str]]:
+    """The tools' configuration files in every folder holding a checked file, in the root and
+    in every folder above them: ruff reads the nearest one of each file, and its parents'."""
+    folders: set[str] = {str(root)}
+    for source in sources:
+        folders.add(os.path.dirname(source.abspath))
+    for folder in list(folders):
+        parent = os.path.dirname(folder)
+        while parent not in folders:
+            folders.add(parent)
+            folder, parent = parent, os.path.dirname(parent)
+    return [
+        (path, _digest_of(Path(path)))
+        for folder in sorted(folders) for name in TOOL_CONFIGS
+        if os.path.isfile(path := os.path.join(folder, name))
+    ]
+
+
+def _coverage_input(config: GateConfig) -> str | None:
+    """The digest of the coverage data the coverage check will read; None: cannot tell."""
+    if "coverage" in config.skip:
+        return "skipped"
+    from backend_gate.adapters._coverage_data import DataProblem
+    from backend_gate.adapters._coverage_run import locate
+
+    try:
+        found, looked = locate(config.root, config.coverage_file)
+    except DataProblem:
+        return None
+    return _digest_of(found) if found is not None else f"missing: {looked}"
+
+
+def _digest_of(path: Path | None) -> str:
+    if path is None:
+        return "none"
+    try:
+        if not path.is_file():  # a FIFO would block, a link to /dev/zero never end
+            return "absent"
+        with path.open("rb") as handle:
+            return hashlib.blake2b(handle.read(), digest_size=20).hexdigest()
+    except OSError:
+        return "unreadable"
