@@ -10,6 +10,7 @@ is built once per file, and only when a rule asks.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -149,3 +150,24 @@ def build(tree: ast.Module, text: str) -> AstIndex:
 def _fields(kind: type) -> tuple[str, ...]:
     fields = _FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")
     return fields
+
+
+NEWLINE = re.compile(r"\r\n?|\n")  # libcst's own NEWLINE_RE, which its positions count by
+
+
+def char_column(text: str, line: int, offset: int) -> int:
+    """The 0-based character column of the ast's `offset` (UTF-8 bytes) on 1-based `line`."""
+    start = 0
+    for _ in range(line - 1):
+        found = NEWLINE.search(text, start)
+        start = found.end() if found else len(text)
+    found = NEWLINE.search(text, start)
+    row = text[start: found.start() if found else len(text)]
+    return len(row.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace"))
+
+
+def span_of(node: ast.stmt, text: str) -> tuple[int, int, int, int]:
+    """A statement's 1-based (line, column, end line, end column), as libcst places it."""
+    end_line = node.end_lineno or node.lineno
+    return (node.lineno, char_column(text, node.lineno, node.col_offset) + 1,
+            end_line, char_column(text, end_line, node.end_col_offset or 0) + 1)

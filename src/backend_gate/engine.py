@@ -167,9 +167,19 @@ def _cst_pass(
     ]
     for collector in (rule for rule in rules if not rule.NEEDS_CST):
         collector.collect()
+    findings = [_placed_in_file(rule, config, placed, lines)
+                for rule in rules for placed in rule.placed]
     visitors = [rule for rule in rules if rule.NEEDS_CST]
-    findings = list(_traverse(text, visitors, path, config, lines, tree)) if visitors else []
+    if visitors:
+        findings.extend(_traverse(text, visitors, path, config, lines, tree))
     return findings, _facts_of(rules)
+
+
+def _placed_in_file(rule: Rule, config: GateConfig, placed: PlacedReport,
+                    lines: list[str]) -> Finding:
+    span = (placed.line, placed.column, placed.end_line, placed.end_column)
+    finding = make_finding(type(rule), config, placed.path, span, placed.message, lines)
+    return _with_severity(finding, placed.severity, config)
 
 
 def _facts_of(rules: list[Rule]) -> dict[str, list[Any]]:

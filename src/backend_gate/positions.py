@@ -14,12 +14,12 @@ compares every node of every fixture with `PositionProvider` on the whole module
 from __future__ import annotations
 
 import ast
-import re
 from typing import Iterable, Sequence
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
+from backend_gate.astindex import NEWLINE, char_column
 from backend_gate.walk import TRIVIA, children_of
 
 _DEFS = (cst.FunctionDef, cst.ClassDef)
@@ -180,12 +180,11 @@ def _pruned_positions(
     return {node: _shifted(positions[node], shift) for node in members}
 
 
-_NEWLINE = re.compile(r"\r\n?|\n")  # libcst's own NEWLINE_RE, which its positions count by
 _AST_RANGED = (cst.FunctionDef, cst.ClassDef)
 
 
 def _text_range(text: str) -> CodeRange:
-    segments = _NEWLINE.split(text)
+    segments = NEWLINE.split(text)
     return CodeRange(CodePosition(1, 0), CodePosition(len(segments), len(segments[-1])))
 
 
@@ -193,19 +192,9 @@ def _ast_range(statement: ast.stmt, text: str) -> CodeRange:
     """A def's or class's range from the ast: its columns are UTF-8 byte offsets."""
     end_line = statement.end_lineno or statement.lineno
     return CodeRange(
-        CodePosition(statement.lineno, _chars(text, statement.lineno, statement.col_offset)),
-        CodePosition(end_line, _chars(text, end_line, statement.end_col_offset or 0)),
+        CodePosition(statement.lineno, char_column(text, statement.lineno, statement.col_offset)),
+        CodePosition(end_line, char_column(text, end_line, statement.end_col_offset or 0)),
     )
-
-
-def _chars(text: str, line: int, offset: int) -> int:
-    start = 0
-    for _ in range(line - 1):
-        found = _NEWLINE.search(text, start)
-        start = found.end() if found else len(text)
-    found = _NEWLINE.search(text, start)
-    row = text[start: found.start() if found else len(text)]
-    return len(row.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace"))
 
 
 def _shifted(span: CodeRange, lines: int) -> CodeRange:

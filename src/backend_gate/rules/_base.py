@@ -100,13 +100,16 @@ class Rule(_RuleMeta):
     # A precise pre-filter on top of NEEDLES: the text must match it somewhere, else skip. It must
     # be sound: it may only skip files where the rule cannot fire (tests/test_prefilter.py).
     NEEDLE_PATTERN: ClassVar[str] = ""  # a regular expression; "" means no pattern
-    NEEDS_CST: ClassVar[bool] = True  # False: a fact collector run on the AST by `collect()`
+    # False: the rule works on the text and Python's AST in `collect()` (a fact collector, or a
+    # rule that places its reports itself with `report_at`): libcst never parses for it
+    NEEDS_CST: ClassVar[bool] = True
     _visitor_names: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()
         self.context = context
         self.reports: list[RawReport] = []
+        self.placed: list[PlacedReport] = []
         self.facts: dict[str, list[Any]] = {}
 
     @property
@@ -163,6 +166,14 @@ class Rule(_RuleMeta):
         """Report `node`; `severity` lowers or raises one case of a rule (a heuristic case as a
         warning), unless the configuration overrides the rule's severity."""
         self.reports.append(RawReport(node, message or self.MESSAGE, offset, length, severity))
+
+    def report_at(self, line: int, column: int, message: str, *,
+                  end: tuple[int, int] | None = None, severity: Severity | None = None) -> None:
+        """Report a place the rule found itself (1-based line and column; `end` defaults to the
+        start), from `collect()`."""
+        end_line, end_column = end or (line, column)
+        self.placed.append(PlacedReport(self.context.path, line, column, end_line, end_column,
+                                        message, severity=severity))
 
     def record(self, key: str, value: Any) -> None:
         """Keep a picklable fact about this file for the project rules."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Mapping
 
-import libcst as cst
-
-from backend_gate.astindex import AstIndex
+from backend_gate.astindex import AstIndex, span_of
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -68,6 +66,7 @@ class GodClass(Rule):
     )
     NEEDLES = ("class",)
     IN_TESTS = False
+    NEEDS_CST = False  # counted on Python's AST: libcst never parses a file for this rule
     VALID = (
         Valid("class UserService:\n" + _methods(20)),
         Valid("class UserService:\n" + _methods(25, "_m")),
@@ -91,17 +90,15 @@ class GodClass(Rule):
         limit = options.get("max-public-methods", 20)
         return any(_public_methods(c.body) > limit for c in index.classes)
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self._in_layer = folder_layer(self.context.path, layers_of(self.options)) is not None
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if not getattr(self, "_in_layer", False):
+    def collect(self) -> None:
+        tree = self.context.tree
+        if tree is None or folder_layer(self.context.path, layers_of(self.options)) is None:
             return
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-        count = sum(
-            1 for statement in body
-            if isinstance(statement, cst.FunctionDef) and not statement.name.value.startswith("_")
-        )
         limit = self.options["max-public-methods"]
-        if count > limit:
-            self.report(node, self.MESSAGE.format(name=node.name.value, count=count, limit=limit))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                count = _public_methods(node.body)
+                if count > limit:
+                    line, column, end_line, end_column = span_of(node, self.context.text)
+                    message = self.MESSAGE.format(name=node.name, count=count, limit=limit)
+                    self.report_at(line, column, message, end=(end_line, end_column))

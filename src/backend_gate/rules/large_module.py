@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import libcst as cst
-
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -20,8 +18,7 @@ class LargeModule(Rule):
     the limit. Blank lines and comments count: the limit is about how much a reader must hold.
     The default sits above what pylint allows (`max-module-lines = 1000` counts the same way)
     minus a margin, because a backend module over ~800 lines nearly always mixes concerns; test
-    files are left alone. Modules with no `import`, `def` or `class` (pure data tables) are not
-    read by this rule.
+    files are left alone.
 
     ## Why is this bad?
     A module that keeps growing is a god module: many reasons to change, many merge conflicts,
@@ -51,6 +48,7 @@ class LargeModule(Rule):
     MESSAGE = "module has {lines} lines (limit {limit}): split it by concern into smaller modules"
     OPTIONS = (Option("max-lines", int, _LIMIT, "The largest module allowed, in lines."),)
     IN_TESTS = False
+    NEEDS_CST = False  # a line count: libcst never parses a file for this rule
     VALID = (
         Valid("import os\n" + "x = 1\n" * 799),
         Valid("import os\n" + "\n" * 10, options={"max-lines": 11}),
@@ -67,9 +65,8 @@ class LargeModule(Rule):
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
         return text.count("\n") >= options.get("max-lines", _LIMIT)
 
-    def visit_Module(self, node: cst.Module) -> None:
+    def collect(self) -> None:
         limit = self.options["max-lines"]
         lines = self.context.text.count("\n") + (not self.context.text.endswith("\n"))
         if lines > limit:
-            self.report(node, self.MESSAGE.format(lines=lines, limit=limit),
-                        offset=(limit, 0), length=0)
+            self.report_at(limit + 1, 1, self.MESSAGE.format(lines=lines, limit=limit))
