@@ -195,3 +195,40 @@ def test_version_does_not_import_radon_or_bandit() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+_SOURCES = sorted((Path(__file__).resolve().parents[2] / "fixtures").rglob("*.py")) + sorted(
+    (Path(__file__).resolve().parents[2] / "src").rglob("*.py"))
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 3, 5, 9])
+def test_scoring_only_the_functions_that_can_exceed_finds_what_radon_finds(limit: int) -> None:
+    """Every function radon scores over the limit, with the same name and score, from every
+    fixture and every module of the gate (lone-CR and CRLF line ends included)."""
+    checked = 0
+    for path in _SOURCES:
+        text = path.read_text(encoding="utf-8")
+        for variant in (text, text.replace("\n", "\r\n"), text.replace("\n", "\r")):
+            try:
+                tree = ast.parse(variant)
+            except SyntaxError:
+                continue
+            whole = [s for s in radon_adapter.scores(tree)[0] if s.complexity > limit]
+            assert radon_adapter.scores_over(tree, variant, limit) == whole, (path, limit)
+            checked += len(whole)
+    assert checked >= 10  # the comparison saw real over-limit functions
+
+
+def test_a_function_without_decision_words_is_never_given_to_radon(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+    real = radon_adapter.scores
+    monkeypatch.setattr(radon_adapter, "scores",
+                        lambda tree: seen.append(len(tree.body)) or real(tree))
+    simple = "def a():\n    return 1\n\n\nclass B:\n    def c(self):\n        return 2\n"
+    assert radon_adapter.scores_over(ast.parse(simple), simple, 1) == []
+    assert seen == []
+    branchy = simple + "\n\ndef d(x):\n    if x and x > 1:\n        return 1\n    return 0\n"
+    (score,) = radon_adapter.scores_over(ast.parse(branchy), branchy, 1)
+    assert (score.name, score.complexity, seen) == ("d", 3, [1])

@@ -18,7 +18,9 @@ from the same tree (Halstead volume and total complexity) plus radon's raw metri
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+import bisect
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +59,61 @@ def scores(tree: ast.Module) -> tuple[list[Score], int]:
     visitor = ComplexityVisitor.from_ast(tree)
     found = list(_walk(visitor.functions, visitor.classes, ""))
     return found, visitor.total_complexity
+
+
+# Every decision point radon counts is one of these words in the function's own text: `if` /
+# `elif` (If, IfExp, a comprehension's ifs), `for` / `while` (+1 with `else`), each `except`
+# (+1 with `else`), each `and` / `or` (a BoolOp of n values counts n - 1), each `case`, `assert`.
+_DECISION_WORDS = re.compile(r"\b(?:if|elif|for|while|except|and|or|case|assert|else)\b")
+
+
+def scores_over(tree: ast.Module, text: str, limit: int) -> list[Score]:
+    """The functions radon scores over `limit`, with radon run only on the functions that can
+    be: radon's score is 1 plus decision points inside the function, and each decision point is
+    one of `_DECISION_WORDS` on the function's lines, so a function with at most `limit - 1`
+    such words (in code, strings or comments alike) cannot exceed the limit. radon walks the
+    others, inside a module of just them (a class keeps only those methods): a function's score
+    and its qualified name depend on nothing else. tests/adapters/test_radon.py compares it with
+    radon on the whole file."""
+    lines = _decision_lines(text)
+
+    def bound(node: ast.AST) -> int:
+        first, last = node.lineno, node.end_lineno or node.lineno
+        return 1 + bisect.bisect_right(lines, last) - bisect.bisect_left(lines, first)
+
+    kept = [p for p in (_pruned(s, bound, limit) for s in tree.body) if p is not None]
+    if not kept:
+        return []
+    found, _ = scores(ast.Module(body=kept, type_ignores=[]))
+    return [score for score in found if score.complexity > limit]
+
+
+def _decision_lines(text: str) -> list[int]:
+    """The line of every decision word, in order, counted as Python counts lines."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines, line, last = [], 1, 0
+    for match in _DECISION_WORDS.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        lines.append(line)
+    return lines
+
+
+def _pruned(statement: ast.stmt, bound: Callable[[ast.AST], int], limit: int) -> ast.stmt | None:
+    """`statement` as far as radon needs it, or None when no function in it can exceed."""
+    if isinstance(statement, _FUNCTIONS):
+        return statement if bound(statement) > limit else None
+    if isinstance(statement, ast.ClassDef):
+        body = [p for p in (_pruned(s, bound, limit) for s in statement.body) if p is not None]
+        if not body:
+            return None
+        return ast.ClassDef(name=statement.name, bases=[], keywords=[], body=body,
+                            decorator_list=[], lineno=statement.lineno,
+                            col_offset=statement.col_offset)
+    needed = any(isinstance(node, _FUNCTIONS) and bound(node) > limit
+                 for node in walk_statements(statement))
+    return statement if needed else None
 
 
 def _walk(functions: Sequence[Any], classes: Sequence[Any], prefix: str) -> Iterator[Score]:
@@ -103,12 +160,15 @@ class RadonAdapter(FileAdapter):
         if not any(self.config.is_enabled(code, name, self.CHECK)
                    for code, name in (HIGH_COMPLEXITY, LOW_MAINTAINABILITY)):
             return FileOutcome()  # --select bandit: and the like: nothing of ours is wanted
+        limit = int(self.options["max-complexity"])
+        floor = float(self.options["min-maintainability"])
         try:
-            found, total = scores(source.tree)
-            findings = self._complexity(source, found)
-            floor = float(self.options["min-maintainability"])
-            if floor > 0:
+            if floor > 0:  # the index needs radon's total over the whole module
+                found, total = scores(source.tree)
+                findings = self._complexity(source, found)
                 findings.extend(self._maintainability(source, total, floor))
+            else:
+                findings = self._complexity(source, scores_over(source.tree, source.text, limit))
         except (RecursionError, ValueError, AttributeError, TypeError) as exc:
             return FileOutcome(error=f"{type(exc).__name__}: {exc}")
         return FileOutcome(tuple(findings))
