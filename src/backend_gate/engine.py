@@ -167,19 +167,22 @@ def _cst_pass(
     ]
     for collector in (rule for rule in rules if not rule.NEEDS_CST):
         collector.collect()
-    findings = [_placed_in_file(rule, config, placed, lines)
-                for rule in rules for placed in rule.placed]
+    findings = _placed_in_file(rules, config, lines)
     visitors = [rule for rule in rules if rule.NEEDS_CST]
     if visitors:
         findings.extend(_traverse(text, visitors, path, config, lines, tree))
     return findings, _facts_of(rules)
 
 
-def _placed_in_file(rule: Rule, config: GateConfig, placed: PlacedReport,
-                    lines: list[str]) -> Finding:
-    span = (placed.line, placed.column, placed.end_line, placed.end_column)
-    finding = make_finding(type(rule), config, placed.path, span, placed.message, lines)
-    return _with_severity(finding, placed.severity, config)
+def _placed_in_file(rules: list[Rule], config: GateConfig, lines: list[str]) -> list[Finding]:
+    """The reports rules placed themselves (`report_at`, from `collect()`)."""
+    findings = []
+    for rule in rules:
+        for placed in rule.placed:
+            span = (placed.line, placed.column, placed.end_line, placed.end_column)
+            finding = make_finding(type(rule), config, placed.path, span, placed.message, lines)
+            findings.append(_with_severity(finding, placed.severity, config))
+    return findings
 
 
 def _facts_of(rules: list[Rule]) -> dict[str, list[Any]]:

@@ -105,15 +105,20 @@ def _pruned(statement: ast.stmt, bound: Callable[[ast.AST], int], limit: int) ->
     if isinstance(statement, _FUNCTIONS):
         return statement if bound(statement) > limit else None
     if isinstance(statement, ast.ClassDef):
-        body = [p for p in (_pruned(s, bound, limit) for s in statement.body) if p is not None]
-        if not body:
-            return None
-        return ast.ClassDef(name=statement.name, bases=[], keywords=[], body=body,
-                            decorator_list=[], lineno=statement.lineno,
-                            col_offset=statement.col_offset)
+        return _pruned_class(statement, bound, limit)
     needed = any(isinstance(node, _FUNCTIONS) and bound(node) > limit
                  for node in walk_statements(statement))
     return statement if needed else None
+
+
+def _pruned_class(
+    node: ast.ClassDef, bound: Callable[[ast.AST], int], limit: int
+) -> ast.ClassDef | None:
+    body = [p for p in (_pruned(s, bound, limit) for s in node.body) if p is not None]
+    if not body:
+        return None
+    return ast.ClassDef(name=node.name, bases=[], keywords=[], body=body, decorator_list=[],
+                        lineno=node.lineno, col_offset=node.col_offset)
 
 
 def _walk(functions: Sequence[Any], classes: Sequence[Any], prefix: str) -> Iterator[Score]:
