@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
@@ -14,7 +13,6 @@ from backend_gate.baseline import load as load_baseline
 from backend_gate.cache import Read, read_source
 from backend_gate.config import GateConfig, Option, load_config, parse_table
 from backend_gate.discovery import SourcePath, discover
-from backend_gate.gitdiff import changed_lines
 from backend_gate.model import CheckStatus, Finding, Report
 
 if TYPE_CHECKING:
@@ -67,7 +65,7 @@ def run(
     sources: Sequence[SourcePath], config: GateConfig, *, jobs: int = 1, progress: bool = False
 ) -> Report:
     entries = _baseline(config)  # read before the work: a bad file or ref fails fast
-    changed = changed_lines(config.root, config.diff_base) if config.diff_base else None
+    changed = _changed_lines(config) if config.diff_base else None
     read = [read_source(s.abspath, s.path, s.is_test) for s in sources]
     key = replay.run_key(config, sources, [digest for _, _, digest in read])
     report = replay.load(config, key)
@@ -111,6 +109,12 @@ def _clean(results: Sequence[FileResult], adapters: Mapping[str, AdapterResult])
         a.status is not CheckStatus.ERROR for a in adapters.values())
 
 
+def _changed_lines(config: GateConfig) -> Mapping[str, set[int]]:
+    from backend_gate.gitdiff import changed_lines  # git (and subprocess) only for --diff-base
+
+    return changed_lines(config.root, str(config.diff_base))
+
+
 def _baseline(config: GateConfig) -> tuple[Entry, ...] | None:
     path = baseline_file(config)
     return load_baseline(path) if path is not None else None
@@ -130,6 +134,8 @@ def check_source(
     code: str, path: str = "app/module.py", table: Mapping[str, Any] | None = None,
 ) -> Report:
     """Check one snippet as if it were the file `path` of a project (tests, `explain`)."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="backend-gate-") as folder:
         root = Path(folder)
         target = root / path

@@ -14,8 +14,6 @@ import hmac
 import importlib.util
 import json
 import os
-import secrets
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +76,9 @@ def _read_key(path: Path) -> bytes | None:
 def _create_key(path: Path) -> bytes:
     """Written whole to a temp file, then linked into place: a gate starting at the same time
     sees either no key or the complete key, never an empty file, and both end with one key."""
+    import secrets
+    import tempfile
+
     key = secrets.token_bytes(32)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,6 +136,8 @@ def write_atomic(root: Path, name: str, value: Any) -> None:
         for marker, text in ((".gitignore", _IGNORE), ("CACHEDIR.TAG", _TAG)):
             if not (folder / marker).exists():
                 (folder / marker).write_text(text, encoding="utf-8")
+        import tempfile  # here: a replayed run writes nothing, and starts without it
+
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
     except OSError:
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,8 @@ def write_atomic(path: Path, text: str) -> None:
         with open(path, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         return
+    import tempfile  # here, not at the top: a replayed run never writes (replay.py)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

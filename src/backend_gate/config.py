@@ -6,7 +6,6 @@ near-miss suggestion; the CLI turns it into exit 2.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -333,5 +332,7 @@ def _parse_options(
 
 
 def _hint(key: str, known: list[str]) -> str:
+    import difflib  # only for a configuration with a mistake in it
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
