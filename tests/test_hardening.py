@@ -25,6 +25,11 @@ from backend_gate.containment import can_time_out
 from backend_gate.model import CheckStatus, Report, Verdict
 
 COMPLEX = "def f(x):\n" + "".join(f"    if x == {i}:\n        return {i}\n" for i in range(12))
+
+
+def _complex(name: str) -> str:
+    """A function radon must score (a simple one never reaches radon: adapters/radon.py)."""
+    return COMPLEX.replace("def f(", f"def {name}(")
 PY = sys.executable
 
 
@@ -70,7 +75,7 @@ def _raise() -> None:
 
 def test_a_tool_crash_on_one_file_is_that_files_error(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr(radon_adapter, "scores", _scores_failing_on("boom", _raise))
-    _project(tmp_path, {"bad.py": "def boom():\n    return 1\n", "other.py": COMPLEX})
+    _project(tmp_path, {"bad.py": _complex("boom"), "other.py": COMPLEX})
     report = _run(tmp_path)
     complexity = _status(report, "complexity")
     assert complexity.status is CheckStatus.ERROR
@@ -85,7 +90,7 @@ def test_a_tool_crash_on_one_file_is_that_files_error(tmp_path: Path, monkeypatc
 def test_a_tool_hanging_on_one_file_times_out(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr(radon_adapter, "scores",
                         _scores_failing_on("hang", lambda: time.sleep(30)))
-    _project(tmp_path, {"slow.py": "def hang():\n    return 1\n", "other.py": COMPLEX},
+    _project(tmp_path, {"slow.py": _complex("hang"), "other.py": COMPLEX},
              "per-file-timeout = 0.3")
     started = time.monotonic()
     report = _run(tmp_path)
@@ -100,11 +105,13 @@ def test_a_tool_hanging_on_one_file_times_out(tmp_path: Path, monkeypatch: Any) 
 def test_a_timeout_is_not_cached(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr(radon_adapter, "scores",
                         _scores_failing_on("hang", lambda: time.sleep(30)))
-    _project(tmp_path, {"slow.py": "def hang():\n    return 1\n"}, "per-file-timeout = 0.3")
+    _project(tmp_path, {"slow.py": _complex("hang")}, "per-file-timeout = 0.3")
     config = api.load([tmp_path]).with_overrides(skip=("coverage", "lint"))
     assert _status(api.check([tmp_path], config, jobs=1), "complexity").status is CheckStatus.ERROR
     monkeypatch.undo()
-    assert _status(api.check([tmp_path], config, jobs=1), "complexity").status is CheckStatus.PASS
+    again = api.check([tmp_path], config, jobs=1)  # radon runs again and scores the function
+    assert _status(again, "complexity").status is CheckStatus.FAIL
+    assert [f.path for f in again.findings if f.rule == "BG601"] == ["slow.py"]
 
 
 def test_a_bandit_crash_is_contained_too(tmp_path: Path, monkeypatch: Any) -> None:
@@ -312,7 +319,7 @@ def test_the_time_limit_holds_in_worker_processes(tmp_path: Path, monkeypatch: A
     monkeypatch.setattr(radon_adapter, "scores",  # workers are forked: they inherit the patch
                         _scores_failing_on("hang", lambda: time.sleep(30)))
     files = {f"pkg/m{i:02}.py": COMPLEX for i in range(30)}
-    _project(tmp_path, {**files, "pkg/slow.py": "def hang():\n    return 1\n"},
+    _project(tmp_path, {**files, "pkg/slow.py": _complex("hang")},
              "per-file-timeout = 0.5")
     config = api.load([tmp_path]).with_overrides(cache=False, skip=("coverage", "lint"))
     report = api.check([tmp_path], config, jobs=2)
