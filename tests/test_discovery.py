@@ -146,3 +146,25 @@ def test_name_matcher_agrees_with_pathspec_on_generated_names() -> None:
         assert NameMatcher(patterns).match_file(probe) == _pathspec_match(patterns, probe)
 
     agree()
+
+
+def test_the_walk_excludes_exactly_what_pathspec_excludes(tmp_path: Path) -> None:
+    """The walk looks only at each entry's own name (its folders were let through already):
+    the files it finds are the files pathspec's full-path matching keeps."""
+    import pathspec
+
+    from backend_gate.config import DEFAULT_EXCLUDES
+
+    files = ["a.py", "build/b.py", "src/build/c.py", "src/builder/d.py", "x/.venv/e.py",
+             "y/pkg.egg-info/f.py", "z/node_modules/q/g.py", "z/ok/h.py", "env.py", "envs/i.py",
+             "deep/er/__pycache__/j.py", "deep/er/k.pyi"]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    (tmp_path / "pyproject.toml").write_text("")
+    spec = pathspec.PathSpec.from_lines("gitignore", DEFAULT_EXCLUDES)
+    config = load([tmp_path])
+    for given, prefix in ((tmp_path, ""), (tmp_path / "src", "src/"), (tmp_path / "build", "build/")):
+        expected = sorted(f for f in files if f.startswith(prefix) and not spec.match_file(f))
+        found = [s.path for s in discover((given,), config)]
+        assert found == expected, given

@@ -7,6 +7,7 @@ only when they stay inside the project root, and never twice (no loops).
 from __future__ import annotations
 
 import fnmatch
+import operator
 import os
 import re
 from dataclasses import dataclass
@@ -53,6 +54,10 @@ class NameMatcher:
     @staticmethod
     def usable(patterns: Sequence[str]) -> bool:
         return all(_NAME_PATTERN.fullmatch(p) and "**" not in p for p in patterns)
+
+    def match_name(self, name: str, is_dir: bool) -> bool:
+        """One path component, every folder above it known not to match."""
+        return bool((self._folder if is_dir else self._any)(name))
 
     def match_file(self, file: str) -> bool:
         *folders, last = file.split("/")  # a probe ending in "/" is a folder: `last` is ""
@@ -125,9 +130,11 @@ class _Ignores:
                 return
             self.gitignores[rel] = _spec(lines)
 
-    def ignored(self, rel: str, is_dir: bool) -> bool:
+    def ignored(self, rel: str, is_dir: bool, name: str = "") -> bool:
+        """`name`: `rel`'s last component, given by the walk, under folders it did not ignore:
+        name-only excludes then need to look at that name alone."""
         probe = rel + "/" if is_dir else rel
-        if self.excludes.match_file(probe):
+        if self._excluded(probe, name, is_dir):
             return True
         for folder, spec in self.gitignores.items():
             if folder == "":
@@ -136,6 +143,11 @@ class _Ignores:
             elif probe.startswith(folder + "/") and spec.match_file(probe[len(folder) + 1:]):
                 return True
         return False
+
+    def _excluded(self, probe: str, name: str, is_dir: bool) -> bool:
+        if name and isinstance(self.excludes, NameMatcher):
+            return self.excludes.match_name(name, is_dir)
+        return self.excludes.match_file(probe)
 
 
 def _inside_git(root: Path) -> bool:
@@ -195,6 +207,8 @@ def _walk(target: Path, root: Path, ignores: _Ignores) -> Iterator[tuple[str, st
         return
     _load_gitignores_above(target, root, ignores)
     top = "" if target == root else rel
+    if top and ignores.excludes.match_file(top + "/"):
+        return  # an excluded folder given by name: everything in it is excluded too
     yield from _walk_dir(str(target), top, os.path.realpath(target), root, ignores, set())
 
 
@@ -209,9 +223,10 @@ def _is_below(path: Path, root: Path) -> bool:
     return path != root and _inside(path, root)
 
 
-def _wanted_file(name: str, rel: str, ignores: _Ignores) -> bool:
+def _wanted_file(name: str, rel: str, ignores: _Ignores, walked: bool = False) -> bool:
     """The suffix first: most files of a tree (data, templates, translations) stop there."""
-    return name.endswith(PYTHON_SUFFIXES) and not ignores.ignored(rel, is_dir=False)
+    return name.endswith(PYTHON_SUFFIXES) and not ignores.ignored(
+        rel, is_dir=False, name=name if walked else "")
 
 
 def _walk_dir(
@@ -226,17 +241,20 @@ def _walk_dir(
     for entry in _entries(folder):
         child = f"{rel}/{entry.name}" if rel else entry.name
         kind, link = _kind(entry, root)
-        if kind == "dir" and not ignores.ignored(child, is_dir=True):
+        if kind == "dir" and not ignores.ignored(child, is_dir=True, name=entry.name):
             # a folder that is not a link lies where its parent really is
             child_real = os.path.realpath(entry.path) if link else os.path.join(real, entry.name)
             yield from _walk_dir(entry.path, child, child_real, root, ignores, seen)
-        elif kind == "file" and _wanted_file(entry.name, child, ignores):
+        elif kind == "file" and _wanted_file(entry.name, child, ignores, walked=True):
             yield entry.path, child
+
+
+_NAME = operator.attrgetter("name")
 
 
 def _entries(folder: str) -> list[os.DirEntry[str]]:
     try:
-        return sorted(os.scandir(folder), key=lambda e: e.name)
+        return sorted(os.scandir(folder), key=_NAME)
     except OSError:
         return []
 
