@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from backend_gate import __version__, replay
 from backend_gate.baseline import Entry, baseline_file
 from backend_gate.baseline import load as load_baseline
-from backend_gate.cache import Read, read_source
+from backend_gate.cache import Read
 from backend_gate.config import GateConfig, Option, load_config, parse_table
 from backend_gate.discovery import SourcePath, discover
 from backend_gate.model import CheckStatus, Finding, Report
@@ -66,13 +66,14 @@ def run(
 ) -> Report:
     entries = _baseline(config)  # read before the work: a bad file or ref fails fast
     changed = _changed_lines(config) if config.diff_base else None
-    read = [read_source(s.abspath, s.path, s.is_test) for s in sources]
-    key = replay.run_key(config, sources, [digest for _, _, digest in read])
-    report = replay.load(config, key)
+    last = replay.last_run(config)
+    reading = replay.read_sources(sources, last)
+    key = replay.run_key(config, sources, [digest for _, _, digest in reading.read])
+    report = replay.load(last, key)
     if report is None:
-        report, clean = _build(sources, read, config, jobs, progress, entries, changed)
+        report, clean = _build(sources, reading.read, config, jobs, progress, entries, changed)
         if clean:
-            replay.save(config, key, report)
+            replay.save(config, key, report, sources, reading)
     return report
 
 

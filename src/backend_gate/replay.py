@@ -22,13 +22,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from backend_gate import __version__
 from backend_gate.baseline import baseline_file
 from backend_gate.cache import (
-    code_stamp, finding_from_json, finding_to_json, read_signed, tool_stamps, write_signed,
+    Read, code_stamp, finding_from_json, finding_to_json, read_signed, read_source, tool_stamps,
+    write_signed,
 )
 from backend_gate.config import GateConfig
 from backend_gate.discovery import SourcePath
@@ -39,6 +42,7 @@ TOOL_CONFIGS = (
     "pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit", ".coveragerc", "setup.cfg", "tox.ini",
 )
 ENVIRONMENT = ("COVERAGE_", "RUFF_")
+RACY_NS = 3_000_000_000  # a file changed this close to a run is read again: FAT's mtime is 2 s
 
 
 def run_key(config: GateConfig, sources: Sequence[SourcePath], digests: Sequence[str]) -> str:
@@ -57,21 +61,79 @@ def run_key(config: GateConfig, sources: Sequence[SourcePath], digests: Sequence
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def load(config: GateConfig, key: str) -> Report | None:
-    if not key:
+@dataclass(frozen=True)
+class Reading:
+    """Every source, read once for the run (or known unchanged since the last one)."""
+
+    read: list[Read]  # (bytes, problem, digest); bytes None and problem "": not read, unchanged
+    signatures: list[list[int] | None]  # each file's stat as seen before it was read
+    started: int  # time.time_ns() before the first stat
+
+
+def last_run(config: GateConfig) -> dict[str, Any] | None:
+    """The last run's signed entry, or None."""
+    entry = read_signed(config.root, ENTRY) if config.cache else None
+    return entry if isinstance(entry, dict) else None
+
+
+def read_sources(sources: Sequence[SourcePath], last: dict[str, Any] | None) -> Reading:
+    """Read and digest every source, except a file whose stat (size, mtime, ctime, inode) is
+    the one the last run saw and was already older than that run by `RACY_NS`: it keeps the
+    digest the last run computed. A write after that run would have changed its mtime or
+    ctime (git's index skips rehashing the same way, its "racy git" rule included)."""
+    started = time.time_ns()
+    known = last.get("files") if last else None
+    known = known if isinstance(known, dict) else {}
+    before = last.get("started", 0) if last else 0
+    trusted = (before if isinstance(before, int) else 0) - RACY_NS
+    read: list[Read] = []
+    signatures = []
+    for source in sources:
+        signature = _signature(source.abspath)
+        digest = _unchanged(known.get(source.path), signature, source.is_test, trusted)
+        read.append((None, "", digest) if digest else
+                    read_source(source.abspath, source.path, source.is_test))
+        signatures.append(signature)
+    return Reading(read, signatures, started)
+
+
+def _unchanged(seen: Any, signature: list[int] | None, is_test: bool, trusted: int) -> str:
+    """The last run's digest of a file whose stat has not moved since, else ""."""
+    if signature is None or max(signature[1], signature[2]) >= trusted:
+        return ""
+    if not (isinstance(seen, list) and len(seen) == 3 and isinstance(seen[2], str)):
+        return ""
+    return seen[2] if seen[:2] == [signature, is_test] else ""
+
+
+def _signature(abspath: str) -> list[int] | None:
+    try:
+        stat = os.stat(abspath)
+    except OSError:
         return None
-    entry = read_signed(config.root, ENTRY)
-    if not isinstance(entry, dict) or entry.get("key") != key:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
+
+
+def load(last: dict[str, Any] | None, key: str) -> Report | None:
+    if not key or last is None or last.get("key") != key:
         return None
     try:
-        return report_from_json(entry["report"])
+        return report_from_json(last["report"])
     except (KeyError, TypeError, ValueError):
         return None  # an entry of another layout: the run rebuilds it
 
 
-def save(config: GateConfig, key: str, report: Report) -> None:
-    if key:
-        write_signed(config.root, ENTRY, {"key": key, "report": report_to_json(report)})
+def save(config: GateConfig, key: str, report: Report, sources: Sequence[SourcePath],
+         reading: Reading) -> None:
+    if not key:
+        return
+    files = {
+        source.path: [signature, source.is_test, digest]
+        for source, signature, (_, _, digest) in zip(sources, reading.signatures, reading.read)
+        if signature is not None and digest
+    }
+    write_signed(config.root, ENTRY, {"key": key, "report": report_to_json(report),
+                                      "files": files, "started": reading.started})
 
 
 def report_to_json(report: Report) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from typing import Any, Iterator, Sequence
 
 from backend_gate import __version__
 from backend_gate.cache import (
-    Cache, NullCache, Read, as_tuples, code_stamp, finding_from_json, finding_to_json, read_source,
-    tool_stamps,
+    Cache, NullCache, Read, as_tuples, code_stamp, finding_from_json, finding_to_json, read_bytes,
+    read_source, tool_stamps,
 )
 from backend_gate.discovery import SourcePath
 from backend_gate.engine import FileResult, Plan, check_data
@@ -109,6 +109,8 @@ def _lookup(
         if cached is not None:
             results[index] = cached
         else:
+            if data is None and not problem:  # known unchanged (replay.py), but not cached
+                data, problem = read_bytes(source.abspath)
             todo.append((index, (source, data, problem), digest))
     return results, todo
 
