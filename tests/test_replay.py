@@ -195,3 +195,51 @@ def test_a_replay_entry_planted_as_a_link_is_never_read(tmp_path: Path, builds: 
     _entry(root).symlink_to("/dev/zero")
     assert _check(root) == built
     assert len(builds) == 2
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources read from disk (not known unchanged from the last run)."""
+    seen: list[str] = []
+    real = replay.read_source
+
+    def counting(abspath: str, path: str, is_test: bool) -> object:
+        seen.append(path)
+        return real(abspath, path, is_test)
+
+    monkeypatch.setattr(replay, "read_source", counting)
+    return seen
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path, reads: list[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay, "RACY_NS", 0)  # the files were written before the first run
+    root = _project(tmp_path)
+    built = _check(root)
+    assert sorted(reads) == ["app/clean.py", "app/handlers.py"]
+    reads.clear()
+    assert _check(root) == built
+    assert reads == []
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
+    tmp_path: Path, reads: list[str], builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(replay, "RACY_NS", 0)
+    root = _project(tmp_path)
+    _check(root)
+    target = root / "app" / "clean.py"
+    before = target.stat()
+    target.write_text("VALUE = 3\n")  # same size
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime: ctime moved
+    reads.clear()
+    _check(root)
+    assert reads == ["app/clean.py"] and len(builds) == 2
+
+
+def test_a_file_written_just_before_a_run_is_read_again(tmp_path: Path, reads: list[str]) -> None:
+    root = _project(tmp_path)  # written now: within RACY_NS of the first run
+    _check(root)
+    reads.clear()
+    _check(root)
+    assert sorted(reads) == ["app/clean.py", "app/handlers.py"]
