@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex, dotted
+from backend_gate.astindex import AstIndex, child_statements, dotted
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import body_statements, dotted_name, string_value
@@ -60,6 +60,67 @@ def _may_ship_stub(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     if decorators & _ABSTRACT or decorators & {_OVERLOAD, _GROUP}:
         return False
     return not _HOOK_WORDS.search(_ast_stub_text(function.body))
+
+
+Scoped = tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef | None]
+
+
+def _scoped_functions(
+    statements: list[ast.stmt], owner: ast.ClassDef | None, type_checking: bool
+) -> Iterator[Scoped]:
+    """Every function outside `if TYPE_CHECKING` (either branch, as the rule counts it), with
+    the class it is directly in (None in a module or a function), as the rule's scopes go."""
+    for statement in statements:
+        if isinstance(statement, ast.If):
+            inner = type_checking or _ast_last(statement.test) == "TYPE_CHECKING"
+            yield from _scoped_functions([*statement.body, *statement.orelse], owner, inner)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not type_checking:
+                yield statement, owner
+            yield from _scoped_functions(statement.body, None, type_checking)
+        elif isinstance(statement, ast.ClassDef):
+            yield from _scoped_functions(statement.body, statement, type_checking)
+        else:
+            yield from _scoped_functions(list(child_statements(statement)), owner, type_checking)
+
+
+def _may_report(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.ClassDef | None,
+                options: Mapping[str, Any], bases: set[str]) -> bool:
+    """The ast form of the rule's decision, every exemption but the body comment's."""
+    if not _may_ship_stub(function):
+        return False
+    empty = not isinstance(function.body[-1], ast.Raise)  # `pass` / `...`, not the raise
+    if owner is not None and _owner_exempts(owner, empty, options, bases):
+        return False
+    return not (empty and _is_no_op_name(function.name))
+
+
+def _owner_exempts(owner: ast.ClassDef, empty: bool, options: Mapping[str, Any],
+                   bases: set[str]) -> bool:
+    """The class makes its stubs deliberate: an interface, a base of another class here, or
+    (for an empty body) a derived class overriding with nothing."""
+    if owner.name in bases or _ast_interface(owner, options):
+        return True
+    derived = any(_ast_last(base) not in {"object", ""} for base in owner.bases)
+    return empty and derived and bool(options.get("allow-empty-overrides", True))
+
+
+def _ast_interface(node: ast.ClassDef, options: Mapping[str, Any]) -> bool:
+    """The ast form of `_is_interface`."""
+    patterns = options.get("base-class-names", _BASE_CLASSES)
+    if any(re.search(pattern, node.name) for pattern in patterns):
+        return True
+    if any(_ast_last(base) == _PROTOCOL for base in node.bases):
+        return True
+    return bool(options.get("allow-in-abc", True)) and _ast_abc(node)
+
+
+def _ast_abc(node: ast.ClassDef) -> bool:
+    """The ast form of `_is_abc`."""
+    return any(dotted(base) in _ABC_BASES for base in node.bases) or any(
+        keyword.arg == "metaclass" and dotted(keyword.value) in _ABC_META
+        for keyword in node.keywords
+    )
 
 
 def _ast_last(node: ast.expr) -> str:
@@ -289,9 +350,16 @@ class StubFunction(Rule):
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """Some function's body is, after at most a leading expression (a docstring), a
-        single `pass`, `...` or `raise` of something named NotImplementedError."""
-        return any(_may_ship_stub(function) for function in index.functions)
+        """Some function may be reported: a stub `_may_ship_stub` lets through, outside
+        `if TYPE_CHECKING`, that no exemption of the rule's own covers (its class is an
+        interface, a base of another class of the module, or a derived class for an empty
+        override; a no-op name for an empty body). Only the body-comment exemption is left
+        to the rule: it needs the comments."""
+        if not any(_may_ship_stub(function) for function in index.functions):
+            return False
+        bases = {_ast_last(base) for node in index.classes for base in node.bases}
+        return any(_may_report(function, owner, options, bases)
+                   for function, owner in _scoped_functions(index.tree.body, None, False))
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
@@ -357,5 +425,8 @@ def _is_declaration(node: cst.FunctionDef, path: str) -> bool:
 
 def _is_no_op(node: cst.FunctionDef) -> bool:
     """A dunder (`def __init__(self, app): pass`) or a function named as a no-op."""
-    name = node.name.value
+    return _is_no_op_name(node.name.value)
+
+
+def _is_no_op_name(name: str) -> bool:
     return (name.startswith("__") and name.endswith("__")) or bool(_NO_OP_NAME.search(name))
