@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import io
 import re
+import tokenize
 from functools import lru_cache
 from typing import Any, Mapping
 
-import libcst as cst
-
+from backend_gate.astindex import NEWLINE, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import TODO_TAGS
@@ -31,6 +33,38 @@ def _pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
         rf"|(?<![\w.-])(?P<tag>{alternation})(?=[:(]))",
         re.MULTILINE,
     )
+
+
+@lru_cache(maxsize=32)
+def _loose(tags: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches the whole file's text wherever `_pattern` can match a comment's or a
+    docstring's text: a tag followed by `:` or `(` (any case), or a tag not glued to a word on
+    its left followed by a space or a line end. Every character `_pattern`'s anchors and
+    look-behind see is, in the file, the same or a `#`, a quote, a backtick or a space."""
+    alternation = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
+    return re.compile(rf"(?i:{alternation})(?=[ \t]*[:(])|(?<![\w.-])(?:{alternation})(?=\s|$)",
+                      re.MULTILINE)
+
+
+def _standalone_strings(tree: ast.Module, text: str) -> dict[tuple[int, int], tuple[int, int]]:
+    """start -> end (line, character column) of each string standing alone as a statement (a
+    docstring); the tokens that span exactly that are single literals, not concatenations."""
+    rows = NEWLINE.split(text)
+    found = {}
+    for statement in walk_statements(tree):
+        value = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
+            end_line = value.end_lineno or value.lineno
+            start = (value.lineno, _column(rows, value.lineno, value.col_offset))
+            found[start] = (end_line, _column(rows, end_line, value.end_col_offset or 0))
+    return found
+
+
+def _column(rows: list[str], line: int, offset: int) -> int:
+    """The character column of the ast's UTF-8 byte `offset` on `line`."""
+    row = rows[line - 1] if line <= len(rows) else ""
+    return offset if row.isascii() else len(row.encode("utf-8", "surrogatepass")[:offset]
+                                             .decode("utf-8", "replace"))
 
 
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
@@ -113,6 +147,7 @@ class TodoTag(Rule):
         Valid('def f():\n    """Example:\n\n    ```python\n    # TODO: in an example\n    ```\n    """\n'),
         Valid('def f():\n    """Doctest.\n\n    >>> g()  # TODO: in a doctest\n    """\n'),
     )
+    NEEDS_CST = False  # comments from Python's tokenizer: libcst never parses for this rule
     INVALID = (
         Invalid("x = 1  # TODO: remove\n", line=1, column=10),
         Invalid("# FIXME handle timeouts\nx = 1\n", line=1, column=3),
@@ -132,15 +167,27 @@ class TodoTag(Rule):
         tags = options.get("tags", TODO_TAGS)
         return (*tags, *(tag.lower() for tag in tags), *(tag.title() for tag in tags))
 
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self._scan(node, node.value[1:], first_column=1)
+    @classmethod
+    def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
+        return _loose(tuple(options.get("tags", TODO_TAGS))).search(text) is not None
 
-    def visit_Expr(self, node: cst.Expr) -> None:
-        """A string standing alone as a statement: a docstring or a comment-like string."""
-        if isinstance(node.value, cst.SimpleString):
-            self._scan(node.value, _mask_quoted(node.value.value), first_column=0)
+    def collect(self) -> None:
+        """Comments and lone strings from Python's tokenizer, on a file whose text can hold a
+        tag: the same tokens libcst keeps as `Comment` and `SimpleString` nodes, without
+        libcst parsing the file."""
+        tree = self.context.tree
+        strings = _standalone_strings(tree, self.context.text) if tree is not None else {}
+        lines = io.StringIO(self.context.text, newline=None).readline  # "\r" ends a line too
+        try:
+            for token in tokenize.generate_tokens(lines):
+                if token.type == tokenize.COMMENT:
+                    self._scan(token.start, token.string[1:], first_column=1)
+                elif token.type == tokenize.STRING and strings.get(token.start) == token.end:
+                    self._scan(token.start, _mask_quoted(token.string), first_column=0)
+        except (tokenize.TokenError, SyntaxError):
+            return  # the tokens read so far are scanned; the engine's parse accepted the file
 
-    def _scan(self, node: cst.CSTNode, text: str, first_column: int) -> None:
+    def _scan(self, start: tuple[int, int], text: str, first_column: int) -> None:
         pattern = _pattern(tuple(self.options["tags"]))
         for match in pattern.finditer(text):
             group = next(name for name in ("lead", "head", "tag") if match.group(name))
@@ -149,10 +196,9 @@ class TodoTag(Rule):
                 continue
             before = text[: match.start(group)]
             line_delta = before.count("\n")
-            column = len(before) - (before.rfind("\n") + 1) + (first_column if not line_delta else 0)
-            self.report(
-                node,
-                self.MESSAGE.format(tag=tag),
-                offset=(line_delta, column),
-                length=len(tag),
-            )
+            column = len(before) - (before.rfind("\n") + 1)
+            if not line_delta:
+                column += first_column + start[1]
+            line = start[0] + line_delta
+            self.report_at(line, column + 1, self.MESSAGE.format(tag=tag),
+                           end=(line, column + 1 + len(tag)))
