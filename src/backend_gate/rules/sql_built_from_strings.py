@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import libcst as cst
@@ -147,7 +147,11 @@ class SqlBuiltFromStrings(Rule):
         sinks = frozenset((*SQL_SINKS, *options.get("extra-sinks", ())))
         if index.call_tails.isdisjoint(sinks):
             return False
-        return any(_may_build_sql(node, sinks) for node in index.call_nodes)
+        if not any(_may_build_sql(node, sinks) for node in index.call_nodes):
+            return False
+        flow = _AstFlow(sinks)
+        flow.visit(index.tree)
+        return any(_may_report_sql(call, scope) for call, scope in flow.pending)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = dotted_name(node.module) if node.module else ""
@@ -235,6 +239,92 @@ def _may_build_sql(call: ast.Call, sinks: frozenset[str]) -> bool:
     argument = _ast_sql_argument(call)
     return argument is not None and not (
         isinstance(argument, ast.Constant) and isinstance(argument.value, str))
+
+
+_BUILDERS = frozenset({"format", "join", "substitute", "safe_substitute"})
+
+
+@dataclass
+class _AstScope:
+    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
+    augmented: set[str] = field(default_factory=set)  # names grown with `+=`
+
+
+class _AstFlow(ast.NodeVisitor):
+    """The rule's scopes on the ast (module, each class, each function, pushed before their
+    decorators and arguments, as the rule's visits do): the locals each one assigns, and the
+    sink calls made in it."""
+
+    def __init__(self, sinks: frozenset[str]) -> None:
+        self.sinks = sinks
+        self.scopes = [_AstScope()]
+        self.pending: list[tuple[ast.Call, _AstScope]] = []
+
+    def _scoped(self, node: ast.AST) -> None:
+        self.scopes.append(_AstScope())
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _scoped
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._assign(target, node.value)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._assign(node.target, node.value)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            self.scopes[-1].augmented.add(node.target.id)
+        self.generic_visit(node)
+
+    def _assign(self, target: ast.expr, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            self.scopes[-1].assigned.setdefault(target.id, []).append(value)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if _ast_sink(node) in self.sinks:
+            self.pending.append((node, self.scopes[-1]))
+        self.generic_visit(node)
+
+
+def _ast_sink(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _may_report_sql(call: ast.Call, scope: _AstScope) -> bool:
+    """The ast form of the rule's judgement, made wider: the SQL argument, followed through
+    its scope's locals, is put together somewhere (an f-string, an operator, `+=`, a string
+    method); a value the rule's trace finds no building in is never reported."""
+    if _ast_sink(call) == "extra":
+        return True
+    argument = _ast_sql_argument(call)
+    return argument is not None and _built(argument, scope, set())
+
+
+def _built(node: ast.expr, scope: _AstScope, seen: set[str]) -> bool:
+    for sub in ast.walk(node):
+        if _builds(sub):
+            return True
+        if isinstance(sub, ast.Name) and sub.id not in seen:
+            seen.add(sub.id)
+            if sub.id in scope.augmented or any(
+                    _built(value, scope, seen) for value in scope.assigned.get(sub.id, ())):
+                return True
+    return False
+
+
+def _builds(node: ast.AST) -> bool:
+    """An f-string, an operator (`+`, `%`, `*`), or `.format` / `.join` / `.substitute`."""
+    if isinstance(node, (ast.JoinedStr, ast.BinOp)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr in _BUILDERS
 
 
 def _ast_sql_argument(call: ast.Call) -> ast.expr | None:
