@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex
+from backend_gate.astindex import AstIndex, dotted
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -35,6 +36,36 @@ def host_of(value: str) -> str | None:
     if host.startswith("["):
         return host
     return host if _HOSTNAME.match(host) and not host.endswith((".py", ".local")) else None
+
+
+def reported_host(value: str | None, url_only: bool) -> str | None:
+    """The host the rule reports for a client's host argument (a plain string), or None."""
+    if value is None or (url_only and "://" not in value):
+        return None
+    match = _URL_HOST.match(value)
+    if match and re.search(r"://[^@/\s]*:[^@/\s]+@", value):
+        return None  # a URL with a password: BG202's finding
+    return host_of(value)
+
+
+def _ast_reports(call: ast.Call) -> bool:
+    """The rule's `visit_Call` on the ast: a client's first positional argument (a URL) or a
+    host keyword holding a plain string that names a host."""
+    if not (dotted(call.func) or "").split(".")[-1].endswith(_CLIENTS):
+        return False
+    return any(
+        isinstance(value, ast.Constant) and isinstance(value.value, str)
+        and reported_host(value.value, url_only) is not None
+        for value, url_only in _host_arguments(call)
+    )
+
+
+def _host_arguments(call: ast.Call) -> list[tuple[ast.expr, bool]]:
+    """(value, URL only?): the host keywords, and the first positional argument."""
+    found = [(k.value, False) for k in call.keywords if k.arg in _HOST_KEYWORDS]
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        found.append((call.args[0], True))
+    return found
 
 
 class HardcodedHost(Rule):
@@ -92,10 +123,11 @@ class HardcodedHost(Rule):
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """A client is called and some string names a host."""
+        """A client call whose host argument is a string literal the rule would report: its
+        own test, on the ast's calls."""
         if not any(name.rsplit(".", 1)[-1].endswith(_CLIENTS) for name in index.calls):
             return False
-        return any(host_of(value) is not None for value in index.strings)
+        return any(_ast_reports(call) for call in index.call_nodes)
 
     def visit_Call(self, node: cst.Call) -> None:
         name = call_name(node) or ""
@@ -107,12 +139,6 @@ class HardcodedHost(Rule):
                 self._check(name, arg.value, url_only=keyword is None)
 
     def _check(self, name: str, node: cst.BaseExpression, url_only: bool) -> None:
-        value = string_value(node)
-        if value is None or (url_only and "://" not in value):
-            return
-        match = _URL_HOST.match(value)
-        if match and re.search(r"://[^@/\s]*:[^@/\s]+@", value):
-            return  # a URL with a password: BG202's finding
-        host = host_of(value)
+        host = reported_host(string_value(node), url_only)
         if host is not None:
             self.report(node, self.MESSAGE.format(host=host, call=name))
