@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from functools import lru_cache
+from typing import Any, Mapping
 
 import libcst as cst
 
+from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.discovery import Matcher, path_matcher
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
@@ -32,6 +35,31 @@ def _is_main_guard(test: cst.BaseExpression) -> bool:
     names = [s.value for s in sides if isinstance(s, cst.Name)]
     strings = [string_value(s) for s in sides]
     return names == ["__name__"] and "__main__" in strings
+
+
+def _ast_main_guard(test: ast.expr) -> bool:
+    """The ast form of `_is_main_guard`."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    names = [s.id for s in sides if isinstance(s, ast.Name)]
+    return names == ["__name__"] and "__main__" in map(_ast_string, sides)
+
+
+def _ast_string(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _unguarded_print(node: ast.AST, guarded: bool) -> bool:
+    """A call of the name `print` outside every `if __name__ == "__main__":` (either branch,
+    as the rule counts it)."""
+    if isinstance(node, ast.If) and _ast_main_guard(node.test):
+        guarded = True
+    if not guarded and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            and node.func.id == "print":
+        return True
+    return any(_unguarded_print(child, guarded) for child in ast.iter_child_nodes(node))
 
 
 class PrintCall(Rule):
@@ -109,6 +137,18 @@ class PrintCall(Rule):
     NEEDLES = ("print",)
     NEEDLE_PATTERN = r"\bprint\b(?:[\s\\)]|#[^\n]*\n)*\("  # a call of the name `print`
     IN_TESTS = False
+
+    @classmethod
+    def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
+        """Not in a file `allow-paths` lets print (the rule reports nothing there)."""
+        return not _spec(tuple(options.get("allow-paths", _ALLOW_PATHS))).match_file(path)
+
+    @classmethod
+    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
+        """A call of the name `print`, outside `__main__` blocks when those may print."""
+        if "print" not in index.calls:
+            return False
+        return not options.get("allow-in-main", True) or _unguarded_print(index.tree, False)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
