@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
 import libcst as cst
 
+from backend_gate.astindex import dotted
 from backend_gate.rules._helpers import body_statements, dotted_name
 
 BROAD_EXCEPTIONS = frozenset({
@@ -79,6 +81,18 @@ def is_logging_call(node: cst.Call) -> bool:
     if isinstance(target, cst.Attribute):
         target = target.attr
     return isinstance(target, cst.Name) and bool(_LOGGER_OBJECT.match(target.value))
+
+
+def is_logging_call_ast(call: ast.Call) -> bool:
+    """The ast form of `is_logging_call`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
+        return False
+    target = func.value
+    if isinstance(target, ast.Call):
+        return (dotted(target.func) or "").rsplit(".", 1)[-1] in {"getLogger", "get_logger"}
+    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
+    return isinstance(name, str) and bool(_LOGGER_OBJECT.match(name))
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

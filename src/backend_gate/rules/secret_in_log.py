@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from itertools import pairwise
@@ -13,7 +14,7 @@ from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._data import LOG_SAFE_WORDS, LOG_SECRET_WORDS
-from backend_gate.rules._exceptions import LOG_METHODS, is_logging_call
+from backend_gate.rules._exceptions import LOG_METHODS, is_logging_call, is_logging_call_ast
 from backend_gate.rules._helpers import dotted_name, target_name
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -59,6 +60,29 @@ def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield from (node.body, node.orelse)
     elif isinstance(node, cst.Call) and _formats_text(node):
         yield from node.args
+
+
+def _may_log_secret(call: ast.Call, secret: frozenset[str], safe: frozenset[str]) -> bool:
+    """Some name the rule can read a logged value's name from (a name, an attribute, a string
+    subscript) inside the call's arguments names a secret: the rule's walk, made wider."""
+    for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+        for node in ast.walk(argument):
+            label = _ast_label(node)
+            if label is not None and is_secret_name(label, secret, safe):
+                return True
+    return False
+
+
+def _ast_label(node: ast.AST) -> str | None:
+    """The ast form of `target_name`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        value = node.slice.value
+        return value if isinstance(value, str) else None
+    return None
 
 
 def _formats_text(node: cst.Call) -> bool:
@@ -150,7 +174,8 @@ class SecretInLog(Rule):
             return False
         secret = frozenset(w.lower() for w in options["secret-words"])
         safe = frozenset(w.lower() for w in options["safe-words"])
-        return any(is_secret_name(n, secret, safe) for n in (*index.names, *index.strings))
+        return any(_may_log_secret(call, secret, safe) for call in index.call_nodes
+                   if is_logging_call_ast(call))
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
