@@ -235,7 +235,7 @@ def test_the_lean_visitor_finds_what_bandits_own_finds(
 
     lean = issues()
     monkeypatch.setattr(bandit_adapter, "_visitor_class", lambda base: base)
-    monkeypatch.setattr(bandit_adapter, "_lighten", lambda tester: None)
+    monkeypatch.setattr(bandit_adapter, "_lighten", lambda tester, text: None)
     assert lean == issues()
 
 

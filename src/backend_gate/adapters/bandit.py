@@ -177,7 +177,7 @@ def run_bandit(kit: _Toolkit, source: SourceText, abspath: str) -> tuple[list[An
     visitor = _visitor_class(node_visitor.BanditNodeVisitor)(
         abspath, data, manager.b_ma, manager.b_ts, False, nosec, tally)
     if not nosec:
-        _lighten(visitor.tester)
+        _lighten(visitor.tester, source.text)
 
     def report_error(test: str, context: Any, error: Exception) -> None:
         line = context._context.get("lineno")
@@ -202,7 +202,7 @@ def _no_nosec(context: Any, test_result: Any = None) -> None:
 _NO_CONFIG = object()
 
 
-def _lighten(tester: Any) -> None:
+def _lighten(tester: Any, text: str) -> None:
     """bandit's tester for a file without `# nosec` comments, minus its per-test overhead.
 
     `BanditTester.run_tests` runs each test of a node type on a copy of the node's context.
@@ -211,9 +211,14 @@ def _lighten(tester: Any) -> None:
     here), debug logging; on Django that is ~1.3 million test calls. This does the same calls
     in the same order on the same copies, records a result exactly as bandit does when no
     `# nosec` applies, and reports a test that raises the same way.
-    tests/adapters/test_bandit.py compares every issue with bandit's own tester."""
+    tests/adapters/test_bandit.py compares every issue with bandit's own tester.
+
+    B613 (trojansource) is left out on a file whose text holds none of the characters it looks
+    for: it decodes the whole file again and searches every line for each of them."""
     from bandit.core import constants
     from bandit.core.context import Context
+
+    skipped = _needless_file_tests(text)
 
     tester._get_nosecs_from_contexts = _no_nosec
     prepared: dict[str, list[tuple[Any, str, Any]]] = {}
@@ -226,6 +231,7 @@ def _lighten(tester: Any) -> None:
             tests = prepared[checktype] = [
                 (test, test.__name__, getattr(test, "_config", _NO_CONFIG))
                 for test in tester.testset.get_tests(checktype)
+                if getattr(test, "_test_id", "") not in skipped
             ]
         for test, name, config in tests:
             temp = raw_context.copy()
@@ -239,6 +245,16 @@ def _lighten(tester: Any) -> None:
         return scores
 
     tester.run_tests = run_tests
+
+
+def _needless_file_tests(text: str) -> frozenset[str]:
+    """Test ids that cannot fire on this text: B613 without a bidirectional control character
+    (bandit's own list of them)."""
+    try:
+        from bandit.plugins.trojansource import BIDI_CHARACTERS
+    except ImportError:
+        return frozenset()
+    return frozenset() if any(char in text for char in BIDI_CHARACTERS) else frozenset({"B613"})
 
 
 def _record(tester: Any, result: Any, temp: dict[str, Any], test: Any,
