@@ -116,3 +116,29 @@ def test_wants_skips_files_the_rule_cannot_fire_on() -> None:
     controller = defaults["controller-imports-database"]
     assert ControllerImportsDatabase.wants("app/controllers/users.py", "", controller)
     assert not ControllerImportsDatabase.wants("app/services/users.py", "", controller)
+
+
+def test_fast_searches_decide_as_their_patterns_do() -> None:
+    """BG502's literal searches and the any-case word lists match exactly where the regular
+    expressions they stand for match (generated texts of the words that matter)."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from backend_gate.rules._base import _any_case_words
+    from backend_gate.rules.swallowed_exception import _BROAD_AFTER_EXCEPT
+
+    broad = re.compile(r"(?s)\A(?=(.*?\bexcept\b))\1.*\b(?:Base)?Exception\b")
+    words = _any_case_words("passw|secret|key")
+    any_case = re.compile(r"(?i)passw|secret|key")
+    pieces = st.sampled_from(["except", "Exception", "Base", "BaseException", "MyException",
+                              "_", "x", " ", ":", "\n", "KEY", "Secret", "é", "passW", "ſecret"])
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.lists(pieces, max_size=12).map("".join))
+    def agree(text: str) -> None:
+        assert bool(_BROAD_AFTER_EXCEPT.search(text)) == bool(broad.search(text)), text
+        assert bool(words.search(text)) == bool(any_case.search(text)), text
+
+    agree()

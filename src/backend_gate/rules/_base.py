@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import abc
 import ast
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Mapping, Protocol
 
 import libcst as cst
 
@@ -91,6 +92,39 @@ class _RuleMeta:
     IN_TESTS: ClassVar[bool] = True
 
 
+class Searcher(Protocol):
+    def search(self, text: str) -> object | None: ...
+
+
+_ANY_CASE_WORDS = re.compile(r"\(\?i\)([a-z]+(?:\|[a-z]+)*)")
+
+
+class _AnyCaseWords:
+    """`(?i)one|two`: on an ASCII text (nearly every source file), a substring search of the
+    lower-cased text, which is what the pattern means there; re's case-insensitive alternation
+    tries every word at every character. Other texts get the pattern itself."""
+
+    def __init__(self, words: str) -> None:
+        self.words = tuple(words.split("|"))
+        self.pattern = re.compile(f"(?i){words}")
+
+    def search(self, text: str) -> object | None:
+        if not text.isascii():
+            return self.pattern.search(text)
+        lowered = _lowered(text)
+        return True if any(word in lowered for word in self.words) else None
+
+
+@functools.lru_cache(maxsize=2)
+def _lowered(text: str) -> str:
+    return text.lower()
+
+
+@functools.lru_cache(maxsize=None)
+def _any_case_words(words: str) -> _AnyCaseWords:
+    return _AnyCaseWords(words)
+
+
 class Rule(_RuleMeta):
     """A CST rule. Subclasses define `visit_<Node>` / `leave_<Node>` and call `self.report()`;
     the engine's walker (`walk.visit_batched`) calls them in libcst's own visit order. Not a
@@ -150,9 +184,14 @@ class Rule(_RuleMeta):
         return True
 
     @classmethod
-    def needle_pattern(cls) -> re.Pattern[str] | None:
+    def needle_pattern(cls) -> Searcher | None:
         """NEEDLE_PATTERN compiled (re keeps a cache), or None when the rule declares none."""
-        return re.compile(cls.NEEDLE_PATTERN) if cls.NEEDLE_PATTERN else None
+        if not cls.NEEDLE_PATTERN:
+            return None
+        words = _ANY_CASE_WORDS.fullmatch(cls.NEEDLE_PATTERN)
+        if words:
+            return _any_case_words(words.group(1))
+        return re.compile(cls.NEEDLE_PATTERN)
 
     def report(
         self,

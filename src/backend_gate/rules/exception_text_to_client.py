@@ -190,7 +190,7 @@ class ExceptionTextToClient(Rule):
     NEEDLES = ("except",)
     # exception text needs a handler that binds the exception (`except ... as exc:`, the
     # clause may span lines) or one of traceback's formatting functions
-    NEEDLE_PATTERN = r"\bexcept\b[^:]*?\bas\s+\w+\s*:|format_exc|format_exception|format_tb|format_stack"
+    NEEDLE_PATTERN = r"except(?<=\bexcept)\b[^:]*?\bas\s+\w+\s*:|format_(?:exc|exception|tb|stack)"
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
