@@ -1,0 +1,70 @@
+"""`_lazy.defer`: a module registered unexecuted runs its code on the first attribute read,
+into the same module object; a failing module can be imported again; nothing else changes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backend_gate import _lazy
+
+
+def _package(root: Path, name: str, body: str) -> None:
+    (root / name).mkdir()
+    (root / name / "__init__.py").write_text(body)
+
+
+@pytest.fixture
+def on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path
+
+
+def test_the_code_runs_on_first_use_into_the_same_module(on_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _package(on_path, "deferred_demo", "import sys\nsys.deferred_demo_ran = True\nVALUE = 42\n")
+    monkeypatch.delitem(sys.modules, "deferred_demo", raising=False)
+    _lazy.defer("deferred_demo")
+    import deferred_demo
+
+    assert not getattr(sys, "deferred_demo_ran", False)  # registered, not run
+    assert deferred_demo.VALUE == 42 and sys.deferred_demo_ran  # type: ignore[attr-defined]
+    assert sys.modules["deferred_demo"] is deferred_demo
+    assert type(deferred_demo).__name__ == "module"
+    with pytest.raises(AttributeError):
+        deferred_demo.missing  # noqa: B018 - a plain module now: a missing name is missing
+    del sys.deferred_demo_ran  # type: ignore[attr-defined]
+
+
+def test_a_module_that_fails_can_be_imported_again(on_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    _package(on_path, "deferred_broken", "raise RuntimeError('broken on purpose')\n")
+    monkeypatch.delitem(sys.modules, "deferred_broken", raising=False)
+    _lazy.defer("deferred_broken")
+    import deferred_broken
+
+    with pytest.raises(RuntimeError):
+        deferred_broken.anything  # noqa: B018
+    assert "deferred_broken" not in sys.modules
+    with pytest.raises(RuntimeError):
+        import deferred_broken  # noqa: F401, F811 - the plain import raises again
+
+
+def test_imported_or_missing_modules_are_left_alone() -> None:
+    before = sys.modules["json"]
+    _lazy.defer("json")
+    assert sys.modules["json"] is before
+    _lazy.defer("no_such_module_for_backend_gate")
+    assert "no_such_module_for_backend_gate" not in sys.modules
+
+
+def test_reading_rules_does_not_load_libcst() -> None:
+    probe = ("import sys, backend_gate.rules as r; "
+             "print(len(r.ALL_RULES), 'libcst._nodes.expression' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    count, loaded = done.stdout.split()
+    assert int(count) > 20 and loaded == "False"
