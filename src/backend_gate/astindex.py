@@ -162,8 +162,20 @@ def char_column(text: str, line: int, offset: int) -> int:
         found = NEWLINE.search(text, start)
         start = found.end() if found else len(text)
     found = NEWLINE.search(text, start)
-    row = text[start: found.start() if found else len(text)]
+    return row_column(text[start: found.start() if found else len(text)], offset)
+
+
+def row_column(row: str, offset: int) -> int:
+    """The 0-based character column of UTF-8 byte `offset` in one line of text."""
+    if row.isascii():
+        return offset
     return len(row.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace"))
+
+
+def str_constant(node: ast.AST | None) -> str | None:
+    """A plain string literal's value (implicit concatenation included), else None: the ast
+    form of `rules._helpers.string_value`."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def span_of(node: ast.stmt, text: str) -> tuple[int, int, int, int]:

@@ -207,8 +207,9 @@ def _walk(target: Path, root: Path, ignores: _Ignores) -> Iterator[tuple[str, st
         return
     _load_gitignores_above(target, root, ignores)
     top = "" if target == root else rel
-    if top and ignores.excludes.match_file(top + "/"):
-        return  # an excluded folder given by name: everything in it is excluded too
+    names_only = isinstance(ignores.excludes, NameMatcher)
+    if top and names_only and ignores.excludes.match_file(top + "/"):
+        return  # the walk looks at names only: a folder given inside an excluded one stops here
     yield from _walk_dir(str(target), top, os.path.realpath(target), root, ignores, set())
 
 

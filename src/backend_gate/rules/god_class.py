@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Mapping
 
-from backend_gate.astindex import AstIndex, span_of
+from backend_gate.astindex import AstIndex, span_of, walk_statements
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -95,7 +95,7 @@ class GodClass(Rule):
         if tree is None or folder_layer(self.context.path, layers_of(self.options)) is None:
             return
         limit = self.options["max-public-methods"]
-        for node in ast.walk(tree):
+        for node in walk_statements(tree):
             if isinstance(node, ast.ClassDef):
                 count = _public_methods(node.body)
                 if count > limit:

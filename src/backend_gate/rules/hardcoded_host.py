@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex, dotted
+from backend_gate.astindex import AstIndex, dotted, str_constant
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -53,11 +53,8 @@ def _ast_reports(call: ast.Call) -> bool:
     host keyword holding a plain string that names a host."""
     if not (dotted(call.func) or "").split(".")[-1].endswith(_CLIENTS):
         return False
-    return any(
-        isinstance(value, ast.Constant) and isinstance(value.value, str)
-        and reported_host(value.value, url_only) is not None
-        for value, url_only in _host_arguments(call)
-    )
+    return any(reported_host(str_constant(value), url_only) is not None
+               for value, url_only in _host_arguments(call))
 
 
 def _host_arguments(call: ast.Call) -> list[tuple[ast.expr, bool]]:

@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex, dotted
+from backend_gate.astindex import AstIndex, dotted, str_constant
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._helpers import call_name, dotted_name, string_value, target_name
@@ -89,9 +89,7 @@ def _ast_literal(node: ast.expr | None) -> str | None:
     """The ast form of `_literal`: a str constant, also as `SecretStr("...")`'s argument."""
     if isinstance(node, ast.Call) and dotted(node.func) in _WRAPPERS and node.args:
         node = node.args[0]
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
+    return str_constant(node)
 
 
 class HardcodedSecret(Rule):

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex
+from backend_gate.astindex import AstIndex, str_constant
 from backend_gate.config import Option
 from backend_gate.discovery import Matcher, path_matcher
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
@@ -44,11 +44,7 @@ def _ast_main_guard(test: ast.expr) -> bool:
         return False
     sides = (test.left, test.comparators[0])
     names = [s.id for s in sides if isinstance(s, ast.Name)]
-    return names == ["__name__"] and "__main__" in map(_ast_string, sides)
-
-
-def _ast_string(node: ast.expr) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+    return names == ["__name__"] and "__main__" in map(str_constant, sides)
 
 
 def _unguarded_print(node: ast.AST, guarded: bool) -> bool:

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex
+from backend_gate.astindex import AstIndex, str_constant
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import SQL_DB_WORDS, SQL_SINKS, SQL_SPECIFIC_SINKS
@@ -230,15 +230,13 @@ class SqlBuiltFromStrings(Rule):
 
 
 def _may_build_sql(call: ast.Call, sinks: frozenset[str]) -> bool:
-    func = call.func
-    sink = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    sink = _ast_sink(call)
     if sink not in sinks:
         return False
     if sink == "extra":
         return True
     argument = _ast_sql_argument(call)
-    return argument is not None and not (
-        isinstance(argument, ast.Constant) and isinstance(argument.value, str))
+    return argument is not None and str_constant(argument) is None
 
 
 _BUILDERS = frozenset({"format", "join", "substitute", "safe_substitute"})

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex, child_statements, dotted
+from backend_gate.astindex import AstIndex, child_statements, dotted, str_constant
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._helpers import body_statements, dotted_name, string_value
@@ -134,15 +134,11 @@ def _ast_stub_text(body: list[ast.stmt]) -> str:
     """The docstring and raise message `_body_stub` reads hook words from (no more)."""
     text = ""
     if len(body) == 2 and isinstance(body[0], ast.Expr):
-        text = _ast_string(body[0].value)
+        text = str_constant(body[0].value) or ""
     last = body[-1]
     if isinstance(last, ast.Raise) and isinstance(last.exc, ast.Call) and last.exc.args:
-        text += " " + _ast_string(last.exc.args[0])
+        text += " " + (str_constant(last.exc.args[0]) or "")
     return text
-
-
-def _ast_string(node: ast.expr) -> str:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
 
 def _stub_shaped(body: list[ast.stmt]) -> bool:

@@ -9,7 +9,7 @@ import tokenize
 from functools import lru_cache
 from typing import Any, Mapping
 
-from backend_gate.astindex import NEWLINE, walk_statements
+from backend_gate.astindex import NEWLINE, row_column, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import TODO_TAGS
@@ -61,10 +61,7 @@ def _standalone_strings(tree: ast.Module, text: str) -> dict[tuple[int, int], tu
 
 
 def _column(rows: list[str], line: int, offset: int) -> int:
-    """The character column of the ast's UTF-8 byte `offset` on `line`."""
-    row = rows[line - 1] if line <= len(rows) else ""
-    return offset if row.isascii() else len(row.encode("utf-8", "surrogatepass")[:offset]
-                                             .decode("utf-8", "replace"))
+    return row_column(rows[line - 1] if line <= len(rows) else "", offset)
 
 
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
@@ -129,6 +126,7 @@ class TodoTag(Rule):
         Option("tags", list, list(TODO_TAGS), "Tags to flag.", item_type=str),
         Option("allow-tracked", bool, False, "Allow tags that name a ticket: TODO(#123)."),
     )
+    NEEDS_CST = False  # comments from Python's tokenizer: libcst never parses for this rule
     VALID = (
         Valid("class Todo:\n    title: str\n"),
         Valid('@router.get("/todos")\ndef list_todos():\n    return repo.all()\n'),
@@ -147,7 +145,6 @@ class TodoTag(Rule):
         Valid('def f():\n    """Example:\n\n    ```python\n    # TODO: in an example\n    ```\n    """\n'),
         Valid('def f():\n    """Doctest.\n\n    >>> g()  # TODO: in a doctest\n    """\n'),
     )
-    NEEDS_CST = False  # comments from Python's tokenizer: libcst never parses for this rule
     INVALID = (
         Invalid("x = 1  # TODO: remove\n", line=1, column=10),
         Invalid("# FIXME handle timeouts\nx = 1\n", line=1, column=3),
