@@ -40,8 +40,7 @@ GATE = Path(sys.executable).parent / "backend-gate"
 
 FAMILIES = {
     "sql": ("BG301",),
-    "secrets": ("BG201", "BG202"),
-    "config": ("BG203", "BG204"),
+    "config": ("BG201", "BG202", "BG203", "BG204"),  # secrets, credentials, debug, hosts
     "todo": ("BG101", "BG102"),
     "layout": ("BG401", "BG402", "BG403", "BG404", "BG405", "BG406"),
     "hygiene": ("BG501", "BG502", "BG503", "BG504", "BG505"),
