@@ -1,6 +1,7 @@
 """Apply inline suppression comments to findings, once, centrally; judge the comments too.
 
-A comment silences the codes it names on the finding's first or last line. Blanket, reasonless
+A comment silences the codes it names on the line the finding is reported at, or on its last
+line when the finding lies within the comment's statement (suppression.SuppressionComment.covers). Blanket, reasonless
 (when reasons are required), forbidden and unused suppressions become findings of their own.
 """
 
@@ -71,7 +72,8 @@ def _comment_for(
 ) -> SuppressionComment | None:
     for line in dict.fromkeys((finding.line, finding.end_line)):
         for comment in by_line.get((finding.path, line), ()):
-            if any(code in comment.codes for code in _names(finding)):
+            if comment.covers(finding.line, finding.end_line) and any(
+                    code in comment.codes for code in _names(finding)):
                 return comment
     return None
 
