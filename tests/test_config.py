@@ -81,6 +81,7 @@ def test_root_is_nearest_pyproject_above_first_path(tmp_path: Path) -> None:
 def test_select_matches_code_prefix_name_and_check(tmp_path: Path) -> None:
     config = load([tmp_path]).with_overrides(select=("todo",))
     assert config.is_enabled("BG101", "todo-tag", "todo")
-    assert not config.is_enabled("BG001", "syntax-error", "gate")
-    config = config.with_overrides(select=("BG00",), skip=("gate",))
-    assert not config.is_enabled("BG001", "syntax-error", "gate")
+    assert not config.is_enabled("BG002", "blanket-suppression", "gate")
+    assert config.is_enabled("BG001", "syntax-error", "gate")  # never deselected
+    config = config.with_overrides(select=("BG00",), ignore=("ALL",))
+    assert config.is_enabled("BG001", "syntax-error", "gate")

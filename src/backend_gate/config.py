@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from backend_gate.model import CHECKS, GateError, Severity
+from backend_gate.model import CHECKS, UNSILENCEABLE, GateError, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -141,7 +141,10 @@ class GateConfig:
         return self.options[owner][name]
 
     def is_enabled(self, code: str, name: str, check: str, default: bool = True) -> bool:
-        """select/ignore match a code, a code prefix, a rule name, a check name, or ALL."""
+        """select/ignore match a code, a code prefix, a rule name, a check name, or ALL.
+        BG001 is always on: a file that does not parse fails the gate whatever is selected."""
+        if code == UNSILENCEABLE:
+            return True
         if check in self.skip:
             return False
         if _matches(self.ignore, code, name, check):
@@ -149,6 +152,15 @@ class GateConfig:
         if self.select:
             return _matches(self.select, code, name, check)
         return default
+
+    def selects_any(self, prefix: str, check: str) -> bool:
+        """Could a code starting with `prefix` (a wrapped tool's `bandit:`) be enabled?"""
+        if check in self.skip or any(
+                p in ("ALL", check) or prefix.startswith(p) for p in self.ignore):
+            return False
+        return not self.select or any(
+            p in ("ALL", check) or p.startswith(prefix) or prefix.startswith(p)
+            for p in self.select)
 
     def with_overrides(self, **changes: Any) -> GateConfig:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
