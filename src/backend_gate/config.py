@@ -6,6 +6,7 @@ near-miss suggestion; the CLI turns it into exit 2.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +38,8 @@ class Option:
     help: str
     item_type: type | None = None  # for list options: the type of each item
     choices: tuple[Any, ...] = ()  # when set: the only values allowed
+    minimum: float | None = None  # numbers: the range allowed (nan and inf never are)
+    maximum: float | None = None
 
     def validate(self, value: Any) -> str | None:
         """Return a problem description, or None when `value` fits."""
@@ -48,7 +51,20 @@ class Option:
             bad = [item for item in value if not isinstance(item, self.item_type)]
             if bad:
                 return f"expected a list of {self.item_type.__name__}, got {bad[0]!r}"
-        return self._choice_problem(value)
+        return self._range_problem(value) or self._choice_problem(value)
+
+    def _range_problem(self, value: Any) -> str | None:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None
+        if not math.isfinite(value):
+            return f"expected a finite number, got {value!r}"
+        low = -math.inf if self.minimum is None else self.minimum
+        high = math.inf if self.maximum is None else self.maximum
+        if low <= value <= high:
+            return None
+        if self.maximum is None:
+            return f"expected a number of at least {self.minimum:g}, got {value!r}"
+        return f"expected a number from {low:g} to {high:g}, got {value!r}"
 
     def _choice_problem(self, value: Any) -> str | None:
         if self.choices and value not in self.choices:
@@ -208,8 +224,9 @@ def _str(value: Any) -> str | None:
 
 
 def _seconds(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        return "expected a number of seconds (0 for no limit)"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            0 <= value < math.inf):
+        return f"expected a number of seconds (0 for no limit), got {value!r}"
     return None
 
 
