@@ -43,6 +43,10 @@ class Option:
 
     def validate(self, value: Any) -> str | None:
         """Return a problem description, or None when `value` fits."""
+        return (self._type_problem(value) or self._range_problem(value)
+                or self._choice_problem(value))
+
+    def _type_problem(self, value: Any) -> str | None:
         if isinstance(value, bool) and self.type is not bool and self.type != (bool,):
             return f"expected {self.type_name}, got a boolean"
         if not isinstance(value, self.type):
@@ -51,7 +55,7 @@ class Option:
             bad = [item for item in value if not isinstance(item, self.item_type)]
             if bad:
                 return f"expected a list of {self.item_type.__name__}, got {bad[0]!r}"
-        return self._range_problem(value) or self._choice_problem(value)
+        return None
 
     def _range_problem(self, value: Any) -> str | None:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
