@@ -185,3 +185,11 @@ def test_baselined_syntax_error_still_fails(tmp_path: Path) -> None:
     assert code == 1, err
     (finding,) = json.loads(out)["findings"]
     assert finding["rule"] == "BG001" and finding["baselined"] is False
+
+
+@pytest.mark.parametrize("skip", ["nonsense", "gate", ""])
+def test_baseline_skip_is_checked_like_check_skip(tmp_path: Path, skip: str) -> None:
+    root = _project(tmp_path, {"a.py": SQL})
+    done = CliRunner().invoke(main, ["baseline", str(root), "--skip", skip])
+    assert done.exit_code == 2 and "--skip" in done.stderr
+    assert not (root / ".backend-gate-baseline.json").exists()
