@@ -89,7 +89,7 @@ def _not_run(
     if check in config.skip:
         return CheckStatus.SKIPPED, "skipped by configuration"
     if not state.selected and not failing:  # ran nothing: never shown as `pass`
-        return CheckStatus.SKIPPED, "nothing selected: select/ignore leave out every rule of it"
+        return CheckStatus.SKIPPED, "nothing selected: select/ignore leave out all of its rules"
     if not state.implemented:
         return CheckStatus.MISSING, "no rule of this check is available to run"
     return None
