@@ -26,7 +26,8 @@ from backend_gate.model import CHECKS, UNSILENCEABLE, GateError, Severity
 
 _PREFIX = {"bandit": re.compile(r"B\d{0,3}"), "ruff": re.compile(r"[A-Z]{1,8}\d{0,4}")}
 _CODE = {"bandit": re.compile(r"B\d{3}"), "ruff": re.compile(r"[A-Z]{1,8}\d{1,4}")}
-_SHAPES = {"bandit": "B and digits, e.g. bandit:B608", "ruff": "ruff's codes, e.g. ruff:F401"}
+_SHAPES = {"bandit": "B and up to three digits, e.g. bandit:B608",
+           "ruff": "capitals then digits, e.g. ruff:F401"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,7 +81,8 @@ def hint(value: str) -> str:
 
     tool, colon, _ = value.partition(":")
     if colon and tool.lower() in _SHAPES:
-        return f" ({tool.lower()} codes look like {_SHAPES[tool.lower()]}; {tool.lower()}: for all)"
+        tool = tool.lower()
+        return f" ({tool} codes are {_SHAPES[tool]}; {tool}: selects all of them)"
     codes, names = _rules()
     known = [*codes, *names, *CHECKS, "ALL", "bandit:", "ruff:"]
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
