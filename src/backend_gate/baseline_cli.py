@@ -44,7 +44,7 @@ def write_baseline(
     from backend_gate import api
     from backend_gate.selectors import command_line_skip
 
-    command_line_skip(skip or ())
+    command_line_skip(skip)
     if add_new and not update:
         raise GateError("--add-new only goes with --update (a new baseline records everything)")
     config = api.load(paths, config_file)

@@ -125,7 +125,7 @@ def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: P
     """The file's configuration with the command line's choices on top."""
     from backend_gate.selectors import command_line, command_line_skip
 
-    command_line_skip(skip or ())
+    command_line_skip(skip)
     return config.with_overrides(
         select=command_line("--select", select),
         ignore=_extended(config.ignore, command_line("--ignore", ignore)),

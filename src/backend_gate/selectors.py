@@ -127,8 +127,9 @@ def skip_problems(skip: Iterable[str], origin: str) -> list[str]:
             "(ignore BG002-BG005 to leave out the suppression checks)"] if "gate" in skip else []
 
 
-def command_line_skip(skip: Iterable[str]) -> None:
+def command_line_skip(skip: Iterable[str] | None) -> None:
     """GateError for an unknown check in `--skip`, or for `gate`."""
+    skip = tuple(skip or ())
     unknown = [name for name in skip if name not in CHECKS]
     if unknown:
         raise GateError(f"--skip: unknown check {unknown[0]!r} (checks: {', '.join(CHECKS)})")
