@@ -81,6 +81,39 @@ def test_root_is_nearest_pyproject_above_first_path(tmp_path: Path) -> None:
 def test_select_matches_code_prefix_name_and_check(tmp_path: Path) -> None:
     config = load([tmp_path]).with_overrides(select=("todo",))
     assert config.is_enabled("BG101", "todo-tag", "todo")
-    assert not config.is_enabled("BG001", "syntax-error", "gate")
-    config = config.with_overrides(select=("BG00",), skip=("gate",))
-    assert not config.is_enabled("BG001", "syntax-error", "gate")
+    assert not config.is_enabled("BG002", "blanket-suppression", "gate")
+    assert config.is_enabled("BG001", "syntax-error", "gate")  # never deselected
+    config = config.with_overrides(select=("BG00",), ignore=("ALL",))
+    assert config.is_enabled("BG001", "syntax-error", "gate")
+
+
+@pytest.mark.parametrize(("table", "key"), [
+    ("[tool.backend-gate.coverage]\nthreshold = -5\n", "threshold"),
+    ("[tool.backend-gate.coverage]\nthreshold = nan\n", "threshold"),
+    ("[tool.backend-gate.coverage]\nthreshold = inf\n", "threshold"),
+    ("[tool.backend-gate.coverage]\nthreshold = 101\n", "threshold"),
+    ("[tool.backend-gate.coverage]\nfile-threshold = -0.5\n", "file-threshold"),
+    ("[tool.backend-gate.coverage]\ndiff-threshold = -inf\n", "diff-threshold"),
+    ("[tool.backend-gate.coverage]\ndiff-min-lines = -1\n", "diff-min-lines"),
+    ("[tool.backend-gate.coverage]\nrun-timeout = 0\n", "run-timeout"),
+    ("[tool.backend-gate.complexity]\nmax-complexity = 0\n", "max-complexity"),
+    ("[tool.backend-gate.complexity]\nmin-maintainability = nan\n", "min-maintainability"),
+    ("[tool.backend-gate.lint]\ntimeout = -1\n", "timeout"),
+    ("[tool.backend-gate.large-module]\nmax-lines = 0\n", "max-lines"),
+    ("[tool.backend-gate.god-class]\nmax-public-methods = -1\n", "max-public-methods"),
+    ("[tool.backend-gate]\nper-file-timeout = nan\n", "per-file-timeout"),
+    ("[tool.backend-gate]\nper-file-timeout = inf\n", "per-file-timeout"),
+])
+def test_out_of_range_number_is_a_config_error(tmp_path: Path, table: str, key: str) -> None:
+    _write(tmp_path, table)
+    with pytest.raises(ConfigError) as info:
+        load([tmp_path])
+    assert key in str(info.value) and "pyproject.toml" in str(info.value)
+
+
+def test_numbers_in_range_are_accepted(tmp_path: Path) -> None:
+    _write(tmp_path, "[tool.backend-gate]\nper-file-timeout = 0\n"
+                     "[tool.backend-gate.coverage]\nthreshold = 100\nfile-threshold = 0\n"
+                     "diff-threshold = 79.5\n[tool.backend-gate.complexity]\nmax-complexity = 1\n")
+    config = load([tmp_path])
+    assert config.option("coverage", "threshold") == 100 and config.per_file_timeout == 0

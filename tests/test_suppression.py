@@ -47,3 +47,36 @@ def test_suppression_on_other_line_does_not_apply() -> None:
 def test_bare_ignore_does_not_silence() -> None:
     report = check_source("x = 1  # TODO: y  # backend-gate: ignore\n", table=NO_LAYOUT)
     assert sorted(f.rule for f in report.findings if f.counts) == ["BG002", "BG101"]
+
+
+COMPLEX = "def shipping_cost(order):{def_comment}\n" + "".join(
+    f"    if order.zone == {n}:\n        return {n}\n" for n in range(10)
+) + "    return 99{last_comment}\n"
+ONLY_COMPLEXITY = {"select": ["BG601", "BG003"]}
+
+
+def _complexity_findings(def_comment: str = "", last_comment: str = "") -> list[tuple[str, bool]]:
+    code = COMPLEX.format(def_comment=def_comment, last_comment=last_comment)
+    report = check_source(code, table=ONLY_COMPLEXITY)
+    return sorted((f.rule, f.counts) for f in report.findings)
+
+
+def test_complexity_suppressed_on_def_line() -> None:
+    comment = "  # backend-gate: ignore[BG601] -- generated"
+    assert _complexity_findings(def_comment=comment) == [("BG601", False)]
+
+
+def test_complexity_suppression_on_last_line_of_function_does_not_apply() -> None:
+    """The finding spans the function, but it is reported at the `def`: a comment on the body's
+    last line is on another statement and silences nothing there (issue 21 item 11)."""
+    comment = "  # backend-gate: ignore[BG601] -- wrong line"
+    assert _complexity_findings(last_comment=comment) == [("BG003", True), ("BG601", True)]
+
+
+def test_multiline_statement_suppressed_on_its_last_line() -> None:
+    """A finding over several lines of one statement may carry the comment at its end."""
+    code = ('import sqlite3\n\ndef find(cursor: sqlite3.Cursor, name: str) -> None:\n'
+            '    cursor.execute("SELECT * FROM t WHERE n = \'"\n'
+            '                   + name + "\'")  # backend-gate: ignore[BG301] -- at its end\n')
+    report = check_source(code, table={"select": ["BG301", "BG003"]})
+    assert [(f.rule, f.counts) for f in report.findings] == [("BG301", False)]

@@ -36,11 +36,23 @@ def option_schema() -> dict[str, dict[str, Option]]:
 
 
 def load(paths: Sequence[Path | str] = (".",), config_file: Path | str | None = None) -> GateConfig:
-    return load_config(
+    config = load_config(
         tuple(Path(p) for p in paths),
         Path(config_file) if config_file is not None else None,
         option_schema,
     )
+    return _validated(config)
+
+
+def _validated(config: GateConfig) -> GateConfig:
+    """Selectors in their one spelling; an unknown one is a ConfigError. The rule registry is
+    read for it only when the configuration names a selector (a replayed run reads none)."""
+    if not (config.select or config.ignore or config.unsuppressible or config.severity
+            or "gate" in config.skip):
+        return config
+    from backend_gate.selectors import validated
+
+    return validated(config)
 
 
 def default_jobs() -> int:
@@ -87,6 +99,7 @@ def _build(
     from backend_gate.runner import run_files
     from backend_gate.verdict import assemble
 
+    config = _validated(config)  # a configuration built by hand is checked too
     plan = Plan.build(config)
     results = run_files(sources, plan, jobs, progress=progress, read=read)
     extra: list[Finding] = run_project_rules(plan, results)
@@ -142,5 +155,5 @@ def check_source(
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(code, encoding="utf-8")
-        config = parse_table(table or {}, root=root, file=None, schema=option_schema())
+        config = _validated(parse_table(table or {}, root=root, file=None, schema=option_schema()))
         return check([target], config.with_overrides(cache=False), jobs=1)

@@ -42,7 +42,9 @@ def write_baseline(
     config_file: Path | None, jobs: int | None, echo: Echo, write: Write,
 ) -> int:
     from backend_gate import api
+    from backend_gate.selectors import command_line_skip
 
+    command_line_skip(skip)
     if add_new and not update:
         raise GateError("--add-new only goes with --update (a new baseline records everything)")
     config = api.load(paths, config_file)

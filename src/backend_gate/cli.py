@@ -17,10 +17,11 @@ EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 def _csv(
     _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
 ) -> tuple[str, ...] | None:
-    """Comma-separated and repeatable: `--skip a,b --skip c` is `a, b, c`."""
+    """Comma-separated and repeatable: `--skip a,b --skip c` is `a, b, c`. An empty item is
+    kept: it is a mistake to report (`--ignore ""` must not be taken as no option at all)."""
     if not value:
         return None
-    return tuple(item.strip() for given in value for item in given.split(",") if item.strip())
+    return tuple(item.strip() for given in value for item in given.split(","))
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -122,14 +123,12 @@ def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: P
                 diff_base: str | None, coverage_file: Path | None, coverage_run: str | None,
                 no_cache: bool, no_baseline: bool = False) -> Any:
     """The file's configuration with the command line's choices on top."""
-    from backend_gate.model import CHECKS, GateError
+    from backend_gate.selectors import command_line, command_line_skip
 
-    unknown = [name for name in skip or () if name not in CHECKS]
-    if unknown:
-        raise GateError(f"--skip: unknown check {unknown[0]!r} (checks: {', '.join(CHECKS)})")
+    command_line_skip(skip)
     return config.with_overrides(
-        select=select,
-        ignore=_extended(config.ignore, ignore),
+        select=command_line("--select", select),
+        ignore=_extended(config.ignore, command_line("--ignore", ignore)),
         skip=_extended(config.skip, skip),
         baseline="" if no_baseline else _text(baseline.absolute() if baseline else None),
         diff_base=diff_base,

@@ -6,12 +6,13 @@ near-miss suggestion; the CLI turns it into exit 2.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from backend_gate.model import CHECKS, GateError, Severity
+from backend_gate.model import CHECKS, UNSILENCEABLE, GateError, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,9 +38,15 @@ class Option:
     help: str
     item_type: type | None = None  # for list options: the type of each item
     choices: tuple[Any, ...] = ()  # when set: the only values allowed
+    minimum: float | None = None  # numbers: the range allowed (nan and inf never are)
+    maximum: float | None = None
 
     def validate(self, value: Any) -> str | None:
         """Return a problem description, or None when `value` fits."""
+        return (self._type_problem(value) or self._range_problem(value)
+                or self._choice_problem(value))
+
+    def _type_problem(self, value: Any) -> str | None:
         if isinstance(value, bool) and self.type is not bool and self.type != (bool,):
             return f"expected {self.type_name}, got a boolean"
         if not isinstance(value, self.type):
@@ -48,7 +55,20 @@ class Option:
             bad = [item for item in value if not isinstance(item, self.item_type)]
             if bad:
                 return f"expected a list of {self.item_type.__name__}, got {bad[0]!r}"
-        return self._choice_problem(value)
+        return None
+
+    def _range_problem(self, value: Any) -> str | None:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None
+        if not math.isfinite(value):
+            return f"expected a finite number, got {value!r}"
+        low = -math.inf if self.minimum is None else self.minimum
+        high = math.inf if self.maximum is None else self.maximum
+        if low <= value <= high:
+            return None
+        if self.maximum is None:
+            return f"expected a number of at least {self.minimum:g}, got {value!r}"
+        return f"expected a number from {low:g} to {high:g}, got {value!r}"
 
     def _choice_problem(self, value: Any) -> str | None:
         if self.choices and value not in self.choices:
@@ -141,7 +161,10 @@ class GateConfig:
         return self.options[owner][name]
 
     def is_enabled(self, code: str, name: str, check: str, default: bool = True) -> bool:
-        """select/ignore match a code, a code prefix, a rule name, a check name, or ALL."""
+        """select/ignore match a code, a code prefix, a rule name, a check name, or ALL.
+        BG001 is always on: a file that does not parse fails the gate whatever is selected."""
+        if code == UNSILENCEABLE:
+            return True
         if check in self.skip:
             return False
         if _matches(self.ignore, code, name, check):
@@ -149,6 +172,15 @@ class GateConfig:
         if self.select:
             return _matches(self.select, code, name, check)
         return default
+
+    def selects_any(self, prefix: str, check: str) -> bool:
+        """Could a code starting with `prefix` (a wrapped tool's `bandit:`) be enabled?"""
+        if check in self.skip or any(
+                p in ("ALL", check) or prefix.startswith(p) for p in self.ignore):
+            return False
+        return not self.select or any(
+            p in ("ALL", check) or p.startswith(prefix) or prefix.startswith(p)
+            for p in self.select)
 
     def with_overrides(self, **changes: Any) -> GateConfig:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -196,8 +228,9 @@ def _str(value: Any) -> str | None:
 
 
 def _seconds(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        return "expected a number of seconds (0 for no limit)"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            0 <= value < math.inf):
+        return f"expected a number of seconds (0 for no limit), got {value!r}"
     return None
 
 

@@ -56,6 +56,10 @@ CHECK_DESCRIPTIONS: Mapping[str, str] = {
     "lint": "ruff's correctness checks",
 }
 
+# A file that does not parse (BG001, DECISIONS 4) always fails the gate: no selection, skip,
+# severity, suppression or baseline silences it.
+UNSILENCEABLE = "BG001"
+
 SOURCES: tuple[str, ...] = ("backend-gate", "bandit", "radon", "coverage", "ruff")
 
 

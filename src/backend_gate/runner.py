@@ -51,7 +51,8 @@ def result_to_json(result: FileResult) -> dict[str, Any]:
         "findings": [finding_to_json(f) for f in result.findings],
         "facts": {k: list(v) for k, v in result.facts.items()},
         "suppressions": [
-            [c.line, c.column, list(c.codes), c.reason, c.text] for c in result.suppressions
+            [c.line, c.column, list(c.codes), c.reason, c.text, c.statement_line]
+            for c in result.suppressions
         ],
         "parse_failed": result.parse_failed,
         "adapter_errors": dict(result.adapter_errors),
@@ -65,8 +66,8 @@ def result_from_json(path: str, data: dict[str, Any]) -> FileResult | None:
             findings=tuple(finding_from_json(f) for f in data["findings"]),
             facts={k: [as_tuples(item) for item in v] for k, v in data["facts"].items()},
             suppressions=tuple(
-                SuppressionComment(line, col, tuple(codes), reason, text)
-                for line, col, codes, reason, text in data["suppressions"]
+                SuppressionComment(line, col, tuple(codes), reason, text, statement)
+                for line, col, codes, reason, text, statement in data["suppressions"]
             ),
             parse_failed=bool(data["parse_failed"]),
             adapter_errors=dict(data["adapter_errors"]),

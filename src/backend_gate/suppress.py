@@ -1,6 +1,10 @@
 """Apply inline suppression comments to findings, once, centrally; judge the comments too.
 
-A comment silences the codes it names on the finding's first or last line. Blanket, reasonless
+Codes are read in their one spelling (`bg301` is BG301, selectors.canonical_code); a code that
+names nothing is reported like an unused one. BG001 is never silenced.
+
+A comment silences the codes it names on the line the finding is reported at, or on its last
+line when the finding lies within the comment's statement (suppression.SuppressionComment.covers). Blanket, reasonless
 (when reasons are required), forbidden and unused suppressions become findings of their own.
 """
 
@@ -10,13 +14,14 @@ from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
 from backend_gate.engine import Plan, make_finding
-from backend_gate.model import Finding, Suppression
+from backend_gate.model import UNSILENCEABLE, Finding, Suppression
 from backend_gate.rules import ALL_RULES, EngineRule
 from backend_gate.rules._base import _RuleMeta
 from backend_gate.rules.blanket_suppression import BlanketSuppression
 from backend_gate.rules.forbidden_suppression import ForbiddenSuppression
 from backend_gate.rules.suppression_without_reason import SuppressionWithoutReason
 from backend_gate.rules.unused_suppression import UnusedSuppression
+from backend_gate.selectors import canonical_code, hint
 from backend_gate.suppression import SuppressionComment
 
 Used = set[tuple[str, int, str]]  # (path, comment line, code) pairs that silenced something
@@ -40,9 +45,15 @@ def _code_matches(patterns: Iterable[str], code: str) -> bool:
     return any(code.startswith(p) for p in patterns)
 
 
+def _locked(plan: Plan, code: str) -> bool:
+    """May no comment silence `code`? BG001 never, the configured codes in this project."""
+    return code == UNSILENCEABLE or _code_matches(plan.config.unsuppressible, code)
+
+
 def apply_suppressions(
     plan: Plan, findings: Sequence[Finding], comments: Mapping[str, Sequence[SuppressionComment]]
 ) -> list[Finding]:
+    comments = {path: [_spelled(c) for c in items] for path, items in comments.items()}
     by_line: dict[tuple[str, int], list[SuppressionComment]] = {}
     for path, items in comments.items():
         for comment in items:
@@ -55,12 +66,18 @@ def apply_suppressions(
     return out
 
 
+def _spelled(comment: SuppressionComment) -> SuppressionComment:
+    """The comment with each code in its one spelling (an unknown one is kept as written)."""
+    codes = tuple(canonical_code(code, names=True) or code for code in comment.codes)
+    return comment if codes == comment.codes else replace(comment, codes=codes)
+
+
 def _silence(
     plan: Plan, finding: Finding, by_line: Mapping[tuple[str, int], list[SuppressionComment]],
     used: Used,
 ) -> Finding:
     comment = _comment_for(finding, by_line)
-    if comment is None or _code_matches(plan.config.unsuppressible, finding.rule):
+    if comment is None or _locked(plan, finding.rule):
         return finding  # a forbidden suppression is reported by _judge
     used.add((finding.path, comment.line, _named(comment, finding)))
     return replace(finding, suppression=Suppression(comment.reason, comment.line))
@@ -71,7 +88,8 @@ def _comment_for(
 ) -> SuppressionComment | None:
     for line in dict.fromkeys((finding.line, finding.end_line)):
         for comment in by_line.get((finding.path, line), ()):
-            if any(code in comment.codes for code in _names(finding)):
+            if comment.covers(finding.line, finding.end_line) and any(
+                    code in comment.codes for code in _names(finding)):
                 return comment
     return None
 
@@ -103,8 +121,10 @@ def _judge(plan: Plan, path: str, comment: SuppressionComment, used: Used) -> li
 def _code_problem(
     plan: Plan, path: str, comment: SuppressionComment, code: str, used: Used
 ) -> tuple[type[_RuleMeta], str] | None:
-    if _code_matches(plan.config.unsuppressible, code):
+    if _locked(plan, code):
         return ForbiddenSuppression, ForbiddenSuppression.MESSAGE.format(code=code)
+    if canonical_code(code, names=True) is None:
+        return UnusedSuppression, UnusedSuppression.UNKNOWN.format(code=code, hint=hint(code))
     if (path, comment.line, code) not in used and _ran(plan, code):
         return UnusedSuppression, UnusedSuppression.MESSAGE.format(code=code)
     return None

@@ -3,17 +3,19 @@ check, one verdict."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
-from backend_gate.adapters import AdapterResult
+from backend_gate.adapters import ADAPTERS, AdapterResult
 from backend_gate.baseline import Entry, Scope
 from backend_gate.baseline import apply as apply_baseline
 from backend_gate.config import GateConfig
 from backend_gate.dedupe import drop_superseded, merge_duplicates
 from backend_gate.engine import FileResult, Plan
 from backend_gate.gitdiff import touches
-from backend_gate.model import CHECKS, CheckResult, CheckStatus, Finding, Report, Verdict
+from backend_gate.model import (
+    CHECKS, UNSILENCEABLE, CheckResult, CheckStatus, Finding, Report, Verdict,
+)
 from backend_gate.rules import ALL_RULES
 from backend_gate.suppress import apply_suppressions
 
@@ -25,21 +27,43 @@ def check_results(
     config: GateConfig, findings: Sequence[Finding], adapters: Mapping[str, AdapterResult]
 ) -> tuple[CheckResult, ...]:
     implemented = {rule.CHECK for rule in ALL_RULES} | set(adapters)
+    selected = selected_checks(config)
     by_check: dict[str, list[Finding]] = {check: [] for check in CHECKS}
     for finding in findings:
         by_check.setdefault(finding.check, []).append(finding)
     return tuple(
-        _check_result(config, check, by_check[check], adapters.get(check), check in implemented)
+        _check_result(config, check, by_check[check], adapters.get(check),
+                      _State(check in implemented, check in selected))
         for check in CHECKS
     )
 
 
+def selected_checks(config: GateConfig) -> set[str]:
+    """The checks of which select/ignore leave at least one rule or wrapped-tool code on."""
+    rules = {r.CHECK for r in ALL_RULES
+             if config.is_enabled(r.CODE, r.NAME, r.CHECK, r.DEFAULT_ENABLED)}
+    wrapped = {a.CHECK for a in ADAPTERS for prefix in a.EMITS
+               if prefix.endswith(":") and config.selects_any(prefix, a.CHECK)}
+    return rules | wrapped
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    implemented: bool
+    selected: bool
+
+
+def _fails(config: GateConfig, finding: Finding) -> bool:
+    return finding.counts and (finding.severity in config.fail_on
+                               or finding.rule == UNSILENCEABLE)
+
+
 def _check_result(
     config: GateConfig, check: str, mine: Sequence[Finding], adapter: AdapterResult | None,
-    implemented: bool,
+    state: _State,
 ) -> CheckResult:
-    failing = [f for f in mine if f.counts and f.severity in config.fail_on]
-    status, summary = _status(config, check, mine, failing, adapter, implemented)
+    failing = [f for f in mine if _fails(config, f)]
+    status, summary = _status(config, check, mine, failing, adapter, state)
     return CheckResult(
         check, status, len(mine), summary, adapter.figures if adapter else {},
         new=sum(1 for f in mine if f.counts), baselined=sum(1 for f in mine if f.baselined),
@@ -48,16 +72,27 @@ def _check_result(
 
 def _status(
     config: GateConfig, check: str, mine: Sequence[Finding], failing: Sequence[Finding],
-    adapter: AdapterResult | None, implemented: bool,
+    adapter: AdapterResult | None, state: _State,
 ) -> tuple[CheckStatus, str]:
-    if check in config.skip:
-        return CheckStatus.SKIPPED, "skipped by configuration"
-    if not implemented:
-        return CheckStatus.MISSING, "no rule of this check is available to run"
+    not_run = _not_run(config, check, failing, state)
+    if not_run is not None:
+        return not_run
     if adapter is not None and adapter.status is not None:
         return adapter.status, adapter.summary
     status = CheckStatus.FAIL if failing else CheckStatus.PASS
     return status, (adapter.summary if adapter else "") or _summary(mine, failing)
+
+
+def _not_run(
+    config: GateConfig, check: str, failing: Sequence[Finding], state: _State
+) -> tuple[CheckStatus, str] | None:
+    if check in config.skip:
+        return CheckStatus.SKIPPED, "skipped by configuration"
+    if not state.selected and not failing:  # ran nothing: never shown as `pass`
+        return CheckStatus.SKIPPED, "nothing selected: select/ignore leave out all of its rules"
+    if not state.implemented:
+        return CheckStatus.MISSING, "no rule of this check is available to run"
+    return None
 
 
 def _summary(mine: Sequence[Finding], failing: Sequence[Finding]) -> str:
@@ -111,6 +146,8 @@ def assemble(
     if baseline is not None:  # before the diff filter: fixed means fixed in the whole run
         scope = _scope(plan.config, results, findings, adapters)
         findings, fixed = apply_baseline(findings, baseline, scope)
+        findings = [replace(f, baselined=False) if f.rule == UNSILENCEABLE else f
+                    for f in findings]  # a file that does not parse is never old debt
     if changed is not None:  # --diff-base: only findings whose cause lies on changed lines
         findings = [f for f in findings if touches(f, changed)]
     checks = check_results(plan.config, findings, adapters)
@@ -129,4 +166,6 @@ def _scope(config: GateConfig, results: Sequence[FileResult], findings: Sequence
 
 def _override(config: GateConfig, finding: Finding) -> Finding:
     severity = config.severity.get(finding.rule)
+    if finding.rule == UNSILENCEABLE:
+        return finding
     return replace(finding, severity=severity) if severity and severity != finding.severity else finding

@@ -186,7 +186,7 @@ def test_not_run_when_not_selected(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     root = _project(tmp_path)
     monkeypatch.setattr(bandit_adapter, "run_bandit", None)  # would raise if called
     report, check = _check(root, select=("BG601",))
-    assert report.findings == () and check.status.value == "pass"
+    assert report.findings == () and check.status.value == "skipped"  # ran nothing: not pass
 
 
 def test_syntax_error_file_gets_bg001_only(tmp_path: Path) -> None:

@@ -92,13 +92,17 @@ class CoverageAdapter(ProjectAdapter):
     SOURCE = "coverage"
     EMITS = ("BG70",)
     OPTIONS = (
-        Option("threshold", (int, float), 80, "Minimum total coverage, percent (exact)."),
-        Option("file-threshold", (int, float), 0, "Minimum coverage per file, percent; 0: off."),
+        Option("threshold", (int, float), 80, "Minimum total coverage, percent (exact).",
+               minimum=0, maximum=100),
+        Option("file-threshold", (int, float), 0, "Minimum coverage per file, percent; 0: off.",
+               minimum=0, maximum=100),
         Option("diff-threshold", (int, float), 80,
-               "Minimum coverage of the executable lines changed since --diff-base."),
+               "Minimum coverage of the executable lines changed since --diff-base.",
+               minimum=0, maximum=100),
         Option("diff-min-lines", int, 0,
-               "Skip the diff condition when fewer executable lines changed; 0: never skip."),
-        Option("run-timeout", int, 1800, "Seconds --coverage-run may take."),
+               "Skip the diff condition when fewer executable lines changed; 0: never skip.",
+               minimum=0),
+        Option("run-timeout", int, 1800, "Seconds --coverage-run may take.", minimum=1),
     )
 
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:

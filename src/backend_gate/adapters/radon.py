@@ -156,9 +156,10 @@ class RadonAdapter(FileAdapter):
     EMITS = (HIGH_COMPLEXITY[0], LOW_MAINTAINABILITY[0])
     OPTIONS = (
         Option("max-complexity", int, 9,
-               "Highest cyclomatic complexity a function may have (radon's score)."),
+               "Highest cyclomatic complexity a function may have (radon's score).", minimum=1),
         Option("min-maintainability", (int, float), 0,
-               "Lowest maintainability index (0-100) a module may have; 0 turns the check off."),
+               "Lowest maintainability index (0-100) a module may have; 0 turns the check off.",
+               minimum=0, maximum=100),
     )
 
     def check_file(self, source: SourceText) -> FileOutcome:

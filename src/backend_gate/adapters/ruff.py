@@ -84,7 +84,7 @@ class RuffAdapter(ProjectAdapter):
     OPTIONS = (
         Option("select", list, list(DEFAULT_SELECT),
                "ruff codes to run when the project has no ruff configuration.", item_type=str),
-        Option("timeout", int, 300, "Seconds one ruff run may take."),
+        Option("timeout", int, 300, "Seconds one ruff run may take.", minimum=1),
     )
 
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:

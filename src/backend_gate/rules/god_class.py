@@ -62,7 +62,8 @@ class GodClass(Rule):
                "case into smaller classes")
     OPTIONS = (
         LAYERS_OPTION,
-        Option("max-public-methods", int, 20, "Most public methods of a class in a layer."),
+        Option("max-public-methods", int, 20, "Most public methods of a class in a layer.",
+               minimum=0),
     )
     NEEDLES = ("class",)
     IN_TESTS = False

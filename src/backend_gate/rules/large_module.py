@@ -46,7 +46,8 @@ class LargeModule(Rule):
     CHECK = "layout"
     SEVERITY = Severity.WARNING
     MESSAGE = "module has {lines} lines (limit {limit}): split it by concern into smaller modules"
-    OPTIONS = (Option("max-lines", int, _LIMIT, "The largest module allowed, in lines."),)
+    OPTIONS = (Option("max-lines", int, _LIMIT, "The largest module allowed, in lines.",
+                      minimum=1),)
     IN_TESTS = False
     NEEDS_CST = False  # a line count: libcst never parses a file for this rule
     VALID = (
