@@ -9,6 +9,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from backend_gate.redact import clean_message
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -91,6 +93,11 @@ class Finding:
     # (--diff-base): every import on an import cycle, for example
     cause_lines: tuple[tuple[str, int], ...] = ()
 
+    def __post_init__(self) -> None:
+        # Whatever rule or tool wrote the message, no credential or terminal sequence it
+        # quotes goes further (redact.py): the cache and every format get the clean text.
+        object.__setattr__(self, "message", clean_message(self.message))
+
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
@@ -136,6 +143,9 @@ class CheckResult:
     figures: Mapping[str, Any] = field(default_factory=dict)
     new: int = 0
     baselined: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", clean_message(self.summary))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

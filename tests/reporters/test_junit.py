@@ -53,7 +53,9 @@ def test_hostile_text_stays_text(report: Report) -> None:
     root = _root(replace(report, findings=(hostile,)))
     failure = root.find(".//failure")
     assert failure is not None
-    assert failure.get("message") == "a\ufffdb\ufffd]0;x\ufffd </failure><x/> \ufffd"
+    # the control characters and the OSC sequence never reach the finding (redact.py); XML
+    # cannot hold the lone surrogate
+    assert failure.get("message") == "ab </failure><x/> \ufffd"
     assert root.find(".//x") is None
 
 

@@ -9,6 +9,7 @@ row, and cannot mention a user or team.
 from __future__ import annotations
 
 from backend_gate.model import CheckStatus, Finding, Report, Verdict
+from backend_gate.redact import printable
 from backend_gate.reporters._common import fails_gate
 
 LIMIT = 50
@@ -24,7 +25,7 @@ _STATUS = {
 def escape(text: str) -> str:
     """Text that renders literally inside a Markdown paragraph or table cell, on one line."""
     out = []
-    for ch in " ".join(text.splitlines()):
+    for ch in printable(text):
         if ch in _ENTITIES:
             out.append(_ENTITIES[ch])
         elif ch in _BACKSLASHED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backend_gate.model import CheckStatus, Finding, Report, Severity
+from backend_gate.redact import printable
 
 _MARK = {
     CheckStatus.PASS: "pass", CheckStatus.FAIL: "FAIL", CheckStatus.SKIPPED: "skipped",
@@ -40,14 +41,16 @@ def _shown(finding: Finding, verbosity: int) -> bool:
 
 def _line(f: Finding) -> str:
     mark = "" if f.counts else " (suppressed)" if f.suppression else " (baselined)"
-    return (f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity.value}] {f.message} "
+    return (f"{printable(f.path)}:{f.line}:{f.column}: {f.rule} [{f.severity.value}] "
+            f"{printable(f.message)} "
             f"({f.name}){mark}")
 
 
 def _checks_table(report: Report) -> list[str]:
-    width = max(len(c.name) for c in report.checks)
+    width = max((len(c.name) for c in report.checks), default=0)
     rows = ["Checks:"]
-    rows += [f"  {c.name:<{width}}  {_MARK[c.status]:<7}  {c.summary}" for c in report.checks]
+    rows += [f"  {c.name:<{width}}  {_MARK[c.status]:<7}  {printable(c.summary)}"
+             for c in report.checks]
     return [*rows, ""]
 
 
