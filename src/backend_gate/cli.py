@@ -71,7 +71,8 @@ def main() -> None:
               help='Run the tests under coverage first, e.g. "pytest -q".')
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when the verdict is fail.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only failing findings and the verdict.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only what fails: failing findings, checks not passed, the verdict.")
 @click.option("--verbose", "-v", is_flag=True, help="Show suppressed findings and tracebacks.")
 def check(paths: tuple[Path, ...], exit_zero: bool, verbose: bool, **opts: Any) -> None:
     """Check PATHS (default: the current folder) and print one report with one verdict."""
