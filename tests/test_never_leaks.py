@@ -221,7 +221,14 @@ def test_the_cache_holds_no_secret_a_tool_quoted(tmp_path: Path) -> None:
 
 
 def test_a_message_with_terminal_escapes_reaches_no_format() -> None:
-    from backend_gate.model import CheckResult, CheckStatus, Finding, Report, Severity, Verdict
+    from backend_gate.model import (
+        CheckResult,
+        CheckStatus,
+        Finding,
+        Report,
+        Severity,
+        Verdict,
+    )
     from backend_gate.reporters import renderer
 
     hostile = "\x1b[31mred\x1b[0m \x1b]8;;http://evil.test\x1b\\link\x1b]8;;\x1b\\ \x9b2Jclear \x07bell"

@@ -67,5 +67,5 @@ def _baseline_line(report: Report) -> list[str]:
     if not baselined and not fixed:
         return []
     tail = " (prune them with `backend-gate baseline --update`)" if fixed else ""
-    return [f"Baseline: {plural(baselined, 'finding')} baselined, "
-            f"{plural(fixed, 'baseline entry', 'baseline entries')} now fixed{tail}"]
+    entries = plural(fixed, "baseline entry", "baseline entries")
+    return [f"Baseline: {plural(baselined, 'finding')} baselined, {entries} now fixed{tail}"]

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import re
 
-from backend_gate.redact import CREDENTIAL_FORMATS, DSN_WITH_PASSWORD, mask
-from backend_gate.redact import FORMAT_ANCHORS as _FORMAT_ANCHORS
+from backend_gate import redact
 from backend_gate.rules.secret_in_log import words
+
+# The credential formats and the mask live in `redact`, which masks them in every message too.
+CREDENTIAL_FORMATS = redact.CREDENTIAL_FORMATS
+DSN_WITH_PASSWORD = redact.DSN_WITH_PASSWORD
+_FORMAT_ANCHORS = redact.FORMAT_ANCHORS
+mask = redact.mask
 
 # Last word (or last two words) of a name that make it a secret.
 SECRET_NOUNS: frozenset[str] = frozenset({
