@@ -170,6 +170,10 @@ class Report:
     files: int = 0
     fixed_baseline: tuple[str, ...] = ()
     fail_on: tuple[Severity, ...] = (Severity.ERROR,)  # the severities that fail the gate
+    # The project root as seen from the base of linked paths (the repository root, or
+    # `path-base`): `backend/` in a monorepo, "" when they are one folder. SARIF, GitHub,
+    # GitLab and JUnit put it before every path; text and JSON do not.
+    path_prefix: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -70,7 +70,7 @@ def test_locations_are_relative_to_srcroot(report: Report) -> None:
     results = _run(report)["results"]
     for result in results:
         location = result["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uriBaseId"] == "SRCROOT"
+        assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert not location["artifactLocation"]["uri"].startswith("/")
     hostile = next(r for r in results if r["ruleId"] == "BG504")
     assert hostile["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (

@@ -108,5 +108,5 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
 
 
-def location(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}"
+def location(finding: Finding, prefix: str = "") -> str:
+    return f"{prefix}{finding.path}:{finding.line}:{finding.column}"

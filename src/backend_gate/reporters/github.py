@@ -1,6 +1,7 @@
 """GitHub Actions workflow commands: one annotation per finding that counts.
 
 `::error file=app/db.py,line=3,col=5,endLine=3,endColumn=9,title=BG301 sql-built-from-strings::...`
+File paths are from the repository root (or `path-base`), as the runner links them.
 Every value is escaped as the Actions runner unescapes it, so no path or message from the checked
 code can end the command or start another one (a newline would, and `::` or `,` in a property),
 and no terminal escape sequence reaches the job log.
@@ -23,7 +24,7 @@ def escape_property(text: str) -> str:
 
 
 def render(report: Report) -> str:
-    lines = [_annotation(f) for f in report.findings if f.counts]
+    lines = [_annotation(f, report.path_prefix) for f in report.findings if f.counts]
     for check in report.checks:
         if check.status in (CheckStatus.ERROR, CheckStatus.MISSING):
             title = escape_property(f"{report.tool} check {check.name}")
@@ -32,8 +33,8 @@ def render(report: Report) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _annotation(finding: Finding) -> str:
-    props = [("file", finding.path)]
+def _annotation(finding: Finding, prefix: str) -> str:
+    props = [("file", prefix + finding.path)]
     if finding.line >= 1:
         props += [("line", str(finding.line)), ("col", str(max(finding.column, 1))),
                   ("endLine", str(max(finding.end_line, finding.line))),

@@ -5,7 +5,8 @@ Each suite has one testcase for the check itself and one per finding that fails 
 `<failure>` when the check failed or could not run (`type` is `fail`, `missing` or `error`, the
 message its summary) and `<skipped>` when it was skipped; findings that do not fail the gate
 (warnings and infos below `fail-on`, suppressed, baselined) are listed in its `<system-out>`.
-A failing finding's case is named `RULE name at path:line:column` and carries `file` and `line`.
+A failing finding's case is named `RULE name at path:line:column` and carries `file` and `line`;
+paths are from the repository root (or `path-base`), like the other formats CI links.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # builds XML, never parses it
 from collections.abc import Sequence
 
-from backend_gate.model import CheckResult, CheckStatus, Finding, Report, Severity
+from backend_gate.model import CheckResult, CheckStatus, Finding, Report
 from backend_gate.reporters._common import fails_gate, location
 
 _FAILED = (CheckStatus.FAIL, CheckStatus.ERROR, CheckStatus.MISSING)
@@ -24,7 +25,7 @@ def render(report: Report) -> str:
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     for check in report.checks:
         mine = [f for f in report.findings if f.check == check.name]
-        suite = _suite(report.tool, check, mine, report.fail_on)
+        suite = _suite(report.tool, check, mine, report)
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
@@ -35,14 +36,12 @@ def render(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
-def _suite(
-    tool: str, check: CheckResult, mine: Sequence[Finding], fail_on: tuple[Severity, ...]
-) -> ET.Element:
+def _suite(tool: str, check: CheckResult, mine: Sequence[Finding], report: Report) -> ET.Element:
     suite = ET.Element("testsuite", name=f"{tool}.{check.name}")
-    failing = [f for f in mine if fails_gate(f, fail_on)]
-    passing = [f for f in mine if not fails_gate(f, fail_on)]
-    suite.append(_check_case(tool, check, passing))
-    suite.extend(_finding_case(tool, finding) for finding in failing)
+    failing = [f for f in mine if fails_gate(f, report.fail_on)]
+    passing = [f for f in mine if not fails_gate(f, report.fail_on)]
+    suite.append(_check_case(tool, check, passing, report.path_prefix))
+    suite.extend(_finding_case(tool, f, report.path_prefix) for f in failing)
     cases = list(suite)
     suite.set("tests", str(len(cases)))
     for key in ("failures", "errors", "skipped"):
@@ -51,7 +50,9 @@ def _suite(
     return suite
 
 
-def _check_case(tool: str, check: CheckResult, passing: Sequence[Finding]) -> ET.Element:
+def _check_case(
+    tool: str, check: CheckResult, passing: Sequence[Finding], prefix: str
+) -> ET.Element:
     case = ET.Element("testcase", classname=f"{tool}.{check.name}",
                       name=f"check {check.name}", time="0")
     summary = _clean(check.summary or check.status.value)
@@ -61,17 +62,19 @@ def _check_case(tool: str, check: CheckResult, passing: Sequence[Finding]) -> ET
         failure = ET.SubElement(case, "failure", message=summary, type=check.status.value)
         failure.text = _clean(f"check {check.name} {check.status.value}: {check.summary}")
     if passing:
-        lines = [f"{location(f)}: {f.rule} [{_state(f)}] {f.message}" for f in passing]
+        lines = [f"{location(f, prefix)}: {f.rule} [{_state(f)}] {f.message}" for f in passing]
         ET.SubElement(case, "system-out").text = _clean("\n".join(lines))
     return case
 
 
-def _finding_case(tool: str, finding: Finding) -> ET.Element:
+def _finding_case(tool: str, finding: Finding, prefix: str) -> ET.Element:
+    where = location(finding, prefix)
     case = ET.Element("testcase", classname=f"{tool}.{finding.check}",
-                      name=_clean(f"{finding.rule} {finding.name} at {location(finding)}"),
-                      file=_clean(finding.path), line=str(max(finding.line, 1)), time="0")
+                      name=_clean(f"{finding.rule} {finding.name} at {where}"),
+                      file=_clean(prefix + finding.path), line=str(max(finding.line, 1)),
+                      time="0")
     failure = ET.SubElement(case, "failure", message=_clean(finding.message), type=finding.rule)
-    failure.text = _clean(f"{location(finding)}: {finding.rule} {finding.message}")
+    failure.text = _clean(f"{where}: {finding.rule} {finding.message}")
     return case
 
 
