@@ -38,6 +38,8 @@ DSN_WITH_PASSWORD = re.compile(
     r"\b(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^\s:/@\[\]]*):(?P<password>[^\s@/\[\]]+)@"
     r"(?P<host>[^\s/:?#]+)"
 )
+_ANY_ANCHOR = re.compile("|".join(
+    re.escape(anchor) for anchors in (*FORMAT_ANCHORS, ("://",)) for anchor in anchors))
 # The shown prefix of a long secret says which kind of key it is (`sk_l`, `AKIA`, `ghp_`); a
 # short secret shows nothing, and the stars never tell the length.
 LONG_SECRET = 16
@@ -63,6 +65,8 @@ def mask(value: str) -> str:
 
 def mask_credentials(text: str) -> str:
     """`text` with every known credential format and every URL password masked."""
+    if _ANY_ANCHOR.search(text) is None:  # most messages: one search, ~1 us
+        return text
     for anchors, (_, pattern) in zip(FORMAT_ANCHORS, CREDENTIAL_FORMATS):
         if any(anchor in text for anchor in anchors):
             text = re.sub(pattern, lambda match: mask(match.group(0)), text)
