@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 # OASIS's SARIF 2.1.0 schema (errata 01), vendored so every clone validates SARIF output
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 
@@ -20,10 +19,3 @@ def sarif_validator() -> Any:
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)
     return validator(schema, format_checker=validator.FORMAT_CHECKER)
-
-
-@pytest.fixture
-def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared/ is not beside this clone (CI has it; a contributor's clone may not)")
-    return SHARED
