@@ -86,7 +86,7 @@ def test_a_fixed_entry_is_reported_and_pruned(tmp_path: Path) -> None:
     code, report = _check(root)
     assert code == 0 and len(report["fixed_baseline"]) == 1
     _, text, _ = _run(root, "check", str(root), "--skip", SKIP, "--no-cache")
-    assert "1 findings baselined, 1 baseline entries now fixed" in text
+    assert "1 finding baselined, 1 baseline entry now fixed" in text
     before = load(root / DEFAULT_FILE)
     out = _baseline(root, "--update")
     after = load(root / DEFAULT_FILE)

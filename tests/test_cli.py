@@ -90,6 +90,30 @@ def test_quiet_prints_only_failures_and_verdict(tmp_path: Path) -> None:
     code, out, _ = _run("check", str(root), ONLY_SOURCE_CHECKS, "--quiet")
     assert code == 1
     assert "Checks:" not in out and "BG101" in out and "Verdict: FAIL" in out
+    assert "  gate " not in out and "skipped" not in out  # passing and skipped checks are not
+
+
+def test_quiet_names_a_check_that_did_not_pass_and_why(tmp_path: Path) -> None:
+    """Issue 18 item 4: coverage MISSING has no finding; quiet must still say why it failed."""
+    root = _project(tmp_path, {"a.py": CLEAN})
+    code, out, _ = _run("check", str(root), "--quiet",
+                        "--skip=sql,config,todo,complexity,layout,errors,security,lint")
+    assert code == 1
+    lines = out.splitlines()
+    coverage = [line for line in lines if line.split()[:2] == ["coverage", "MISSING"]]
+    assert len(coverage) == 1 and "no coverage data" in coverage[0], out
+    assert lines[-1] == "Verdict: FAIL (1 file, 0 findings)"
+
+
+def test_quiet_shows_what_fails_the_gate_by_fail_on(tmp_path: Path) -> None:
+    """Issue 18 item 4: with fail-on warning, a warning fails the gate and quiet shows it."""
+    table = '[tool.backend-gate]\nfail-on = ["error", "warning"]\n[tool.backend-gate.severity]\nBG101 = "warning"\n'
+    root = _project(tmp_path, {"a.py": "x = 1  # TODO: y\n"}, table)
+    code, out, _ = _run("check", str(root), ONLY_SOURCE_CHECKS, "--quiet")
+    assert code == 1
+    assert any(line.startswith("a.py:1:") and "BG101 [warning]" in line
+               for line in out.splitlines()), out
+    assert "todo" in out and "FAIL" in out
 
 
 def test_rules_lists_every_rule_with_enabled_flag(tmp_path: Path) -> None:

@@ -166,3 +166,82 @@ def test_markdown_output_cannot_carry_markup(hostile_project: Path) -> None:
         elif line.startswith("::"):
             pytest.fail(f"a workflow command in markdown output: {line}")
     assert len(widths) <= 2  # the checks table and the findings table, rows never split
+
+
+# -------------------------------------------------------------------------------------------------
+# Issue 21 items 19 and 20: a wrapped tool's message quotes a literal raw (ruff F601 duplicate
+# dict key, B033 duplicate set item); known secret shapes are masked in every message, whatever
+# tool wrote it, and terminal escape sequences never reach an output.
+
+RUFF_SECRETS = ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "ghp_abcdefghijklmnopqrstuvwxyz0123456789")
+ESCAPES = "\x1b[31mred\x1b]8;;http://evil.test\x07link\x1b]8;;\x07"
+RUFF_LEAKS = (
+    f'KEYS = {{"{RUFF_SECRETS[0]}": 1, "{RUFF_SECRETS[0]}": 2}}\n'
+    f'TOKENS = {{"{RUFF_SECRETS[1]}", "{RUFF_SECRETS[1]}"}}\n'
+    f'COLORS = {{"{ESCAPES}": 1, "{ESCAPES}": 2}}\n'
+)
+
+
+@pytest.fixture(scope="module")
+def ruff_leaks_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ruff_leaks")
+    (root / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F", "B"]\n')
+    (root / "settings.py").write_text(RUFF_LEAKS)
+    return root
+
+
+def test_ruff_quotes_the_literals(ruff_leaks_project: Path) -> None:
+    report = json.loads(_invoke(ruff_leaks_project, "--format", "json").stdout)
+    rules = {(f["rule"], f["line"]) for f in report["findings"]}
+    assert {("ruff:F601", 1), ("ruff:B033", 2), ("ruff:F601", 3)} <= rules  # not vacuous
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_no_format_prints_a_secret_a_tool_quoted(ruff_leaks_project: Path, fmt: str) -> None:
+    out = _invoke(ruff_leaks_project, "--format", fmt).output
+    for secret in RUFF_SECRETS:
+        assert secret[4:] not in out, f"{fmt} output leaks {secret[:4]}..."
+    for char in ("\x1b", "\x07", "\x9b", "\x9d"):
+        assert char not in out, f"{fmt} output carries {char!r}"
+
+
+def test_the_cache_holds_no_secret_a_tool_quoted(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F", "B"]\n')
+    (tmp_path / "settings.py").write_text(RUFF_LEAKS)
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--skip", "coverage"])
+    assert result.exit_code == 1, result.output
+    cache = tmp_path / ".backend_gate_cache"
+    files = [p for p in cache.rglob("*") if p.is_file()]
+    assert files  # the cache and the last run were written: the test is not vacuous
+    for path in files:
+        data = path.read_bytes()
+        for secret in RUFF_SECRETS:
+            assert secret[4:].encode() not in data, f"{path.name} holds {secret[:4]}..."
+        assert b"\x1b" not in data and b"\x07" not in data and b"\\u001b" not in data
+
+
+def test_a_message_with_terminal_escapes_reaches_no_format() -> None:
+    from backend_gate.model import (
+        CheckResult,
+        CheckStatus,
+        Finding,
+        Report,
+        Severity,
+        Verdict,
+    )
+    from backend_gate.reporters import renderer
+
+    hostile = "\x1b[31mred\x1b[0m \x1b]8;;http://evil.test\x1b\\link\x1b]8;;\x1b\\ \x9b2Jclear \x07bell"
+    finding = Finding(rule="ruff:F601", name="x", check="lint", severity=Severity.ERROR,
+                      path="app/x.py", line=1, column=1, end_line=1, end_column=2,
+                      message=hostile, source="ruff")
+    assert finding.message == "red link clear bell"
+    check = CheckResult("lint", CheckStatus.FAIL, 1, "1 failing \x1b[2J\x1b]0;title\x07")
+    assert check.summary == "1 failing "
+    report = Report(tool="backend-gate", version="0", verdict=Verdict.FAIL, checks=(check,),
+                    findings=(finding,))
+    for fmt in ALL_FORMATS:
+        out = renderer(fmt)(report)
+        assert "red link clear bell" in out, fmt
+        for char in ("\x1b", "\x07", "\x9b", "\\u001b", "evil.test"):
+            assert char not in out, (fmt, char)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
@@ -13,7 +14,7 @@ from backend_gate.baseline import load as load_baseline
 from backend_gate.cache import Read
 from backend_gate.config import GateConfig, Option, load_config, parse_table
 from backend_gate.discovery import SourcePath, discover
-from backend_gate.model import CheckStatus, Finding, Report
+from backend_gate.model import CheckStatus, Finding, GateError, Report
 
 if TYPE_CHECKING:
     from backend_gate.adapters import AdapterResult
@@ -86,7 +87,22 @@ def run(
         report, clean = _build(sources, reading.read, config, jobs, progress, entries, changed)
         if clean:
             replay.save(config, key, report, sources, reading)
-    return report
+    return replace(report, path_prefix=path_prefix(config))
+
+
+def path_prefix(config: GateConfig) -> str:
+    """The project root relative to the base of linked paths: `path-base` (relative to the
+    project root) when set, else the repository root (the nearest folder at or above the
+    project root holding `.git`), else the project root itself."""
+    root = config.root.resolve()
+    if config.path_base is not None:
+        base = (root / config.path_base).resolve()
+        if not base.is_dir():
+            raise GateError(f"--path-base / path-base: {config.path_base} is not a folder")
+    else:
+        base = next((f for f in (root, *root.parents) if (f / ".git").exists()), root)
+    relative = Path(os.path.relpath(root, base)).as_posix()
+    return "" if relative == "." else relative + "/"
 
 
 def _build(

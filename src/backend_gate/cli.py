@@ -72,8 +72,11 @@ def main() -> None:
               help='Run the tests under coverage first, e.g. "pytest -q".')
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when the verdict is fail.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only failing findings and the verdict.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only what fails: failing findings, checks not passed, the verdict.")
 @click.option("--verbose", "-v", is_flag=True, help="Show suppressed findings and tracebacks.")
+@click.option("--path-base", type=click.Path(path_type=Path), metavar="DIR",
+              help="Paths in sarif, github, gitlab, junit are from DIR (default: the repo root).")
 def check(paths: tuple[Path, ...], exit_zero: bool, verbose: bool, **opts: Any) -> None:
     """Check PATHS (default: the current folder) and print one report with one verdict."""
     paths = paths or (Path("."),)
@@ -121,7 +124,7 @@ def _outputs(fmt: str, extra: tuple[str, ...]) -> list[tuple[str, Path]]:
 
 def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: Path | None,
                 diff_base: str | None, coverage_file: Path | None, coverage_run: str | None,
-                no_cache: bool, no_baseline: bool = False) -> Any:
+                no_cache: bool, no_baseline: bool = False, path_base: Path | None = None) -> Any:
     """The file's configuration with the command line's choices on top."""
     from backend_gate.selectors import command_line, command_line_skip
 
@@ -135,6 +138,7 @@ def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: P
         coverage_file=_text(coverage_file),
         coverage_run=coverage_run,
         cache=False if no_cache else None,
+        path_base=_text(path_base.absolute() if path_base else None),
     )
 
 

@@ -155,6 +155,7 @@ class GateConfig:
     coverage_run: str | None = None  # --coverage-run "pytest ..."
     cache: bool = True  # --no-cache turns it off
     per_file_timeout: float = 60.0  # seconds one wrapped tool may spend on one file; 0: no limit
+    path_base: str | None = None  # base of the paths in linked formats (default: the repo root)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def option(self, owner: str, name: str) -> Any:
@@ -250,6 +251,7 @@ _TOP_LEVEL: dict[str, tuple[Callable[[Any], str | None], str, Callable[[Any], An
     "baseline": (_str, "baseline", str),
     "cache": (_bool, "cache", bool),
     "per-file-timeout": (_seconds, "per_file_timeout", float),
+    "path-base": (_str, "path_base", str),
 }
 
 

@@ -9,6 +9,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from backend_gate.redact import clean_message
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -95,6 +97,11 @@ class Finding:
     # (--diff-base): every import on an import cycle, for example
     cause_lines: tuple[tuple[str, int], ...] = ()
 
+    def __post_init__(self) -> None:
+        # Whatever rule or tool wrote the message, no credential or terminal sequence it
+        # quotes goes further (redact.py): the cache and every format get the clean text.
+        object.__setattr__(self, "message", clean_message(self.message))
+
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
@@ -141,6 +148,9 @@ class CheckResult:
     new: int = 0
     baselined: int = 0
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", clean_message(self.summary))
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "name": self.name,
@@ -164,6 +174,10 @@ class Report:
     files: int = 0
     fixed_baseline: tuple[str, ...] = ()
     fail_on: tuple[Severity, ...] = (Severity.ERROR,)  # the severities that fail the gate
+    # The project root as seen from the base of linked paths (the repository root, or
+    # `path-base`): `backend/` in a monorepo, "" when they are one folder. SARIF, GitHub,
+    # GitLab and JUnit put it before every path; text and JSON do not.
+    path_prefix: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -164,6 +164,6 @@ def test_per_file_failure_keeps_other_findings(
     assert check.status.value == "error"
     assert check.summary == (
         "ruff failed on __init__.py (it panicked); ruff failed on gone.py (io-error: No such "
-        "file or directory (os error 2)) (1 finding(s) on other files kept)")
+        "file or directory (os error 2)) (1 finding on other files kept)")
     (finding,) = [f for f in report.findings if f.source == "ruff"]
     assert (finding.rule, finding.name, finding.line) == ("ruff:F401", "unused-import", 3)

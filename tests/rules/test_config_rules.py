@@ -13,9 +13,14 @@ OWNED = ("BG201", "BG202", "BG203", "BG204")
 
 @pytest.mark.parametrize(
     ("value", "masked"),
-    [("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_l****7dc"), ("hunter2", "*******"), ("ab", "****")],
+    [("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_l****"), ("AKIAIOSFODNN7EXAMPLE", "AKIA****"),
+     ("Tr0ub4dor&3xYz!", "****"), ("Tr0ub4dor&3x", "****"), ("hunter2", "****"), ("ab", "****")],
 )
-def test_mask_keeps_only_the_ends_of_long_values(value: str, masked: str) -> None:
+def test_mask_shows_a_short_prefix_of_a_long_value_and_nothing_of_a_short_one(
+    value: str, masked: str
+) -> None:
+    """Issue 21 item 20: 16 characters or more show their first 4 (the kind of key), shorter
+    ones nothing; the stars never tell the length."""
     assert mask(value) == masked
 
 

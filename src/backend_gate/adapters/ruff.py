@@ -104,11 +104,11 @@ class RuffAdapter(ProjectAdapter):
         for batch in chunks(names):  # a name that is not UTF-8; ruff needs the real one
             failures.extend(self._run_batch([*argv, "--", *batch], findings))
         if failures:
-            kept = f" ({len(findings)} finding(s) on other files kept)" if findings else ""
+            kept = f" ({_findings(len(findings))} on other files kept)" if findings else ""
             return AdapterResult(tuple(findings), CheckStatus.ERROR, "; ".join(failures) + kept)
         mode = "the project's ruff configuration" if self._configured else (
             "ruff --select " + ",".join(self.options["select"]))
-        return AdapterResult(tuple(findings), None, f"{len(findings)} finding(s) from {mode}")
+        return AdapterResult(tuple(findings), None, f"{_findings(len(findings))} from {mode}")
 
     def _selected(self) -> bool:
         config = self.config
@@ -201,6 +201,10 @@ class RuffAdapter(ProjectAdapter):
         if not path.is_absolute():
             path = self.config.root / path
         return Path(os.path.relpath(path, self.config.root)).as_posix()
+
+
+def _findings(count: int) -> str:
+    return f"{count} finding{'' if count == 1 else 's'}"
 
 
 def _name(item: dict[str, Any], code: str) -> str:

@@ -103,5 +103,10 @@ def _bandit_uri(code: str, name: str) -> str:
     return f"{_BANDIT_DOCS}plugins/{code.lower()}_{name.replace('-', '_')}.html"
 
 
-def location(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}"
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 file`, `2 files`, `0 findings`."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def location(finding: Finding, prefix: str = "") -> str:
+    return f"{prefix}{finding.path}:{finding.line}:{finding.column}"

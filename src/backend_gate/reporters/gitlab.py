@@ -1,6 +1,7 @@
 """GitLab Code Quality report: the JSON list the merge-request widget reads.
 
-Suppressed and baselined findings are left out (they do not count). Each entry's fingerprint is
+Suppressed and baselined findings are left out (they do not count). Paths are from the
+repository root (or `path-base`), as the merge-request widget links them. Each entry's fingerprint is
 unique even when two findings share a gate fingerprint (same rule, scope and normalized line):
 the occurrence index is mixed in, as GitLab drops entries with a repeated fingerprint.
 """
@@ -33,13 +34,13 @@ def render(report: Report) -> str:
         base = finding.fingerprint or f"{finding.rule}:{finding.path}:{finding.line}"
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
-        entries.append(_entry(finding, base, occurrence))
-    entries += [_not_run(check) for check in report.checks
+        entries.append(_entry(finding, base, occurrence, report.path_prefix))
+    entries += [_not_run(check, report.path_prefix) for check in report.checks
                 if check.status in (CheckStatus.MISSING, CheckStatus.ERROR)]
     return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
 
 
-def _not_run(check: CheckResult) -> dict[str, Any]:
+def _not_run(check: CheckResult, prefix: str) -> dict[str, Any]:
     """A check that could not run is an issue in the widget, not a silent gap."""
     return {
         "type": "issue",
@@ -48,11 +49,11 @@ def _not_run(check: CheckResult) -> dict[str, Any]:
         "fingerprint": hashlib.sha256(f"not-run\x1f{check.name}".encode()).hexdigest()[:32],
         "severity": "major",
         "categories": ["Bug Risk"],
-        "location": {"path": "pyproject.toml", "lines": {"begin": 1}},
+        "location": {"path": f"{prefix}pyproject.toml", "lines": {"begin": 1}},
     }
 
 
-def _entry(finding: Finding, base: str, occurrence: int) -> dict[str, Any]:
+def _entry(finding: Finding, base: str, occurrence: int, prefix: str) -> dict[str, Any]:
     key = f"{finding.rule}\x1f{base}\x1f{occurrence}".encode("utf-8", "surrogatepass")
     return {
         "type": "issue",
@@ -61,5 +62,5 @@ def _entry(finding: Finding, base: str, occurrence: int) -> dict[str, Any]:
         "fingerprint": hashlib.sha256(key).hexdigest()[:32],
         "severity": severity(finding),
         "categories": [_CATEGORY.get(finding.check, "Bug Risk")],
-        "location": {"path": finding.path, "lines": {"begin": max(finding.line, 1)}},
+        "location": {"path": prefix + finding.path, "lines": {"begin": max(finding.line, 1)}},
     }

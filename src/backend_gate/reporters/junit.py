@@ -1,9 +1,12 @@
-"""JUnit XML for CI test-report views: one testsuite per check, one testcase per rule.
+"""JUnit XML for CI test-report views: one testsuite per check.
 
-Each rule with findings in a check is a testcase with one `<failure>` per finding that fails the
-gate; findings that do not (warnings, suppressed, baselined) are listed in its `<system-out>`.
-Every check also has its own testcase, so a passing run still has cases: `<skipped>` for a
-skipped check, `<error>` for a check that could not run (error or missing).
+Each suite has one testcase for the check itself and one per finding that fails the gate, so
+`tests`, `failures` and `skipped` count test cases as CI widgets expect. The check's case is a
+`<failure>` when the check failed or could not run (`type` is `fail`, `missing` or `error`, the
+message its summary) and `<skipped>` when it was skipped; findings that do not fail the gate
+(warnings and infos below `fail-on`, suppressed, baselined) are listed in its `<system-out>`.
+A failing finding's case is named `RULE name at path:line:column` and carries `file` and `line`;
+paths are from the repository root (or `path-base`), like the other formats CI links.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # builds XML, never parses it
 from collections.abc import Sequence
 
-from backend_gate.model import CheckResult, CheckStatus, Finding, Report, Severity
+from backend_gate.model import CheckResult, CheckStatus, Finding, Report
 from backend_gate.reporters._common import fails_gate, location
 
-_NOT_RUN = (CheckStatus.ERROR, CheckStatus.MISSING)
+_FAILED = (CheckStatus.FAIL, CheckStatus.ERROR, CheckStatus.MISSING)
 
 
 def render(report: Report) -> str:
@@ -22,7 +25,7 @@ def render(report: Report) -> str:
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     for check in report.checks:
         mine = [f for f in report.findings if f.check == check.name]
-        suite = _suite(report.tool, check, mine, report.fail_on)
+        suite = _suite(report.tool, check, mine, report)
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
@@ -33,53 +36,45 @@ def render(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
-def _suite(
-    tool: str, check: CheckResult, mine: Sequence[Finding], fail_on: tuple[Severity, ...]
-) -> ET.Element:
+def _suite(tool: str, check: CheckResult, mine: Sequence[Finding], report: Report) -> ET.Element:
     suite = ET.Element("testsuite", name=f"{tool}.{check.name}")
-    suite.append(_check_case(tool, check))
-    by_rule: dict[str, list[Finding]] = {}
-    for finding in mine:
-        by_rule.setdefault(finding.rule, []).append(finding)
-    for rule in sorted(by_rule):
-        suite.append(_rule_case(tool, check.name, by_rule[rule], fail_on))
+    failing = [f for f in mine if fails_gate(f, report.fail_on)]
+    passing = [f for f in mine if not fails_gate(f, report.fail_on)]
+    suite.append(_check_case(tool, check, passing, report.path_prefix))
+    suite.extend(_finding_case(tool, f, report.path_prefix) for f in failing)
     cases = list(suite)
     suite.set("tests", str(len(cases)))
-    suite.set("failures", str(sum(len(c.findall("failure")) for c in cases)))
-    suite.set("errors", str(sum(len(c.findall("error")) for c in cases)))
-    suite.set("skipped", str(sum(len(c.findall("skipped")) for c in cases)))
+    for key in ("failures", "errors", "skipped"):
+        suite.set(key, str(sum(1 for c in cases if c.find(key.rstrip("s")) is not None)))
     suite.set("time", "0")
     return suite
 
 
-def _check_case(tool: str, check: CheckResult) -> ET.Element:
+def _check_case(
+    tool: str, check: CheckResult, passing: Sequence[Finding], prefix: str
+) -> ET.Element:
     case = ET.Element("testcase", classname=f"{tool}.{check.name}",
                       name=f"check {check.name}", time="0")
+    summary = _clean(check.summary or check.status.value)
     if check.status is CheckStatus.SKIPPED:
-        ET.SubElement(case, "skipped", message=_clean(check.summary or "skipped"))
-    elif check.status in _NOT_RUN:
-        error = ET.SubElement(case, "error", message=_clean(check.summary or check.status.value),
-                              type=check.status.value)
-        error.text = _clean(check.summary)
+        ET.SubElement(case, "skipped", message=summary)
+    elif check.status in _FAILED:
+        failure = ET.SubElement(case, "failure", message=summary, type=check.status.value)
+        failure.text = _clean(f"check {check.name} {check.status.value}: {check.summary}")
+    if passing:
+        lines = [f"{location(f, prefix)}: {f.rule} [{_state(f)}] {f.message}" for f in passing]
+        ET.SubElement(case, "system-out").text = _clean("\n".join(lines))
     return case
 
 
-def _rule_case(
-    tool: str, check: str, findings: Sequence[Finding], fail_on: tuple[Severity, ...]
-) -> ET.Element:
-    first = findings[0]
-    case = ET.Element("testcase", classname=f"{tool}.{check}",
-                      name=f"{first.rule} {first.name}", time="0")
-    quiet = []
-    for finding in findings:
-        if fails_gate(finding, fail_on):
-            failure = ET.SubElement(case, "failure", message=_clean(finding.message),
-                                    type=finding.rule)
-            failure.text = _clean(f"{location(finding)}: {finding.message}")
-        else:
-            quiet.append(f"{location(finding)}: [{_state(finding)}] {finding.message}")
-    if quiet:
-        ET.SubElement(case, "system-out").text = _clean("\n".join(quiet))
+def _finding_case(tool: str, finding: Finding, prefix: str) -> ET.Element:
+    where = location(finding, prefix)
+    case = ET.Element("testcase", classname=f"{tool}.{finding.check}",
+                      name=_clean(f"{finding.rule} {finding.name} at {where}"),
+                      file=_clean(prefix + finding.path), line=str(max(finding.line, 1)),
+                      time="0")
+    failure = ET.SubElement(case, "failure", message=_clean(finding.message), type=finding.rule)
+    failure.text = _clean(f"{where}: {finding.rule} {finding.message}")
     return case
 
 

@@ -2,14 +2,16 @@
 
 The verdict, a table of checks, then the findings that count (capped, with a count of the rest).
 Every piece of text that comes from the checked code (paths, messages, tool summaries) is escaped
-so it renders as text: it cannot open a link, an image, HTML, a code span, emphasis or a new table
-row, and cannot mention a user or team.
+so it renders as text: it cannot open a link, an image, HTML, emphasis or a new table row, and
+cannot mention a user or team. A message's or summary's `quoted` names become code spans (they
+render literally, whatever they hold); a path never makes one.
 """
 
 from __future__ import annotations
 
 from backend_gate.model import CheckStatus, Finding, Report, Verdict
-from backend_gate.reporters._common import fails_gate
+from backend_gate.redact import printable
+from backend_gate.reporters._common import fails_gate, plural
 
 LIMIT = 50
 # "@" gets a zero-width space after it (as Dependabot writes mentions): no one is pinged.
@@ -24,7 +26,7 @@ _STATUS = {
 def escape(text: str) -> str:
     """Text that renders literally inside a Markdown paragraph or table cell, on one line."""
     out = []
-    for ch in " ".join(text.splitlines()):
+    for ch in printable(text):
         if ch in _ENTITIES:
             out.append(_ENTITIES[ch])
         elif ch in _BACKSLASHED:
@@ -34,11 +36,29 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
+def with_code(text: str) -> str:
+    """`escape`, except that text between a pair of backticks becomes a code span. Backticks pair
+    left to right; a span that is empty or holds a backslash (which could escape the table's
+    `\\|`) stays escaped text, as does a lone backtick."""
+    parts = printable(text).split("`")
+    out = [escape(parts[0])]
+    for index in range(1, len(parts), 2):
+        inside = parts[index]
+        closed = index + 1 < len(parts)
+        if closed and inside and "\\" not in inside:
+            out.append("`" + inside.replace("|", "\\|") + "`")
+        else:
+            out.append(escape("`" + inside + ("`" if closed else "")))
+        if closed:
+            out.append(escape(parts[index + 1]))
+    return "".join(out)
+
+
 def render(report: Report, *, limit: int = LIMIT) -> str:
     shown = [f for f in report.findings if f.counts]
     lines = [*_header(report, shown), "", "| Check | Status | Findings | Summary |",
              "|---|---|---:|---|"]
-    lines += [f"| {c.name} | {_STATUS[c.status]} | {c.new} | {escape(c.summary)} |"
+    lines += [f"| {c.name} | {_STATUS[c.status]} | {c.new} | {with_code(c.summary)} |"
               for c in report.checks]
     if shown:
         lines += ["", *_findings(shown, limit)]
@@ -49,7 +69,8 @@ def _header(report: Report, shown: list[Finding]) -> list[str]:
     quiet = len(report.findings) - len(shown)
     failing = sum(1 for f in shown if fails_gate(f, report.fail_on))
     mark = "✅ PASS" if report.verdict is Verdict.PASS else "❌ FAIL"
-    counts = f"{report.files} files checked, {len(shown)} findings ({failing} failing)"
+    counts = (f"{plural(report.files, 'file')} checked, {plural(len(shown), 'finding')} "
+              f"({failing} failing)")
     if quiet:
         counts += f", {quiet} suppressed or baselined"
     return [f"## {escape(report.tool)}: {mark}", "", counts + "."]
@@ -66,4 +87,4 @@ def _findings(shown: list[Finding], limit: int) -> list[str]:
 def _row(finding: Finding) -> str:
     place = escape(f"{finding.path}:{finding.line}:{finding.column}")
     return (f"| {finding.severity.value} | {escape(finding.rule)} {escape(finding.name)} | "
-            f"{place} | {escape(finding.message)} |")
+            f"{place} | {with_code(finding.message)} |")

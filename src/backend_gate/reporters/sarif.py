@@ -1,7 +1,7 @@
 """SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
 One run; rule metadata rendered from the rule docstrings; CWE as a taxonomy; paths relative to
-`SRCROOT` (never absolute); `partialFingerprints` so findings are tracked across commits;
+`%SRCROOT%`, the repository root (or `path-base`), never absolute; `partialFingerprints` so findings are tracked across commits;
 inline-suppressed findings carry SARIF `suppressions`; with a baseline, `baselineState`.
 No timestamps: the same report always renders the same bytes.
 """
@@ -20,6 +20,9 @@ FINGERPRINT_KEY = "backendGate/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _CWE = {"name": "CWE", "index": 0}
 _SECURITY_CHECKS = frozenset({"security", "sql", "config"})
+SRCROOT = "%SRCROOT%"
+_BASE = ("The repository root (the folder holding .git above the project), or the folder given "
+         "with --path-base.")
 
 
 def render(report: Report) -> str:
@@ -29,8 +32,9 @@ def render(report: Report) -> str:
     baseline = _baseline_used(report)
     run: dict[str, Any] = {
         "tool": {"driver": _driver(report, infos, cwes)},
-        "originalUriBaseIds": {"SRCROOT": {"description": {"text": "The project root."}}},
-        "results": [_result(f, index[f.rule], baseline) for f in report.findings],
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": _BASE}}},
+        "results": [_result(f, index[f.rule], baseline, report.path_prefix)
+                    for f in report.findings],
         "columnKind": "unicodeCodePoints",
         "invocations": [_invocation(report)],
         "properties": {"verdict": report.verdict.value, "files": report.files},
@@ -123,13 +127,13 @@ def _taxonomy(cwes: list[int]) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: int, baseline: bool) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, baseline: bool, prefix: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},
-        "locations": [{"physicalLocation": _physical(finding)}],
+        "locations": [{"physicalLocation": _physical(finding, prefix)}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint or _fallback(finding)},
         "properties": {"check": finding.check, "source": finding.source},
     }
@@ -143,9 +147,9 @@ def _result(finding: Finding, rule_index: int, baseline: bool) -> dict[str, Any]
     return result
 
 
-def _physical(finding: Finding) -> dict[str, Any]:
+def _physical(finding: Finding, prefix: str) -> dict[str, Any]:
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": quote(finding.path, safe="/"), "uriBaseId": "SRCROOT"},
+        "artifactLocation": {"uri": quote(prefix + finding.path, safe="/"), "uriBaseId": SRCROOT},
     }
     if finding.line >= 1:
         start_column = max(finding.column, 1)

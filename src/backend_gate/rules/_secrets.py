@@ -1,11 +1,19 @@
 """Shared data and helpers of the `config` rules (BG201-BG204): what names a secret, what a
-placeholder or a label looks like, known credential formats, and masking for messages."""
+placeholder or a label looks like, known credential formats
+(from `backend_gate.redact`, which also masks them in every message), and masking."""
 
 from __future__ import annotations
 
 import re
 
+from backend_gate import redact
 from backend_gate.rules.secret_in_log import words
+
+# The credential formats and the mask live in `redact`, which masks them in every message too.
+CREDENTIAL_FORMATS = redact.CREDENTIAL_FORMATS
+DSN_WITH_PASSWORD = redact.DSN_WITH_PASSWORD
+_FORMAT_ANCHORS = redact.FORMAT_ANCHORS
+mask = redact.mask
 
 # Last word (or last two words) of a name that make it a secret.
 SECRET_NOUNS: frozenset[str] = frozenset({
@@ -95,40 +103,6 @@ def is_password_name(identifier: str) -> bool:
     return bool(parts) and parts[-1].endswith(("password", "passwd", "pwd", "passphrase"))
 
 
-def mask(value: str) -> str:
-    """`sk_live_51Hx...7dc` -> `sk_l****7dc`; short values are all stars."""
-    if len(value) < 12:
-        return "*" * max(len(value), 4)
-    return f"{value[:4]}****{value[-3:]}"
-
-
-# BG202: known credential formats, matched anywhere in a string literal.
-CREDENTIAL_FORMATS: tuple[tuple[str, str], ...] = (
-    ("an AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b"),
-    ("a Stripe live key", r"\b[rs]k_live_[0-9a-zA-Z]{20,}"),
-    ("a GitHub token", r"\b(?:gh[pousr]_[0-9A-Za-z]{36}|github_pat_[0-9A-Za-z_]{60,})"),
-    ("a GitLab token", r"\bglpat-[0-9A-Za-z_-]{20,}"),
-    ("a Slack token", r"\bxox[baprs]-[0-9A-Za-z-]{10,}"),
-    ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
-    ("a JWT", r"\beyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{16,}"),
-    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    ("a SendGrid key", r"\bSG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43}\b"),
-)
-# scheme://user:password@host -- the password is neither empty nor a template.
-DSN_WITH_PASSWORD = re.compile(
-    r"\b(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^\s:/@\[\]]*):(?P<password>[^\s@/\[\]]+)@"
-    r"(?P<host>[^\s/:?#]+)"
-)
-
-
-# A literal every match of the CREDENTIAL_FORMATS pattern at the same index contains, and a
-# looser DSN pattern (no scheme or host demanded): `may_hold_credential` tests the literals with
-# `in` and runs a pattern only where its literal is, instead of eight searches of every file.
-_FORMAT_ANCHORS: tuple[tuple[str, ...], ...] = (
-    ("AKIA", "ASIA", "AGPA", "AIDA", "AROA"), ("k_live_",),
-    ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), ("glpat-",), ("xox",),
-    ("PRIVATE KEY",), ("eyJ",), ("AIza",), ("SG.",),
-)
 _LOOSE_DSN = re.compile(r"://[^\s:/@\[\]]*:[^\s@/\[\]]+@")
 
 

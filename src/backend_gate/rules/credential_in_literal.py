@@ -69,7 +69,7 @@ class CredentialInLiteral(Rule):
         Invalid('DATABASE_URL = "postgresql://app:s3cret@db.internal/app"\n', line=1, column=16,  # backend-gate: ignore[BG202] -- a rule example, not a credential
                 message_contains="postgresql:// URL with an embedded password"),
         Invalid('client = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")\n',  # backend-gate: ignore[BG202] -- a rule example, not a credential
-                line=1, column=47, message_contains="AKIA****PLE`) in `aws_access_key_id`"),
+                line=1, column=47, message_contains="AKIA****`) in `aws_access_key_id`"),
         Invalid('stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n', line=1, column=18),  # backend-gate: ignore[BG202] -- a rule example, not a credential
         Invalid('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"""\n', line=1, column=7),  # backend-gate: ignore[BG202] -- a rule example, not a credential
     )

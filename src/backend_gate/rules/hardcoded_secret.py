@@ -154,7 +154,7 @@ class HardcodedSecret(Rule):
         Invalid('dbPassword = "s3cr3t-pw"\n', line=1, column=14, message_contains="dbPassword"),
         Invalid('conn = connect(host=h, password="hunter2")\n', line=1, column=33),
         Invalid('cfg = {"api_key": "a8f5f167f44f49"}\n', line=1, column=19,
-                message_contains="a8f5****f49"),
+                message_contains="secret `****` in `api_key`"),
         Invalid('pw = os.getenv("DB_PASSWORD", "devpass1")\n', line=1, column=31),
         Invalid('app.config["SECRET_KEY"] = "dev"\n', line=1, column=28),
         Invalid('jwt.encode(payload, "my-signing-key", algorithm="HS256")\n', line=1,
