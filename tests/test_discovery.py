@@ -4,9 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backend_gate.api import load
-from backend_gate.discovery import discover
+from backend_gate.discovery import _printable, discover, raw_path
 from backend_gate.model import GateError
 
 
@@ -168,3 +170,15 @@ def test_the_walk_excludes_exactly_what_pathspec_excludes(tmp_path: Path) -> Non
         expected = sorted(f for f in files if f.startswith(prefix) and not spec.match_file(f))
         found = [s.path for s in discover((given,), config)]
         assert found == expected, given
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(
+    ["a", "\\", "n", "x", "e", "9", "u", "\n", "\t", "\x1b", "\x85", "\u202e", "\udce9",
+     "\udc85", "é", "/"]), max_size=8), min_size=2, max_size=2))
+def test_shown_names_are_one_to_one(names: list[str]) -> None:
+    """Issue 21 item 5: two names never show alike, and the shown name leads back to the file."""
+    first, second = names
+    assert (_printable(first) == _printable(second)) == (first == second)
+    assert raw_path(_printable(first)) == first
+    assert _printable(first).isprintable()

@@ -172,15 +172,48 @@ def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
 
 # control characters, line/paragraph separators and bidi overrides ("Trojan source" names)
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}")
 
 
 def _printable(rel: str) -> str:
     """A name that is not UTF-8 (bytes the OS hands over as surrogates) or that holds control
-    characters (a newline, an escape sequence) is shown with `\\xff` / `\\u202e` escapes, as
-    git quotes such names: the file is still checked, no report fails to encode its name, and no
-    name can start a new line or a terminal sequence in any output."""
-    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    characters (a newline, an escape sequence) is shown with `\\xff` / `\\n` / `\\u202e`
+    escapes, as git quotes such names: the file is still checked, no report fails to encode its
+    name, and no name can start a new line or a terminal sequence in any output.
+
+    The escaping is one-to-one, so the shown name is also the file's identity (the key of the
+    run's files, its cache entry and its findings): a backslash of the name is shown doubled,
+    `\\xNN` is an ASCII control character below 0x80 or a byte that is not UTF-8 (always
+    0x80 or above), and other characters are `\\uNNNN`. A file named `a<newline>b.py` and
+    one named `a\\nb.py` are two files, shown `a\\nb.py` and `a\\\\nb.py`."""
+    if rel.isascii() and rel.isprintable() and "\\" not in rel:
+        return rel  # nearly every name: nothing to escape
+    text = rel.replace("\\", "\\\\").encode("utf-8", "surrogateescape")
+    return _UNPRINTABLE.sub(_escape, text.decode("utf-8", "backslashreplace"))
+
+
+_SHOWN_ESCAPE = re.compile(r"\\(?:\\|[tnr]|x[0-9a-f]{2}|u[0-9a-f]{4})")
+
+
+def raw_path(shown: str) -> str:
+    """The name `_printable` showed as `shown` (surrogates for bytes that are not UTF-8): for
+    opening the file a finding names."""
+    def undo(match: re.Match[str]) -> str:
+        escape = match.group()
+        if escape == "\\\\":
+            return "\\"
+        if len(escape) == 2:
+            return {"t": "\t", "n": "\n", "r": "\r"}[escape[1]]
+        code = int(escape[2:], 16)
+        return chr(0xDC00 + code) if escape[1] == "x" and code >= 0x80 else chr(code)
+
+    return _SHOWN_ESCAPE.sub(undo, shown) if "\\" in shown else shown
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -20,7 +20,7 @@ from backend_gate.astindex import build as build_index
 from backend_gate.cache import read_bytes
 from backend_gate.config import GateConfig
 from backend_gate.containment import contained_check
-from backend_gate.discovery import SourcePath
+from backend_gate.discovery import SourcePath, raw_path
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
 from backend_gate.positions import resolve as resolve_positions
@@ -354,7 +354,7 @@ def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -
 
 def _lines_of(config: GateConfig, path: str) -> list[str]:
     """Source lines for fingerprinting a finding made outside the worker pass."""
-    text, *_ = read_source(os.path.join(config.root, path))
+    text, *_ = read_source(os.path.join(config.root, raw_path(path)))
     return text.splitlines() if text is not None else []
 
 

@@ -29,7 +29,8 @@ from typing import Any, Iterator, Sequence
 
 from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
 from backend_gate.cache import CACHE_DIR, folder_is_safe
-from backend_gate.config import Option
+from backend_gate.config import GateConfig, Option
+from backend_gate.discovery import _printable
 from backend_gate.model import CheckStatus, Finding, Severity
 
 DEFAULT_SELECT = ("E9", "F63", "F7", "F82", "F401", "F811", "F841")
@@ -87,6 +88,10 @@ class RuffAdapter(ProjectAdapter):
         Option("timeout", int, 300, "Seconds one ruff run may take.", minimum=1),
     )
 
+    def __init__(self, config: GateConfig) -> None:
+        super().__init__(config)
+        self._shown: dict[str, str] = {}  # a name as ruff shows it -> the file's shown path
+
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
         if not self._selected():
             return AdapterResult(status=CheckStatus.SKIPPED, summary="no ruff code selected")
@@ -101,6 +106,8 @@ class RuffAdapter(ProjectAdapter):
         findings: list[Finding] = []
         failures: list[str] = []
         names = [os.path.relpath(f.abspath, self.config.root) for f in files]  # f.path escapes
+        # ruff names a file as it was given, a name that is not UTF-8 with U+FFFD: back to f.path
+        self._shown = {_as_ruff_shows(name): f.path for name, f in zip(names, files)}
         for batch in chunks(names):  # a name that is not UTF-8; ruff needs the real one
             failures.extend(self._run_batch([*argv, "--", *batch], findings))
         if failures:
@@ -200,7 +207,12 @@ class RuffAdapter(ProjectAdapter):
         path = Path(filename)
         if not path.is_absolute():
             path = self.config.root / path
-        return Path(os.path.relpath(path, self.config.root)).as_posix()
+        rel = Path(os.path.relpath(path, self.config.root)).as_posix()
+        return self._shown.get(rel) or _printable(rel)
+
+
+def _as_ruff_shows(name: str) -> str:
+    return Path(name).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _name(item: dict[str, Any], code: str) -> str:
