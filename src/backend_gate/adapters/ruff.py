@@ -106,8 +106,7 @@ class RuffAdapter(ProjectAdapter):
         findings: list[Finding] = []
         failures: list[str] = []
         names = [os.path.relpath(f.abspath, self.config.root) for f in files]  # f.path escapes
-        # ruff names a file as it was given, a name that is not UTF-8 with U+FFFD: back to f.path
-        self._shown = {_as_ruff_shows(name): f.path for name, f in zip(names, files)}
+        self._shown = _shown_names(names, files)
         for batch in chunks(names):  # a name that is not UTF-8; ruff needs the real one
             failures.extend(self._run_batch([*argv, "--", *batch], findings))
         if failures:
@@ -211,8 +210,11 @@ class RuffAdapter(ProjectAdapter):
         return self._shown.get(rel) or _printable(rel)
 
 
-def _as_ruff_shows(name: str) -> str:
-    return Path(name).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+def _shown_names(names: Sequence[str], files: Sequence[ProjectFile]) -> dict[str, str]:
+    """A name as ruff shows it (as it was given; bytes that are not UTF-8 as U+FFFD) -> the
+    discovered file's shown path."""
+    return {Path(name).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace"):
+            file.path for name, file in zip(names, files)}
 
 
 def _name(item: dict[str, Any], code: str) -> str:
