@@ -4,6 +4,7 @@ in temp git repos (commit, change, check), with renames, untracked files and odd
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -197,3 +198,26 @@ def test_a_changed_sink_name_above_its_argument_counts(tmp_path: Path) -> None:
     (root / "app" / "repositories" / "users.py").write_text(text.replace("describe", "execute"))
     assert _rule_lines(root, "BG301", "--diff-base", "main") == (
         1, [("app/repositories/users.py", 4)])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_names_that_are_not_utf8_keep_their_changed_lines(tmp_path: Path) -> None:
+    root = _repo(tmp_path, {"app/a.py": OLD})
+    folder = os.fsencode(root / "app")
+    for name in (b"caf\xe9.py", b"caf\\xe9.py"):  # untracked, and a name and its escaped twin
+        with open(os.path.join(folder, name), "wb") as handle:
+            handle.write(b"y = 1  # TODO: new\n")
+    assert _todo_lines(root) == (1, [("app/caf\\\\xe9.py", 1), ("app/caf\\xe9.py", 1)])
+
+
+def test_cause_lines_leave_the_fingerprint_alone() -> None:
+    from backend_gate.api import check_source
+    from backend_gate.fingerprint import fingerprint
+
+    report = check_source(USERS.replace('%s"', '" + uid'), "app/repositories/users.py")
+    (finding,) = [f for f in report.findings if f.rule == "BG301"]
+    assert finding.cause_lines == (("app/repositories/users.py", 3),
+                                   ("app/repositories/users.py", 2))
+    lines = USERS.replace('%s"', '" + uid').splitlines()
+    assert finding.fingerprint == fingerprint("BG301", finding.path, lines, finding.line)
+    assert "cause_lines" not in finding.to_dict()
