@@ -281,3 +281,21 @@ def test_a_project_inside_a_folder_git_ignores_is_still_checked(tmp_path: Path) 
                      "work/svc/gen.py": ""})
     _git_init(tmp_path)
     assert _found(tmp_path / "work" / "svc") == ["a.py"]
+
+
+def test_the_slash_line_repro_fails_the_gate(tmp_path: Path) -> None:
+    """Issue 21 item 4 as reported: the run passed with 0 files."""
+    import json
+
+    from click.testing import CliRunner
+
+    from backend_gate.cli import main
+
+    _tree(tmp_path, {"pyproject.toml": '[project]\nname="x"\n', ".gitignore": "/\n",
+                     "app/a.py": "x = 1  # TODO: seen\n"})
+    _git_init(tmp_path)
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--skip", "coverage",
+                                       "--no-cache", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["files"] == 1 and {f["rule"] for f in report["findings"]} >= {"BG101"}
