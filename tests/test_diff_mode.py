@@ -4,6 +4,7 @@ in temp git repos (commit, change, check), with renames, untracked files and odd
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -122,3 +123,101 @@ def test_parse_diff_counts_added_lines_not_deletions() -> None:
     diff = ("+++ b/a.py\n@@ -1,0 +2,3 @@\n@@ -9,2 +11,0 @@\n@@ -20 +20 @@\n"
             "+++ /dev/null\n@@ -1 +0,0 @@\n")
     assert parse_diff(diff) == {"a.py": {2, 3, 4, 20}}
+
+
+def _rule_lines(root: Path, rule: str, *extra: str) -> tuple[int, list[tuple[str, int]]]:
+    result = CliRunner().invoke(main, ["check", str(root), "--skip", SKIP, "--no-cache",
+                                       "--format", "json", *extra])
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.stdout)
+    return result.exit_code, [(f["path"], f["line"]) for f in report["findings"]
+                              if f["rule"] == rule]
+
+
+USERS = ('def find(cursor, uid):\n'
+         '    query = "SELECT * FROM users WHERE id = %s"\n'
+         '    cursor.execute(query, (uid,))\n')
+
+
+def test_a_changed_sql_assignment_keeps_the_sink_finding(tmp_path: Path) -> None:
+    """Issue 21 item 1: only the line that builds the SQL changes; the sink line does not."""
+    root = _repo(tmp_path, {"app/repositories/users.py": USERS})
+    path = root / "app" / "repositories" / "users.py"
+    path.write_text(USERS.replace('%s"', '" + uid'))
+    expected = (1, [("app/repositories/users.py", 3)])
+    assert _rule_lines(root, "BG301") == expected  # the full run
+    assert _rule_lines(root, "BG301", "--diff-base", "main") == expected
+
+
+def test_a_changed_augmented_sql_assignment_counts_too(tmp_path: Path) -> None:
+    text = ('def find(db, name):\n    q = "SELECT * FROM users"\n    q += " ORDER BY id"\n'
+            '    db.execute(\n        q,\n    )\n')
+    root = _repo(tmp_path, {"app/repositories/users.py": text})
+    (root / "app" / "repositories" / "users.py").write_text(text.replace('" ORDER BY id"',
+                                                                         '" WHERE n = " + name'))
+    assert _rule_lines(root, "BG301", "--diff-base", "main") == (
+        1, [("app/repositories/users.py", 5)])
+
+
+def test_an_unchanged_flow_stays_out_of_the_diff(tmp_path: Path) -> None:
+    text = USERS.replace('%s"', '" + uid') + "\n\ndef other():\n    return 1\n"
+    root = _repo(tmp_path, {"app/repositories/users.py": text})
+    (root / "app" / "repositories" / "users.py").write_text(text.replace("return 1", "return 2"))
+    assert _rule_lines(root, "BG301") == (1, [("app/repositories/users.py", 3)])
+    assert _rule_lines(root, "BG301", "--diff-base", "main") == (0, [])
+
+
+LOGIN = ('import logging\n\nlogger = logging.getLogger(__name__)\n\n\n'
+         'def login(user):\n    token = user.display_name\n'
+         '    logger.info("login with %s", token)\n')
+
+
+def test_a_changed_secret_assignment_keeps_the_log_finding(tmp_path: Path) -> None:
+    """Issue 21 item 1 for BG505: the secret's assignment changes, the log call does not."""
+    root = _repo(tmp_path, {"app/services/login.py": LOGIN})
+    path = root / "app" / "services" / "login.py"
+    path.write_text(LOGIN.replace("user.display_name", "user.api_token"))
+    expected = (1, [("app/services/login.py", 8)])
+    assert _rule_lines(root, "BG505") == expected
+    assert _rule_lines(root, "BG505", "--diff-base", "main") == expected
+
+
+def test_a_changed_module_secret_keeps_the_log_finding(tmp_path: Path) -> None:
+    text = ('import logging\nimport os\n\nAPI_KEY = os.environ.get("NAME")\n\n\n'
+            'def start():\n    logging.info("key %s", API_KEY)\n')
+    root = _repo(tmp_path, {"app/services/start.py": text})
+    (root / "app" / "services" / "start.py").write_text(text.replace('"NAME"', '"API_KEY"'))
+    assert _rule_lines(root, "BG505", "--diff-base", "main") == (
+        1, [("app/services/start.py", 8)])
+
+
+def test_a_changed_sink_name_above_its_argument_counts(tmp_path: Path) -> None:
+    text = ('def find(cursor, uid):\n    query = "SELECT * FROM users WHERE id = " + uid\n'
+            '    cursor.describe(\n        query,\n    )\n')
+    root = _repo(tmp_path, {"app/repositories/users.py": text})
+    (root / "app" / "repositories" / "users.py").write_text(text.replace("describe", "execute"))
+    assert _rule_lines(root, "BG301", "--diff-base", "main") == (
+        1, [("app/repositories/users.py", 4)])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_names_that_are_not_utf8_keep_their_changed_lines(tmp_path: Path) -> None:
+    root = _repo(tmp_path, {"app/a.py": OLD})
+    folder = os.fsencode(root / "app")
+    for name in (b"caf\xe9.py", b"caf\\xe9.py"):  # untracked, and a name and its escaped twin
+        with open(os.path.join(folder, name), "wb") as handle:
+            handle.write(b"y = 1  # TODO: new\n")
+    assert _todo_lines(root) == (1, [("app/caf\\\\xe9.py", 1), ("app/caf\\xe9.py", 1)])
+
+
+def test_cause_lines_leave_the_fingerprint_alone() -> None:
+    from backend_gate.api import check_source
+    from backend_gate.fingerprint import fingerprint
+
+    report = check_source(USERS.replace('%s"', '" + uid'), "app/repositories/users.py")
+    (finding,) = [f for f in report.findings if f.rule == "BG301"]
+    assert finding.cause_lines == (("app/repositories/users.py", 3),
+                                   ("app/repositories/users.py", 2))
+    lines = USERS.replace('%s"', '" + uid').splitlines()
+    assert finding.fingerprint == fingerprint("BG301", finding.path, lines, finding.line)
+    assert "cause_lines" not in finding.to_dict()

@@ -4,9 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from backend_gate.api import load
-from backend_gate.discovery import discover
+from backend_gate.discovery import _printable, discover, raw_path
 from backend_gate.model import GateError
 
 
@@ -168,3 +170,132 @@ def test_the_walk_excludes_exactly_what_pathspec_excludes(tmp_path: Path) -> Non
         expected = sorted(f for f in files if f.startswith(prefix) and not spec.match_file(f))
         found = [s.path for s in discover((given,), config)]
         assert found == expected, given
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(
+    ["a", "\\", "n", "x", "e", "9", "u", "\n", "\t", "\x1b", "\x85", "\u202e", "\udce9",
+     "\udc85", "é", "/"]), max_size=8), min_size=2, max_size=2))
+def test_shown_names_are_one_to_one(names: list[str]) -> None:
+    """Issue 21 item 5: two names never show alike, and the shown name leads back to the file."""
+    assume(all(os.fsdecode(os.fsencode(name)) == name for name in names))  # as the OS gives
+    first, second = names
+    assert (_printable(first) == _printable(second)) == (first == second)
+    assert raw_path(_printable(first)) == first
+    assert _printable(first).isprintable()
+
+
+def _git_init(root: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+
+
+def test_a_gitignore_line_slash_ignores_nothing(tmp_path: Path) -> None:
+    """Issue 21 item 4: git reads `/` as a pattern that matches nothing."""
+    _tree(tmp_path, {"pyproject.toml": "", ".gitignore": "/\n", "app/a.py": "", "b.py": ""})
+    _git_init(tmp_path)
+    assert _found(tmp_path) == ["app/a.py", "b.py"]
+
+
+def test_a_nested_gitignore_brings_back_a_file_ignored_above(tmp_path: Path) -> None:
+    """Issue 20: `!name` in a deeper .gitignore re-includes what a higher one ignored."""
+    _tree(tmp_path, {"pyproject.toml": "", ".gitignore": "*_gen.py\n", "app/a_gen.py": "",
+                     "app/.gitignore": "!keep_gen.py\n", "app/keep_gen.py": "", "app/b.py": ""})
+    _git_init(tmp_path)
+    assert _found(tmp_path) == ["app/b.py", "app/keep_gen.py"]
+
+
+def test_git_info_exclude_is_read(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": "", "app/a.py": "", "app/local.py": ""})
+    _git_init(tmp_path)
+    (tmp_path / ".git" / "info").mkdir(exist_ok=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("local.py\n")
+    assert _found(tmp_path) == ["app/a.py"]
+
+
+def test_tracked_files_are_checked_whatever_gitignore_says(tmp_path: Path) -> None:
+    import subprocess
+
+    _tree(tmp_path, {"pyproject.toml": "", "app/a.py": "", "app/forced.py": ""})
+    _git_init(tmp_path)
+    (tmp_path / ".gitignore").write_text("forced.py\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", "app/forced.py"], check=True)
+    assert _found(tmp_path) == ["app/a.py", "app/forced.py"]
+
+
+def test_gate_excludes_still_apply_inside_a_repository(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": '[tool.backend-gate]\nextend-exclude = ["legacy/"]\n',
+                     "app/a.py": "", "legacy/old.py": "", ".venv/lib/x.py": ""})
+    _git_init(tmp_path)
+    assert _found(tmp_path) == ["app/a.py"]
+
+
+def test_a_named_file_is_checked_even_when_git_ignores_it(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": '[tool.backend-gate]\nextend-exclude = ["legacy/"]\n',
+                     ".gitignore": "scratch.py\n", "app/scratch.py": "", "legacy/old.py": ""})
+    _git_init(tmp_path)
+    assert _found(tmp_path) == []
+    assert _found(tmp_path, tmp_path / "app" / "scratch.py") == ["app/scratch.py"]
+    assert _found(tmp_path, tmp_path / "legacy" / "old.py") == []  # the gate's excludes hold
+
+
+def test_nested_repositories_and_a_subfolder_root(tmp_path: Path) -> None:
+    _tree(tmp_path, {".gitignore": "*.tmp.py\n", "svc/pyproject.toml": "", "svc/a.py": "",
+                     "svc/b.tmp.py": "", "svc/vendor/lib/v.py": "", "svc/vendor/lib/.gitignore":
+                     "skip.py\n", "svc/vendor/lib/skip.py": ""})
+    _git_init(tmp_path)
+    _git_init(tmp_path / "svc" / "vendor" / "lib")  # an untracked repository inside
+    assert _found(tmp_path / "svc") == ["a.py", "vendor/lib/v.py"]
+
+
+def test_without_a_working_git_the_gitignore_files_still_decide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _tree(tmp_path, {"pyproject.toml": "", ".gitignore": "gen/\n", "app/a.py": "",
+                     "gen/g.py": ""})
+    _git_init(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # git cannot be found
+    assert _found(tmp_path) == ["app/a.py"]
+    monkeypatch.undo()
+    (tmp_path / ".git" / "HEAD").write_text("garbage\n")  # git fails: not a repository
+    assert _found(tmp_path) == ["app/a.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_gitignore_does_not_hang_discovery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import backend_gate.discovery as discovery
+
+    _tree(tmp_path, {"pyproject.toml": "", "app/a.py": ""})
+    _git_init(tmp_path)
+    os.mkfifo(tmp_path / "app" / ".gitignore")  # git blocks reading it
+    monkeypatch.setattr(discovery, "GIT_TIMEOUT", 1.0, raising=False)
+    assert _found(tmp_path) == ["app/a.py"]
+
+
+def test_a_project_inside_a_folder_git_ignores_is_still_checked(tmp_path: Path) -> None:
+    _tree(tmp_path, {".gitignore": "work/\n", "work/svc/pyproject.toml": "",
+                     "work/svc/.gitignore": "gen.py\n", "work/svc/a.py": "",
+                     "work/svc/gen.py": ""})
+    _git_init(tmp_path)
+    assert _found(tmp_path / "work" / "svc") == ["a.py"]
+
+
+def test_the_slash_line_repro_fails_the_gate(tmp_path: Path) -> None:
+    """Issue 21 item 4 as reported: the run passed with 0 files."""
+    import json
+
+    from click.testing import CliRunner
+
+    from backend_gate.cli import main
+
+    _tree(tmp_path, {"pyproject.toml": '[project]\nname="x"\n', ".gitignore": "/\n",
+                     "app/a.py": "x = 1  # TODO: seen\n"})
+    _git_init(tmp_path)
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--skip", "coverage",
+                                       "--no-cache", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["files"] == 1 and {f["rule"] for f in report["findings"]} >= {"BG101"}

@@ -107,3 +107,36 @@ def test_config_and_data_files_that_never_end_do_not_hang_the_gate(
                           cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "Verdict: FAIL" in done.stdout and "a.py:1:" in done.stdout
+
+
+TWINS = [  # (a name, its twin: the name its escaped display would be without care)
+    (b"a\nb.py", b"a\\nb.py"),
+    (b"caf\xe9.py", b"caf\\xe9.py"),
+    (b"x\x1b.py", b"x\\x1b.py"),
+]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+@pytest.mark.parametrize(("name", "twin"), TWINS)
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_name_and_its_escaped_twin_are_both_checked(
+    tmp_path: Path, name: bytes, twin: bytes, cache: bool,
+) -> None:
+    """Issue 21 item 5: identity is the name's bytes; only the display is escaped, and two
+    files never show as the same name."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for raw, line in ((name, 1), (twin, 2)):
+        with open(os.path.join(os.fsencode(tmp_path), raw), "wb") as handle:
+            handle.write(b"import os\n" + b"x = 1\n" * (line - 1) + b"y = 2  # TODO: done\n")
+    for _ in range(2 if cache else 1):
+        args = ["check", str(tmp_path), "--skip", "coverage", "--format", "json"]
+        result = CliRunner().invoke(main, args if cache else [*args, "--no-cache"])
+        assert result.exit_code == 1, result.output
+        report = json.loads(result.stdout)
+        assert report["files"] == 2
+        found = sorted((f["line"], f["path"]) for f in report["findings"] if f["rule"] == "BG101")
+        assert len(found) == 2 and found[0][1] != found[1][1], found
+        assert all("\n" not in path and "\x1b" not in path for _, path in found)
+        if not cache:  # ruff's own cache refuses a name that is not UTF-8 (lint: error)
+            unused = {f["path"] for f in report["findings"] if f["rule"] == "ruff:F401"}
+            assert unused == {path for _, path in found}  # ruff's names map to the same two

@@ -1,4 +1,11 @@
-"""Find the Python files to check, the way ruff does: .gitignore respected, default excludes.
+"""Find the Python files to check: what git would add, less the default and configured excludes.
+
+Inside a git repository the candidates are what `git ls-files --cached --others
+--exclude-standard` lists (one run of git: tracked files, and untracked ones no .gitignore,
+`.git/info/exclude` or global excludes file ignores); where git cannot say (not installed,
+failing, not a repository), the .gitignore files from the root down are read instead. A file
+named on the command line is checked even when git ignores it (as ruff does without
+`--force-exclude`); the exclude options apply to every file.
 
 Discovery only lists paths; each file is read once, later, by the engine. Symlinks are followed
 only when they stay inside the project root, and never twice (no loops).
@@ -110,17 +117,77 @@ def _exclude_spec(patterns: list[str]) -> Matcher:
     return _spec(patterns)
 
 
+GIT_TIMEOUT = 15.0  # seconds for `git ls-files`; a .gitignore that is a FIFO blocks git
+
+
+class GitFiles:
+    """What git would add under the root: `git ls-files --cached --others --exclude-standard`
+    (tracked files, whatever .gitignore says, and untracked files git does not ignore, as
+    every .gitignore, `.git/info/exclude` and `core.excludesFile` decide). Names are the
+    bytes git printed, as the OS hands them over (surrogates for bytes that are not UTF-8).
+    git lists a submodule, or an untracked repository inside, as one entry: the walk meets
+    such a folder before anything in it, and below it (`trees`) the .gitignore files decide,
+    as outside git."""
+
+    def __init__(self, output: bytes) -> None:
+        self.files = frozenset(os.fsdecode(name).rstrip("/") for name in output.split(b"\0")
+                               if name)
+        self.folders = frozenset(name[:cut] for name in self.files for cut in _slashes(name))
+        self.trees: tuple[str, ...] = ()  # "sub/" for each listed name met as a folder
+
+    def keeps(self, rel: str, is_dir: bool) -> bool:
+        if is_dir and rel in self.files:
+            self.trees += (rel + "/",)
+            return True
+        return rel in (self.folders if is_dir else self.files)
+
+    def decides(self, rel: str) -> bool:
+        """False below a listed folder (a tree) and outside the root."""
+        return not (rel + "/").startswith(("../", *self.trees))
+
+
+def git_files(root: Path) -> GitFiles | None:
+    """One `git ls-files` run; None when git is missing, fails, takes too long or lists
+    nothing (the root lies in a folder git ignores as a whole): then the .gitignore files from
+    the root down decide, pattern by pattern."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None:
+        return None
+    try:
+        done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+            [git, "-C", str(root), "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard"],
+            capture_output=True, stdin=subprocess.DEVNULL, timeout=GIT_TIMEOUT, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    listed = GitFiles(done.stdout) if done.returncode == 0 else None
+    return listed if listed and listed.files else None
+
+
+def _slashes(name: str) -> Iterator[int]:
+    cut = name.find("/")
+    while cut != -1:
+        yield cut
+        cut = name.find("/", cut + 1)
+
+
 class _Ignores:
-    """Default/user excludes plus every .gitignore met on the way down."""
+    """Default/user excludes, plus what git ignores: inside a git repository git's own list of
+    files (`GitFiles`), else, when git cannot say, every .gitignore met on the way down."""
 
     def __init__(self, root: Path, config: GateConfig) -> None:
         self.root = root
         self.excludes = _exclude_spec([*config.exclude, *config.extend_exclude])
         self.gitignores: dict[str, Matcher] = {}  # folder (posix rel) -> spec
         self.use_git = (root / ".git").exists() or _inside_git(root)
+        self.git = git_files(root) if self.use_git else None
 
     def load_gitignore(self, folder: Path | str, rel: str) -> None:
-        if not self.use_git:
+        if not self.use_git or (self.git is not None and self.git.decides(rel)):
             return
         file = Path(folder) / ".gitignore"
         if file.is_file():
@@ -136,6 +203,13 @@ class _Ignores:
         probe = rel + "/" if is_dir else rel
         if self._excluded(probe, name, is_dir):
             return True
+        if self.git is not None and self.git.decides(rel):
+            return not self.git.keeps(rel, is_dir)
+        return self._gitignored(probe)
+
+    def _gitignored(self, probe: str) -> bool:
+        """A .gitignore file read on the way down ignores `probe` (where git's list does not
+        decide)."""
         for folder, spec in self.gitignores.items():
             if folder == "":
                 if spec.match_file(probe):
@@ -143,6 +217,10 @@ class _Ignores:
             elif probe.startswith(folder + "/") and spec.match_file(probe[len(folder) + 1:]):
                 return True
         return False
+
+    def excluded(self, rel: str) -> bool:
+        """The file matches the exclude options (the defaults or the project's)."""
+        return self.excludes.match_file(rel)
 
     def _excluded(self, probe: str, name: str, is_dir: bool) -> bool:
         if name and isinstance(self.excludes, NameMatcher):
@@ -172,15 +250,48 @@ def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
 
 # control characters, line/paragraph separators and bidi overrides ("Trojan source" names)
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}")
 
 
 def _printable(rel: str) -> str:
     """A name that is not UTF-8 (bytes the OS hands over as surrogates) or that holds control
-    characters (a newline, an escape sequence) is shown with `\\xff` / `\\u202e` escapes, as
-    git quotes such names: the file is still checked, no report fails to encode its name, and no
-    name can start a new line or a terminal sequence in any output."""
-    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    characters (a newline, an escape sequence) is shown with `\\xff` / `\\n` / `\\u202e`
+    escapes, as git quotes such names: the file is still checked, no report fails to encode its
+    name, and no name can start a new line or a terminal sequence in any output.
+
+    The escaping is one-to-one, so the shown name is also the file's identity (the key of the
+    run's files, its cache entry and its findings): a backslash of the name is shown doubled,
+    `\\xNN` is an ASCII control character below 0x80 or a byte that is not UTF-8 (always
+    0x80 or above), and other characters are `\\uNNNN`. A file named `a<newline>b.py` and
+    one named `a\\nb.py` are two files, shown `a\\nb.py` and `a\\\\nb.py`."""
+    if rel.isascii() and rel.isprintable() and "\\" not in rel:
+        return rel  # nearly every name: nothing to escape
+    text = rel.replace("\\", "\\\\").encode("utf-8", "surrogateescape")
+    return _UNPRINTABLE.sub(_escape, text.decode("utf-8", "backslashreplace"))
+
+
+_SHOWN_ESCAPE = re.compile(r"\\(?:\\|[tnr]|x[0-9a-f]{2}|u[0-9a-f]{4})")
+
+
+def raw_path(shown: str) -> str:
+    """The name `_printable` showed as `shown` (surrogates for bytes that are not UTF-8): for
+    opening the file a finding names."""
+    def undo(match: re.Match[str]) -> str:
+        escape = match.group()
+        if escape == "\\\\":
+            return "\\"
+        if len(escape) == 2:
+            return {"t": "\t", "n": "\n", "r": "\r"}[escape[1]]
+        code = int(escape[2:], 16)
+        return chr(0xDC00 + code) if escape[1] == "x" and code >= 0x80 else chr(code)
+
+    return _SHOWN_ESCAPE.sub(undo, shown) if "\\" in shown else shown
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -201,8 +312,9 @@ def _inside(path: Path, root: Path) -> bool:
 def _walk(target: Path, root: Path, ignores: _Ignores) -> Iterator[tuple[str, str]]:
     """-> (absolute path, path relative to the root) of every Python file to check."""
     rel = _relative(target, root)
-    if target.is_file():
-        if _wanted_file(target.name, rel, ignores) and _inside(target, root):
+    if target.is_file():  # a named file: the gate's excludes apply, git's ignores do not
+        if target.name.endswith(PYTHON_SUFFIXES) and not ignores.excluded(rel) and _inside(
+                target, root):
             yield str(target), rel
         return
     _load_gitignores_above(target, root, ignores)
@@ -224,10 +336,9 @@ def _is_below(path: Path, root: Path) -> bool:
     return path != root and _inside(path, root)
 
 
-def _wanted_file(name: str, rel: str, ignores: _Ignores, walked: bool = False) -> bool:
+def _wanted_file(name: str, rel: str, ignores: _Ignores) -> bool:
     """The suffix first: most files of a tree (data, templates, translations) stop there."""
-    return name.endswith(PYTHON_SUFFIXES) and not ignores.ignored(
-        rel, is_dir=False, name=name if walked else "")
+    return name.endswith(PYTHON_SUFFIXES) and not ignores.ignored(rel, is_dir=False, name=name)
 
 
 def _walk_dir(
@@ -246,7 +357,7 @@ def _walk_dir(
             # a folder that is not a link lies where its parent really is
             child_real = os.path.realpath(entry.path) if link else os.path.join(real, entry.name)
             yield from _walk_dir(entry.path, child, child_real, root, ignores, seen)
-        elif kind == "file" and _wanted_file(entry.name, child, ignores, walked=True):
+        elif kind == "file" and _wanted_file(entry.name, child, ignores):
             yield entry.path, child
 
 

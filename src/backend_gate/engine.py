@@ -20,7 +20,7 @@ from backend_gate.astindex import build as build_index
 from backend_gate.cache import read_bytes
 from backend_gate.config import GateConfig
 from backend_gate.containment import contained_check
-from backend_gate.discovery import SourcePath
+from backend_gate.discovery import SourcePath, raw_path
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
 from backend_gate.positions import resolve as resolve_positions
@@ -291,13 +291,24 @@ def _run_rules(
     visit_batched(module, rules)
     if not any(rule.reports for rule in rules):
         return
-    reported = (raw.node for rule in rules for raw in rule.reports)
+    reported = (node for rule in rules for raw in rule.reports for node in (raw.node, *raw.causes))
     positions = resolve_positions(module, tree, reported, text)
     for rule in rules:
         for raw in rule.reports:
             span = _span(raw, positions[raw.node])
             finding = make_finding(type(rule), config, path, span, raw.message, lines)
+            if raw.causes:
+                finding = replace(finding, cause_lines=_cause_lines(path, raw, positions))
             yield _with_severity(finding, raw.severity, config)
+
+
+def _cause_lines(
+    path: str, raw: RawReport, positions: Mapping[Any, Any],
+) -> tuple[tuple[str, int], ...]:
+    """Every line of every cause node, in order, once."""
+    lines = (line for node in raw.causes
+             for line in range(positions[node].start.line, positions[node].end.line + 1))
+    return tuple((path, line) for line in dict.fromkeys(lines))
 
 
 def _with_severity(finding: Finding, severity: Severity | None, config: GateConfig) -> Finding:
@@ -343,7 +354,7 @@ def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -
 
 def _lines_of(config: GateConfig, path: str) -> list[str]:
     """Source lines for fingerprinting a finding made outside the worker pass."""
-    text, *_ = read_source(os.path.join(config.root, path))
+    text, *_ = read_source(os.path.join(config.root, raw_path(path)))
     return text.splitlines() if text is not None else []
 
 

@@ -32,12 +32,13 @@ def _git(root: Path, *args: str) -> str:
         done = subprocess.run(  # noqa: S603 - fixed argv, no shell
             [git, "-C", str(root), "-c", "core.quotepath=false", *args],
             capture_output=True, text=True, timeout=_TIMEOUT, check=False,
-            encoding="utf-8", errors="replace",
+            encoding="utf-8", errors="surrogateescape",  # names: the bytes, as the OS gives
         )
     except subprocess.TimeoutExpired:
         raise GateError(f"git {args[0]} took more than {_TIMEOUT} s") from None
     if done.returncode != 0:
         detail = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
+        detail = detail.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         raise GateError(f"git {args[0]} failed: {detail}")
     return done.stdout
 

@@ -29,7 +29,8 @@ from typing import Any, Iterator, Sequence
 
 from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
 from backend_gate.cache import CACHE_DIR, folder_is_safe
-from backend_gate.config import Option
+from backend_gate.config import GateConfig, Option
+from backend_gate.discovery import _printable
 from backend_gate.model import CheckStatus, Finding, Severity
 
 DEFAULT_SELECT = ("E9", "F63", "F7", "F82", "F401", "F811", "F841")
@@ -87,6 +88,10 @@ class RuffAdapter(ProjectAdapter):
         Option("timeout", int, 300, "Seconds one ruff run may take.", minimum=1),
     )
 
+    def __init__(self, config: GateConfig) -> None:
+        super().__init__(config)
+        self._shown: dict[str, str] = {}  # a name as ruff shows it -> the file's shown path
+
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
         if not self._selected():
             return AdapterResult(status=CheckStatus.SKIPPED, summary="no ruff code selected")
@@ -101,6 +106,7 @@ class RuffAdapter(ProjectAdapter):
         findings: list[Finding] = []
         failures: list[str] = []
         names = [os.path.relpath(f.abspath, self.config.root) for f in files]  # f.path escapes
+        self._shown = _shown_names(names, files)
         for batch in chunks(names):  # a name that is not UTF-8; ruff needs the real one
             failures.extend(self._run_batch([*argv, "--", *batch], findings))
         if failures:
@@ -200,7 +206,15 @@ class RuffAdapter(ProjectAdapter):
         path = Path(filename)
         if not path.is_absolute():
             path = self.config.root / path
-        return Path(os.path.relpath(path, self.config.root)).as_posix()
+        rel = Path(os.path.relpath(path, self.config.root)).as_posix()
+        return self._shown.get(rel) or _printable(rel)
+
+
+def _shown_names(names: Sequence[str], files: Sequence[ProjectFile]) -> dict[str, str]:
+    """A name as ruff shows it (as it was given; bytes that are not UTF-8 as U+FFFD) -> the
+    discovered file's shown path."""
+    return {Path(name).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace"):
+            file.path for name, file in zip(names, files)}
 
 
 def _findings(count: int) -> str:

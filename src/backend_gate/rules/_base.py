@@ -60,6 +60,9 @@ class RawReport:
     offset: tuple[int, int] | None = None  # (line delta, column) inside the node
     length: int | None = None
     severity: Severity | None = None  # None: the rule's SEVERITY (or the config's override)
+    # nodes whose lines are part of the cause (--diff-base keeps the finding when one of them
+    # changed): the assignments a traced value came through
+    causes: tuple[cst.CSTNode, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +204,14 @@ class Rule(_RuleMeta):
         offset: tuple[int, int] | None = None,
         length: int | None = None,
         severity: Severity | None = None,
+        causes: tuple[cst.CSTNode, ...] = (),
     ) -> None:
         """Report `node`; `severity` lowers or raises one case of a rule (a heuristic case as a
-        warning), unless the configuration overrides the rule's severity."""
-        self.reports.append(RawReport(node, message or self.MESSAGE, offset, length, severity))
+        warning), unless the configuration overrides the rule's severity. `causes` are other
+        nodes the finding follows from (the assignments a value was traced through): a change
+        on any of their lines brings the finding into a `--diff-base` run."""
+        self.reports.append(RawReport(node, message or self.MESSAGE, offset, length, severity,
+                                      causes))
 
     def report_at(self, line: int, column: int, message: str, *,
                   end: tuple[int, int] | None = None, severity: Severity | None = None) -> None:

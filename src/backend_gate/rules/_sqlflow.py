@@ -5,6 +5,8 @@ pieces (string literals, module-level UPPER_CASE string constants, locals assign
 those), and if not, how was it built (an f-string, `%`, `.format()`, `+`, `+=`, `str.join`,
 `string.Template.substitute`). It also gathers the literal text, so the rule can tell SQL from
 prose. The tracing is flow-insensitive inside a function: every assignment to a local counts.
+The assigned values a trace went through are kept (`Tracer.through`): they are the finding's
+cause lines, which `--diff-base` looks at besides the sink's.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Tracer:
         self.constants = constants
         self.attributes = attributes or {}  # class attributes holding string literals
         self.seen: set[str] = set()
+        self.through: list[cst.BaseExpression] = []  # every assigned value a name was traced to
         self._handlers = {
             cst.FormattedString: self._fstring, cst.ConcatenatedString: self._concatenated,
             cst.BinaryOperation: self._binary, cst.Call: self._call, cst.Name: self._name,
@@ -159,8 +162,10 @@ class Tracer:
             constant = self.constants.get(name)
             return Trace(True, text=constant) if constant is not None else Trace(False)
         self.seen.add(name)
+        grows = self.scope.augmented.get(name, [])
+        self.through.extend((*values, *grows))
         parts = [self.trace(v, depth + 1) for v in values]
-        augmented = [self.trace(v, depth + 1) for v in self.scope.augmented.get(name, [])]
+        augmented = [self.trace(v, depth + 1) for v in grows]
         self.seen.discard(name)
         first = _join(parts, None)
         grown = _join(augmented, "`+=` concatenation") if augmented else Trace(True)

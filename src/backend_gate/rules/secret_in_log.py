@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 from itertools import pairwise
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import libcst as cst
 
@@ -16,6 +16,9 @@ from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._data import LOG_SAFE_WORDS, LOG_SECRET_WORDS
 from backend_gate.rules._exceptions import LOG_METHODS, is_logging_call, is_logging_call_ast
 from backend_gate.rules._helpers import dotted_name, target_name
+
+if TYPE_CHECKING:  # libcst loads on first use (rules import without it)
+    _Bindings = dict[str, list[cst.CSTNode]]
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _TEXT_CALLS = frozenset({"str", "repr", "format", "join"})
@@ -181,17 +184,73 @@ class SecretInLog(Rule):
         super().__init__(context)
         self._secret = frozenset(w.lower() for w in self.options["secret-words"])
         self._safe = frozenset(w.lower() for w in self.options["safe-words"])
+        # where names are bound, innermost last (None: a class body, which functions skip);
+        # a logged name's bindings are its finding's cause lines (--diff-base)
+        self._scopes: list[_Bindings | None] = [{}]
+        self._pending: list[tuple[cst.CSTNode, str, tuple[_Bindings, ...]]] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append(None)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append({})
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._bind(node.name, node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, node)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind(node.target, node)
+
+    def _bind(self, target: cst.BaseExpression, statement: cst.CSTNode) -> None:
+        scope = self._scopes[-1]
+        if scope is not None:
+            for name in _bound_names(target):
+                scope.setdefault(name, []).append(statement)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not is_logging_call(node):
             return
         call = dotted_name(node.func) or "the logger"
+        visible = tuple(scope for scope in reversed(self._scopes) if scope is not None)
         stack: list[cst.CSTNode] = list(node.args)
         while stack:
             current = stack.pop()
             label = target_name(current)
             if label is not None:
                 if is_secret_name(label, self._secret, self._safe):
-                    self.report(current, self.MESSAGE.format(name=label, call=call))
+                    self._pending.append((current, self.MESSAGE.format(name=label, call=call),
+                                          visible))
                 continue
             stack.extend(_children(current))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        """Report once every binding is known: a name may be assigned after the call (in a
+        loop), and every assignment of it counts."""
+        for node, message, visible in self._pending:
+            causes: tuple[cst.CSTNode, ...] = ()
+            if isinstance(node, cst.Name):
+                causes = next((tuple(s[node.value]) for s in visible if node.value in s), ())
+            self.report(node, message, causes=causes)
+
+
+def _bound_names(target: cst.BaseExpression) -> Iterator[str]:
+    """The names an assignment target binds: `x`, and those inside `a, (b, *c)`."""
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _bound_names(element.value)

@@ -38,6 +38,7 @@ class _Pending:
     receiver: str
     argument: cst.BaseExpression
     scope: Scope
+    callee: cst.BaseExpression  # the sink's name: a cause line when the call spans lines
 
 
 class SqlBuiltFromStrings(Rule):
@@ -203,7 +204,7 @@ class SqlBuiltFromStrings(Rule):
         if sink not in self._sinks:
             return
         for argument in _sql_arguments(node, sink):
-            self._pending.append(_Pending(sink, receiver, argument, self._scopes[-1]))
+            self._pending.append(_Pending(sink, receiver, argument, self._scopes[-1], node.func))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for pending in self._pending:
@@ -218,8 +219,8 @@ class SqlBuiltFromStrings(Rule):
         via = f" `{trace.via}`" if trace.via else ""
         form = _PARAMETERIZED.get(pending.sink, f'{pending.sink}("... WHERE id = %s", (value,))')
         self.report(pending.argument,
-                    self.MESSAGE.format(via=via, sink=name, how=trace.how, form=form))
-
+                    self.MESSAGE.format(via=via, sink=name, how=trace.how, form=form),
+                    causes=(pending.callee, *tracer.through))
 
     def _is_sql(self, pending: _Pending, text: str) -> bool:
         """Generic sink names need SQL-looking text or a database-looking receiver."""
