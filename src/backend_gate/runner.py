@@ -23,10 +23,15 @@ PROGRESS_FROM = 200  # files: show a progress bar on a terminal from this many m
 
 
 def plan_fingerprint(plan: Plan) -> str:
-    """Everything that can change a per-file result: version, rules, adapters, options."""
+    """Everything that can change a per-file result: version, rules, adapters, options, and
+    the selection itself. The enabled rules do not say it all: an adapter decides inside what
+    it runs (`--ignore security` or `bandit:` leaves bandit out of every file's result), so a
+    run with less selected must never leave results a run with more selected would reuse."""
     config = plan.config
     settings = {
         "version": __version__,
+        "selection": [config.select, config.ignore, config.skip, config.unsuppressible,
+                      config.require_suppression_reason],
         "rules": [r.CODE for r in (*plan.rules, *plan.project_rules)],
         "adapters": [f"{a.__module__}.{a.__name__}" for a in plan.file_adapters],
         "options": sorted((k, repr(sorted(v.items()))) for k, v in config.options.items()),
