@@ -14,22 +14,57 @@ import hmac
 import importlib.util
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from backend_gate.model import Finding, Severity, Suppression
+from backend_gate.safeio import read_regular
 
 CACHE_DIR = ".backend_gate_cache"
+_DEPTH = 4  # folder levels below CACHE_DIR (ruff's cache uses two)
 TOOLS = ("bandit", "radon", "coverage", "ruff", "libcst", "defusedxml")  # their results are cached
 _IGNORE = "# Created by backend-gate: this folder is a cache, never commit it.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-gate cache (see bford.info/cachedir)\n"
 
 
 def folder_is_safe(root: Path) -> bool:
-    """The cache folder is the gate's own: a symlink planted in its place (a pull request can
-    commit one) would make the gate write wherever it points, so it is never written through."""
+    """The cache folder is the gate's own: a real folder (not a link), owned by this user,
+    holding only folders and regular files. A pull request can commit a link in its place or
+    inside it (`.gitignore -> ../app/.gitignore`, `ruff -> ../app`); the gate or ruff would
+    then write an ignore file through it and hide the tree from every later run. Such a folder
+    is never used: no cache is read or written, and ruff runs without its cache."""
     folder = Path(root) / CACHE_DIR
-    return not folder.is_symlink() and (not folder.exists() or folder.is_dir())
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or not _owned(info):
+        return False
+    return _holds_only_plain_entries(str(folder), depth=0)
+
+
+def _owned(info: os.stat_result) -> bool:
+    return not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+
+
+def _holds_only_plain_entries(folder: str, depth: int) -> bool:
+    """Folders and regular files only, down to ruff's `ruff/<version>/<entry>`."""
+    if depth > _DEPTH:
+        return False
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not _holds_only_plain_entries(entry.path, depth + 1):
+                        return False
+                elif not entry.is_file(follow_symlinks=False):
+                    return False  # a link, a FIFO, a device: planted, never ours
+    except OSError:
+        return False
+    return True
 
 
 def content_digest(data: bytes, path: str, is_test: bool) -> str:
@@ -99,10 +134,10 @@ def _create_key(path: Path) -> bytes:
 def file_stamp(path: Path) -> str:
     """Size and mtime: cheap, and changed by any rewrite (an upgrade, an edit)."""
     try:
-        stat = path.stat()
+        info = path.stat()
     except OSError:
         return "absent"
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def code_stamp() -> str:
@@ -134,8 +169,7 @@ def write_atomic(root: Path, name: str, value: Any) -> None:
     try:
         folder.mkdir(exist_ok=True)
         for marker, text in ((".gitignore", _IGNORE), ("CACHEDIR.TAG", _TAG)):
-            if not (folder / marker).exists():
-                (folder / marker).write_text(text, encoding="utf-8")
+            _create(folder / marker, text)
         import tempfile  # here: a replayed run writes nothing, and starts without it
 
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
@@ -149,15 +183,25 @@ def write_atomic(root: Path, name: str, value: Any) -> None:
         Path(tmp).unlink(missing_ok=True)  # no half-written temp file left behind
 
 
+def _create(path: Path, text: str) -> None:
+    """Create `path` unless something is there: O_EXCL never follows a link, even a dangling
+    one, so nothing is written outside the folder."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(text.encode("utf-8"))
+
+
 def read_json(root: Path, name: str) -> Any:
     """The JSON in the cache folder's `name`; None when absent, unreadable, not JSON or planted
-    as a link (to /dev/zero, say: it is never read)."""
-    file = Path(root) / CACHE_DIR / name
-    if not folder_is_safe(root) or file.is_symlink():
+    as a link or a FIFO (to /dev/zero, say: it is never read)."""
+    if not folder_is_safe(root):
         return None
     try:
-        with file.open("r", encoding="utf-8") as handle:
-            return json.load(handle)
+        return json.loads(read_regular(Path(root) / CACHE_DIR / name, follow=False))
     except (OSError, ValueError):
         return None
 
