@@ -131,6 +131,21 @@ def test_unusable_bandit_config_is_a_check_error(tmp_path: Path) -> None:
     assert "Non-exclusive include/exclude" in check.summary
 
 
+@pytest.mark.parametrize("setting", [
+    'exclude_dirs = "app"', 'exclude_dirs = [""]', 'exclude_dirs = [1]', 'skips = "B608"',
+    'tests = "B608"',
+])
+def test_a_bandit_list_setting_of_the_wrong_shape_is_a_check_error(
+    tmp_path: Path, setting: str
+) -> None:
+    """A string where bandit wants a list (its own CLI crashes on it) was read letter by
+    letter: exclude_dirs = "app" excluded every path holding an `a`, and security passed."""
+    root = _project(tmp_path, f"[tool.bandit]\n{setting}\n")
+    report, check = _check(root)
+    assert check.status.value == "error" and report.verdict.value == "fail", check
+    assert setting.split(" ")[0] in check.summary
+
+
 def test_a_bandit_crash_on_one_file_is_an_error_and_keeps_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -119,16 +119,30 @@ def _build(root: Path) -> _Toolkit:
     config_file, ini = _user_files(root)
     try:
         conf = b_config.BanditConfig(config_file=config_file)
-        profile = {"include": set(conf.get_option("tests") or []) | set(_split(ini.get("tests"))),
-                   "exclude": set(conf.get_option("skips") or []) | set(_split(ini.get("skips")))}
+        lists = {key: _names_list(conf, key) for key in ("tests", "skips", "exclude_dirs")}
+        profile = {"include": set(lists["tests"]) | set(_split(ini.get("tests"))),
+                   "exclude": set(lists["skips"]) | set(_split(ini.get("skips")))}
         extension_loader.MANAGER.validate_profile(profile)
         made = manager.BanditManager(conf, "file", profile=profile, quiet=True)
     except (utils.ConfigError, ValueError, TypeError) as exc:
         raise BanditSetupError(f"the bandit configuration is not usable ({exc})") from exc
     if not made.b_ts.tests:
         raise BanditSetupError("the bandit configuration leaves no test to run")
-    excluded = [*(conf.get_option("exclude_dirs") or []), *_split(ini.get("exclude"))]
-    return _Toolkit(made, tuple(str(item) for item in excluded))
+    excluded = [*lists["exclude_dirs"], *_split(ini.get("exclude"))]
+    return _Toolkit(made, tuple(excluded))
+
+
+def _names_list(conf: Any, key: str) -> list[str]:
+    """`[tool.bandit] key`, which must be a list of non-empty strings. A string would be read
+    letter by letter (`exclude_dirs = "app"` excludes every path with an `a` in it) and an
+    empty name matches every path: either would silently take files out of the check."""
+    value = conf.get_option(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise BanditSetupError(f"[tool.bandit] {key} must be a list of non-empty strings, "
+                               f"got {value!r}")
+    return value
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
