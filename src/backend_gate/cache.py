@@ -21,6 +21,8 @@ from typing import Any
 from backend_gate.model import Finding, Severity, Suppression
 from backend_gate.safeio import read_regular
 
+SOURCE_LIMIT = 1 << 62  # bytes: source files have no size cap of their own, only the FIFO check
+
 CACHE_DIR = ".backend_gate_cache"
 _DEPTH = 4  # folder levels below CACHE_DIR (ruff's cache uses two)
 TOOLS = ("bandit", "radon", "coverage", "ruff", "libcst", "defusedxml")  # their results are cached
@@ -72,11 +74,24 @@ def content_digest(data: bytes, path: str, is_test: bool) -> str:
 
 
 def read_bytes(abspath: str) -> tuple[bytes | None, str]:
+    """A source file's bytes, or why not. Only a regular file is read: a file swapped for a
+    FIFO after discovery would block the run (safeio)."""
     try:
-        with open(abspath, "rb") as handle:
-            return handle.read(), ""
+        return read_regular(abspath, SOURCE_LIMIT), ""
     except OSError as exc:
+        if os.path.isdir(abspath):  # discovery names a folder it could not list
+            return None, _folder_problem(abspath)
         return None, f"cannot read the file ({exc.strerror or exc})"
+
+
+def _folder_problem(abspath: str) -> str:
+    try:
+        os.scandir(abspath).close()
+        reason = "it changed during the run"
+    except OSError as exc:
+        reason = str(exc.strerror or exc)
+    return (f"cannot list the files in this folder ({reason}): none of them was checked "
+            "(add it to extend-exclude if it holds no code)")
 
 
 Read = tuple["bytes | None", str, str]  # a file's bytes (None: unreadable), the problem, digest
@@ -158,6 +173,23 @@ def tool_stamps() -> list[tuple[str, str]]:
         origin = spec.origin if spec is not None else None
         stamps.append((name, file_stamp(Path(origin)) if origin else "absent"))
     return stamps
+
+
+def ruff_binary() -> str:
+    """The ruff binary the lint check runs (the ruff package's own lookup)."""
+    from ruff.__main__ import find_ruff_bin
+
+    return os.fsdecode(find_ruff_bin())
+
+
+def ruff_binary_stamp() -> str:
+    """Where the ruff binary is, with its size and mtime: ruff's Python package says nothing of
+    the binary, which a reinstall or a hand-copied ruff can replace at the same path."""
+    try:
+        binary = ruff_binary()
+    except (ImportError, OSError):
+        return "absent"
+    return f"{binary}:{file_stamp(Path(binary))}"
 
 
 def write_atomic(root: Path, name: str, value: Any) -> None:

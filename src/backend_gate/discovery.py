@@ -350,7 +350,11 @@ def _walk_dir(
         return  # a symlink loop, or a folder reached twice
     seen.add(real)
     ignores.load_gitignore(folder, rel)
-    for entry in _entries(folder):
+    entries = _entries(folder)
+    if entries is None:  # named, not skipped: reading it as a file says why (cache.read_bytes)
+        yield folder, rel or "."
+        return
+    for entry in entries:
         child = f"{rel}/{entry.name}" if rel else entry.name
         kind, link = _kind(entry, root)
         if kind == "dir" and not ignores.ignored(child, is_dir=True, name=entry.name):
@@ -364,11 +368,12 @@ def _walk_dir(
 _NAME = operator.attrgetter("name")
 
 
-def _entries(folder: str) -> list[os.DirEntry[str]]:
+def _entries(folder: str) -> list[os.DirEntry[str]] | None:
+    """The folder's entries; None when they cannot be listed (no permission)."""
     try:
         return sorted(os.scandir(folder), key=_NAME)
     except OSError:
-        return []
+        return None
 
 
 def _kind(entry: os.DirEntry[str], root: Path) -> tuple[str, bool]:

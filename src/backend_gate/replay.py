@@ -7,7 +7,8 @@ project rules, about 1 s on Django. The replay is keyed by everything a report d
 
 - the content of every file checked (the same digests the per-file cache uses) and their paths;
 - the configuration after the command line's overrides, the gate's version and its own code;
-- the installed tools (bandit, radon, coverage, ruff, libcst), by the stamp of their files;
+- the installed tools (bandit, radon, coverage, ruff, libcst), by the stamp of their files, and
+  the ruff binary the lint check runs (its path, size and mtime);
 - every configuration file a wrapped tool reads (`pyproject.toml`, `ruff.toml`, `.bandit`,
   `.coveragerc`, ...) in the folders of the checked files and above them, ruff's and
   coverage's environment variables, the baseline file and the coverage data file.
@@ -30,8 +31,8 @@ from typing import Any, Sequence
 from backend_gate import __version__
 from backend_gate.baseline import baseline_file
 from backend_gate.cache import (
-    Read, code_stamp, finding_from_json, finding_to_json, read_signed, read_source, tool_stamps,
-    write_signed,
+    Read, code_stamp, finding_from_json, finding_to_json, read_signed, read_source,
+    ruff_binary_stamp, tool_stamps, write_signed,
 )
 from backend_gate.config import GateConfig
 from backend_gate.discovery import SourcePath
@@ -54,7 +55,7 @@ def run_key(config: GateConfig, sources: Sequence[SourcePath], digests: Sequence
         return ""
     parts = [
         __version__, repr(sys.version_info), sys.prefix, repr(config), code_stamp(),
-        repr(tool_stamps()), repr(_environment()), repr(_config_inputs(config.root, sources)),
+        repr(tool_stamps()), _ruff_stamp(config), repr(_environment()), repr(_config_inputs(config.root, sources)),
         _digest_of(baseline_file(config)), coverage,
         repr([(s.path, s.is_test, d) for s, d in zip(sources, digests)]),
     ]
@@ -160,6 +161,10 @@ def report_from_json(data: dict[str, Any]) -> Report:
         files=data["files"], fixed_baseline=tuple(data["fixed_baseline"]),
         fail_on=tuple(Severity(s) for s in data["fail_on"]),
     )
+
+
+def _ruff_stamp(config: GateConfig) -> str:
+    return "skipped" if "lint" in config.skip else ruff_binary_stamp()
 
 
 def _environment() -> list[tuple[str, str]]:

@@ -12,6 +12,10 @@ correctness rules, so a developer's user-level ruff config cannot change the gat
   mistakes (a shadowed function, a result never used). `F401` is left out in `__init__.py`,
   where imports are re-exports.
 
+A file ruff could not read (its `E902`) is selected on the command line whatever the
+configuration ignores (ruff would otherwise skip the file with a warning `--quiet` hides), and is
+a failure of the check naming the file, never a finding `--ignore` could drop.
+
 Findings keep ruff's code as `ruff:F401` and are errors (DECISIONS 2). Ruff's syntax-error
 diagnostics are dropped: the engine reports BG001 for such files (DECISIONS 4). ruff's cache
 goes into the gate's own `.backend_gate_cache/ruff` (never a `.ruff_cache` in the checked tree).
@@ -28,7 +32,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
-from backend_gate.cache import CACHE_DIR, folder_is_safe
+from backend_gate.cache import CACHE_DIR, folder_is_safe, ruff_binary
 from backend_gate.config import GateConfig, Option
 from backend_gate.discovery import _printable
 from backend_gate.model import CheckStatus, Finding, Severity
@@ -36,6 +40,7 @@ from backend_gate.model import CheckStatus, Finding, Severity
 DEFAULT_SELECT = ("E9", "F63", "F7", "F82", "F401", "F811", "F841")
 ARGV_BUDGET = 30_000  # characters of file paths per ruff run (Windows' limit is 32,767)
 _CODE = re.compile(r"[A-Z]+[0-9]+")
+UNREAD = "E902"  # ruff could not read the file: always selected, never a finding (see above)
 _SYNTAX = (None, "invalid-syntax", "syntax-error")  # BG001 covers the file (DECISIONS 4)
 _PANIC = re.compile(r"Panicked while linting (.+?): ")
 
@@ -127,9 +132,7 @@ class RuffAdapter(ProjectAdapter):
 
     @staticmethod
     def _binary() -> str:
-        from ruff.__main__ import find_ruff_bin
-
-        return os.fsdecode(find_ruff_bin())
+        return ruff_binary()  # the same lookup the replay's key stamps
 
     @property
     def _configured(self) -> bool:
@@ -137,7 +140,7 @@ class RuffAdapter(ProjectAdapter):
 
     def _arguments(self) -> list[str]:
         fixed = ["--output-format", "json", "--no-fix", "--exit-zero", *self._cache_arguments(),
-                 "--force-exclude", "--quiet"]
+                 "--force-exclude", "--quiet", "--extend-select", UNREAD]
         if self._configured:
             return fixed
         return [*fixed, "--isolated", "--select", ",".join(self.options["select"]),
@@ -176,9 +179,9 @@ class RuffAdapter(ProjectAdapter):
         failures = []
         for item in diagnostics:
             code = item.get("code")
-            if isinstance(code, str) and _CODE.fullmatch(code):
+            if isinstance(code, str) and _CODE.fullmatch(code) and code != UNREAD:
                 into.append(self._finding(item, code))
-            elif code not in _SYNTAX:  # io-error, panic: the tool failed on that file
+            elif code not in _SYNTAX:  # E902, io-error, panic: the tool failed on that file
                 message = (str(item.get("message", "")).splitlines() or [""])[0]
                 failures.append(f"ruff failed on {self._relative(item['filename'])} "
                                 f"({code}: {message})")
