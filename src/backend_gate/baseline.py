@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from backend_gate.config import GateConfig
 from backend_gate.model import Finding, GateError
+from backend_gate.safeio import read_regular
 
 DEFAULT_FILE = ".backend-gate-baseline.json"
 VERSION = 1
@@ -65,7 +66,7 @@ def baseline_file(config: GateConfig) -> Path | None:
 def load(path: Path) -> tuple[Entry, ...]:
     """Read and validate a baseline file; every problem is a GateError of one line (exit 2)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))  # no FIFO, at most 10 MB
     except FileNotFoundError:
         raise GateError(f"baseline file {path} not found (create it with `backend-gate "
                         "baseline`)") from None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 from backend_gate.model import CHECKS, UNSILENCEABLE, GateError, Severity
+from backend_gate.safeio import read_regular
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -262,7 +263,7 @@ def find_project_root(paths: tuple[Path, ...], config_file: Path | None) -> Path
     first = (paths[0] if paths else Path(".")).resolve()
     start = first if first.is_dir() else first.parent
     for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file():
+        if (folder / "pyproject.toml").exists():  # a FIFO or a folder too: refused when read
             return folder
     return start
 
@@ -273,18 +274,17 @@ def load_config(
     root = find_project_root(paths, config_file)
     file = config_file if config_file is not None else root / "pyproject.toml"
     table: dict[str, Any] = {}
-    if config_file is not None or file.is_file():
+    if config_file is not None or file.exists():
         table = _read_table(file, explicit=config_file is not None)
     return parse_table(table, root=root, file=file if table else None, schema=schema)
 
 
 def _read_table(file: Path, explicit: bool) -> dict[str, Any]:
     try:
-        with file.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = tomllib.loads(read_regular(file).decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError([f"{file}: config file not found"]) from None
-    except OSError as exc:
+    except OSError as exc:  # safeio: a FIFO, a device or a file over the size cap too
         raise ConfigError([f"{file}: cannot read config file ({exc.strerror})"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{file}: not valid TOML ({exc})"]) from None

@@ -15,6 +15,7 @@ from backend_gate.cache import (
 )
 from backend_gate.discovery import SourcePath
 from backend_gate.engine import FileResult, Plan, check_data
+from backend_gate.safeio import read_regular
 from backend_gate.suppression import SuppressionComment
 
 Item = tuple[SourcePath, "bytes | None", str]  # a file, its bytes (read once), a read problem
@@ -41,11 +42,8 @@ def plan_fingerprint(plan: Plan) -> str:
     }
     extra = (code_stamp() + repr(tool_stamps())).encode()
     for name in ("pyproject.toml", ".bandit"):  # a tool's own config may live there
-        path = config.root / name
-        if not path.is_file():  # a planted FIFO would block, a link to /dev/zero never end
-            continue
-        try:
-            extra += path.read_bytes()
+        try:  # a planted FIFO would block, a link to /dev/zero never end: refused unread
+            extra += read_regular(config.root / name)
         except OSError:
             continue
     return hashlib.sha256(repr(settings).encode() + extra).hexdigest()

@@ -37,6 +37,7 @@ from typing import Any
 from backend_gate.adapters._base import AdapterResult, FileAdapter, FileOutcome, SourceText
 from backend_gate.config import Option
 from backend_gate.model import CheckStatus, Finding, Severity
+from backend_gate.safeio import read_regular
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -92,22 +93,34 @@ def _user_files(root: Path) -> tuple[str | None, dict[str, str]]:
     """-> (pyproject.toml path when it holds [tool.bandit], the .bandit file's options)."""
     pyproject, config_file = root / "pyproject.toml", None
     try:
-        with pyproject.open("rb") as handle:
-            if "bandit" in tomllib.load(handle).get("tool", {}):
-                config_file = str(pyproject)
-    except OSError:
+        if "bandit" in tomllib.loads(_read(pyproject)).get("tool", {}):
+            config_file = str(pyproject)
+    except FileNotFoundError:
         config_file = None
     except tomllib.TOMLDecodeError as exc:
         raise BanditSetupError(f"pyproject.toml is not valid TOML ({exc})") from exc
-    ini = root / ".bandit"
-    if not ini.is_file():
+    try:
+        text = _read(root / ".bandit")
+    except FileNotFoundError:
         return config_file, {}
     parser = configparser.ConfigParser()
     try:
-        parser.read(ini, encoding="utf-8")
+        parser.read_string(text, source=".bandit")
         return config_file, dict(parser.items("bandit"))
-    except (configparser.Error, UnicodeDecodeError) as exc:
+    except configparser.Error as exc:
         raise BanditSetupError(f".bandit cannot be read ({exc})") from exc
+
+
+def _read(path: Path) -> str:
+    """A regular file's text (no FIFO, at most 10 MB); anything else is a setup error."""
+    try:
+        return read_regular(path).decode("utf-8")
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise BanditSetupError(f"{path.name} cannot be read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise BanditSetupError(f"{path.name} cannot be read ({exc})") from exc
 
 
 def _build(root: Path) -> _Toolkit:
