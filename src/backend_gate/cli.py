@@ -160,17 +160,31 @@ def _render(report: Any, fmt: str, verbosity: int) -> str:
     return renderer(fmt)(report)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is: it stops like Ctrl-C (the pool's workers too)."""
+
+
+def _on_term(_signum: int, _frame: Any) -> None:
+    raise Terminated
+
+
 def _guarded(verbose: bool, work: Any) -> int:
+    import signal
+    import threading
+
     from backend_gate.model import GateError
 
+    owner = threading.current_thread() is threading.main_thread()  # signals reach only it
+    previous = signal.signal(signal.SIGTERM, _on_term) if owner else None
     try:
         return int(work())
     except GateError as exc:
         for line in str(exc).splitlines():
             click.echo(f"backend-gate: error: {line}", err=True)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        click.echo("backend-gate: interrupted", err=True)
+    except KeyboardInterrupt as exc:
+        click.echo(f"backend-gate: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}"
+                   " (no report)", err=True)
         return EXIT_ERROR
     except Exception as exc:  # the last line of defence: never a traceback unless asked
         if verbose:
@@ -180,6 +194,9 @@ def _guarded(verbose: bool, work: Any) -> int:
         click.echo(f"backend-gate: internal error: {type(exc).__name__}: {exc} "
                    "(run with --verbose for the traceback)", err=True)
         return EXIT_ERROR
+    finally:
+        if owner:  # an embedding program (a test's CliRunner) gets its own handler back
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 @main.command("rules")

@@ -4,7 +4,12 @@ spread over worker processes. Results come back in input order, identical for an
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import signal
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Iterator, Sequence
 
@@ -21,6 +26,7 @@ from backend_gate.suppression import SuppressionComment
 Item = tuple[SourcePath, "bytes | None", str]  # a file, its bytes (read once), a read problem
 SERIAL_BELOW = 24  # files: below this, worker processes cost more than they save
 PROGRESS_FROM = 200  # files: show a progress bar on a terminal from this many misses
+WATCH_SECONDS = 0.5  # how often a pool worker looks whether its parent is still there
 
 
 def plan_fingerprint(plan: Plan) -> str:
@@ -138,10 +144,33 @@ def _execute(
     # while the others wait (Django's biggest modules sit together in db/models/).
     order = sorted(range(len(items)), key=lambda i: -len(items[i][1] or b""))
     chunk = max(1, min(8, len(items) // (jobs * 16)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent)
+    try:
         mapped = pool.map(_work, [items[i] for i in order], [plan] * len(items), chunksize=chunk)
         done = dict(zip(order, _progress(mapped, len(items), progress)))
+    except BaseException:  # Ctrl-C, SIGTERM (cli), a failure: stop now, not after the queue
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in set(multiprocessing.active_children()) - before:
+            worker.terminate()
+        raise
+    pool.shutdown()
     return [done[i] for i in range(len(items))]
+
+
+def _watch_parent() -> None:
+    """In each pool worker: Ctrl-C is the parent's to handle (it stops the workers), and a
+    worker whose parent is gone (`kill -9`) exits instead of waiting for work forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True,
+                     name="backend-gate-parent-watch").start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os._exit(2)
 
 
 def _progress(results: Iterator[FileResult], total: int, wanted: bool) -> Iterator[FileResult]:
