@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import click
 
@@ -168,14 +169,31 @@ def _on_term(_signum: int, _frame: Any) -> None:
     raise Terminated
 
 
-def _guarded(verbose: bool, work: Any) -> int:
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """SIGTERM raises Terminated while the command runs; the previous handler comes back
+    after (an embedding program, a test's CliRunner). Signals reach only the main thread."""
     import signal
     import threading
 
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def _guarded(verbose: bool, work: Any) -> int:
+    with _sigterm_stops():
+        return _run_guarded(verbose, work)
+
+
+def _run_guarded(verbose: bool, work: Any) -> int:
     from backend_gate.model import GateError
 
-    owner = threading.current_thread() is threading.main_thread()  # signals reach only it
-    previous = signal.signal(signal.SIGTERM, _on_term) if owner else None
     try:
         return int(work())
     except GateError as exc:
@@ -194,9 +212,6 @@ def _guarded(verbose: bool, work: Any) -> int:
         click.echo(f"backend-gate: internal error: {type(exc).__name__}: {exc} "
                    "(run with --verbose for the traceback)", err=True)
         return EXIT_ERROR
-    finally:
-        if owner:  # an embedding program (a test's CliRunner) gets its own handler back
-            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 @main.command("rules")

@@ -354,6 +354,13 @@ def _walk_dir(
     if entries is None:  # named, not skipped: reading it as a file says why (cache.read_bytes)
         yield folder, rel or "."
         return
+    yield from _walk_entries(entries, rel, real, root, ignores, seen)
+
+
+def _walk_entries(
+    entries: list[os.DirEntry[str]], rel: str, real: str, root: Path, ignores: _Ignores,
+    seen: set[str],
+) -> Iterator[tuple[str, str]]:
     for entry in entries:
         child = f"{rel}/{entry.name}" if rel else entry.name
         kind, link = _kind(entry, root)
