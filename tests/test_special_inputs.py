@@ -85,3 +85,19 @@ def test_a_source_swapped_for_a_fifo_mid_run_is_a_finding_not_a_hang(tmp_path: P
     done = _gate(tmp_path, code=SWAP)
     assert done.returncode == 0, done.stderr
     assert "('b.py', 'BG001'," in done.stdout and "not a regular file" in done.stdout
+
+
+@pytest.mark.parametrize("given", ["fifo", "/dev/zero", ".coverage"])
+def test_coverage_data_that_is_not_a_regular_file_is_named(tmp_path: Path, given: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    if given != "/dev/zero":
+        os.mkfifo(tmp_path / given)
+    args = () if given == ".coverage" else ("--coverage-file", given)
+    done = _gate(tmp_path, "check", ".", "--no-cache", "--skip", "lint", "--format", "json",
+                 *args)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    import json
+
+    (check,) = [c for c in json.loads(done.stdout)["checks"] if c["name"] == "coverage"]
+    assert check["status"] == "error" and "not a regular file" in check["summary"], check

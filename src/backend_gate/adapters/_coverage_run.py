@@ -16,9 +16,11 @@ def locate(root: Path, given: str | None) -> tuple[Path | None, str]:
     if given:
         path = Path(given)
         path = path if path.is_absolute() else Path.cwd() / path
+        _regular(path, f"--coverage-file {given}")
         return (path if path.is_file() else None), f"--coverage-file {given} does not exist"
     candidates = [_configured(root), root / "coverage.xml", root / "coverage.json"]
     for candidate in candidates:
+        _regular(candidate, _show(root, candidate))
         if candidate.is_file():
             return candidate, ""
     names = ", ".join(_show(root, c) for c in candidates)
@@ -27,6 +29,13 @@ def locate(root: Path, given: str | None) -> tuple[Path | None, str]:
     if any(first.parent.glob(f"{first.name}.*")):
         looked += f"; parallel data files {first.name}.* exist: run `coverage combine` first"
     return None, looked
+
+
+def _regular(path: Path, shown: str) -> None:
+    """A FIFO or a device where the data should be is named, never skipped or read."""
+    if path.exists() and not path.is_file():
+        raise DataProblem(f"{shown} is not a regular file (a FIFO, a device or a folder): "
+                          "it was not read")
 
 
 def _configured(root: Path) -> Path:
