@@ -217,6 +217,8 @@ def test_the_cache_holds_no_secret_a_tool_quoted(tmp_path: Path) -> None:
         data = path.read_bytes()
         for secret in RUFF_SECRETS:
             assert secret[4:].encode() not in data, f"{path.name} holds {secret[:4]}..."
+        if "ruff" in path.relative_to(cache).parts:
+            continue  # ruff's own binary cache: any byte may occur in it by chance
         assert b"\x1b" not in data and b"\x07" not in data and b"\\u001b" not in data
 
 
