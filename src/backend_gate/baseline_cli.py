@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from backend_gate import baseline as bl
 from backend_gate.model import GateError
+from backend_gate.targets import check_target
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,6 +50,7 @@ def write_baseline(
         raise GateError("--add-new only goes with --update (a new baseline records everything)")
     config = api.load(paths, config_file)
     file = _target(config, target)
+    check_target(file, "baseline")
     if update and not file.is_file():
         raise GateError(f"no baseline file {file} to update (create it with `backend-gate "
                         "baseline`)")
@@ -91,6 +93,7 @@ def init_project(folder: Path, *, with_baseline: bool, echo: Echo, write: Write)
     """Append the starter table to pyproject.toml (created when absent); nothing else in the
     file changes."""
     pyproject = folder / "pyproject.toml"
+    check_target(pyproject, "init")
     text = _read(pyproject)
     if text:
         try:

@@ -34,8 +34,12 @@ def write_atomic(path: Path, text: str) -> None:
         return
     import tempfile  # here, not at the top: a replayed run never writes (replay.py)
 
+    from backend_gate.targets import mode_for
+
+    mode = mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
+        os.chmod(tmp, mode)  # mkstemp makes 0600: keep the old file's mode, else the umask's
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -92,6 +96,7 @@ def _check(paths: tuple[Path, ...], *, fmt: str, output: Path | None, jobs: int 
     from backend_gate.model import Verdict
 
     outputs = _outputs(fmt, extra_outputs)
+    _check_targets(output, outputs)
     config = _configured(api.load(paths, config_file), **overrides)
     report = api.check(paths, config, jobs=jobs, progress=not quiet)
     text = _render(report, fmt, verbosity=0 if quiet else 2 if verbose else 1)
@@ -121,6 +126,16 @@ def _outputs(fmt: str, extra: tuple[str, ...]) -> list[tuple[str, Path]]:
             raise GateError(f"--output-format: unknown format {name!r} (formats: {known})")
         outputs.append((name, Path(target)))
     return outputs
+
+
+def _check_targets(output: Path | None, outputs: list[tuple[str, Path]]) -> None:
+    """Every file this run will write can be written: exit 2 now, not after the whole run."""
+    from backend_gate.targets import check_target
+
+    if output is not None:
+        check_target(output, "--output")
+    for _name, target in outputs:
+        check_target(target, "--output-format")
 
 
 def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: Path | None,
