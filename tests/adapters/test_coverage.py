@@ -100,7 +100,7 @@ def test_low_coverage_finding_and_summary(tmp_path: Path) -> None:
     root = _project(tmp_path, LOW)
     report, check = _check(root)
     (finding,) = report.findings
-    assert (finding.path, finding.line, finding.source) == (".coverage", 1, "coverage")
+    assert (finding.path, finding.line, finding.source) == ("pyproject.toml", 1, "coverage")
     assert "60.00% of lines and branches" in finding.message and "80%" in finding.message
     assert check.summary.startswith("60.00% of lines and branches covered (threshold 80%)")
     assert "pkg/calc.py 60.00% (missing 7, 9, 14-15)" in check.summary
@@ -314,3 +314,67 @@ def test_stale_data_is_named(tmp_path: Path) -> None:
     assert check.summary.endswith(
         "; the data is older than 1 measured file(s) (pkg/calc.py): run the tests again")
     assert check.figures["stale_files"] == ["pkg/calc.py"]
+
+
+def _foreign_data(tmp_path: Path, form: str) -> Path:
+    """A project whose coverage data was written by another project (copied over)."""
+    (tmp_path / "other").mkdir()
+    other = _project(tmp_path / "other", HIGH)
+    if form != "sqlite":
+        _coverage(other, form)
+    name = {"sqlite": ".coverage", "xml": "coverage.xml", "json": "coverage.json"}[form]
+    root = tmp_path / "mine"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    (root / "app" / "views.py").write_text("def view(x):\n    return x\n", encoding="utf-8")
+    shutil.copy(other / name, root / name)
+    return root
+
+
+@pytest.mark.parametrize("form", ["sqlite", "xml", "json"])
+def test_data_of_another_project_is_missing(tmp_path: Path, form: str) -> None:
+    root = _foreign_data(tmp_path, form)
+    report, check = _check(root)
+    assert check.status.value == "missing", check.summary
+    assert "measured none of the" in check.summary and "checked files" in check.summary
+    assert report.verdict.value == "fail" and "BG701" not in _rules(report)
+
+
+def test_low_coverage_sits_on_the_setting_not_on_binary_data(tmp_path: Path) -> None:
+    root = _project(tmp_path, LOW)
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[tool.backend-gate]\nfail-on = ["error"]\n\n'
+                     '[tool.backend-gate.coverage]\n# the floor\nthreshold = 75\n')
+    report, _ = _check(root)
+    (finding,) = [f for f in report.findings if f.rule == "BG701"]
+    lines = (root / "pyproject.toml").read_text(encoding="utf-8").splitlines()
+    assert finding.path == "pyproject.toml"
+    assert lines[finding.line - 1] == "threshold = 75"
+
+
+def test_low_coverage_on_the_default_floor_sits_on_line_1_of_the_config(tmp_path: Path) -> None:
+    root = _project(tmp_path, LOW)
+    report, _ = _check(root)
+    (finding,) = [f for f in report.findings if f.rule == "BG701"]
+    assert (finding.path, finding.line) == ("pyproject.toml", 1)
+
+
+def test_reading_the_data_loads_no_coverage_plugin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path, HIGH)
+    marker = tmp_path / "plugin-was-imported"
+    (root / "src").mkdir()
+    (root / "src" / "planted_cov_plugin.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n\ndef coverage_init(reg, options):\n    pass\n",
+        encoding="utf-8")
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write('plugins = ["planted_cov_plugin"]\n')  # still in [tool.coverage.run]
+    env = {**_env(), "PYTHONPATH": "src"}  # as in CI
+    done = subprocess.run([sys.executable, "-c", "from backend_gate.cli import main; main()",
+                           "check", ".", "--no-cache", "--format", "json",
+                           "--skip", ",".join(OTHERS)],
+                          cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert not marker.exists()
+    (check,) = [c for c in json.loads(done.stdout)["checks"] if c["name"] == "coverage"]
+    assert check["percent"] == pytest.approx(86.67, abs=0.01)

@@ -1,7 +1,9 @@
 """coverage.py data in any of its three forms -> one `Measured` value.
 
 `.coverage` (SQLite) is read through coverage's own API (`Coverage.json_report`, so the project's
-coverage config, include/omit and `[paths]` apply exactly as in `coverage report`); `coverage.json`
+coverage config, include/omit and `[paths]` apply exactly as in `coverage report`), with the
+config's `plugins` emptied first: a plugin is the project's own code, and with `PYTHONPATH=src`
+coverage would import it (a file a plugin measured is refused by name instead); `coverage.json`
 is read as coverage writes it; `coverage.xml` (Cobertura) is parsed with defusedxml. The XML is
 untrusted input: it is size-limited, must be UTF-8, and defusedxml refuses entity declarations
 and external references, so neither entity expansion ("billion laughs") nor external entities
@@ -134,7 +136,9 @@ def read_sqlite(root: Path, data_file: Path) -> Measured:
         out = os.path.join(folder, "coverage.json")
         try:
             cov = coverage.Coverage(data_file=str(data_file), config_file=True, messages=False)
+            cov.config.plugins = []  # a plugin is the project's code: the gate never imports it
             cov.load()
+            _no_plugin_files(cov, data_file.name)
             cov.json_report(outfile=out, pretty_print=False, show_contexts=False)
         except NoDataError as exc:
             raise NoMeasuredData(_one_line(exc, root)) from None
@@ -144,6 +148,18 @@ def read_sqlite(root: Path, data_file: Path) -> Measured:
                               f"{_one_line(exc, root)}") from None
         text = Path(out).read_text(encoding="utf-8")
         return read_json(root, text, data_file.name)
+
+
+def _no_plugin_files(cov: Any, label: str) -> None:
+    """Files a plugin measured (templates) need that plugin to report: refuse them by name."""
+    data = cov.get_data()
+    for name in sorted(data.measured_files()):
+        tracer = data.file_tracer(name)
+        if tracer:
+            raise DataProblem(
+                f"{label} holds files measured by the coverage plugin {tracer!r} "
+                f"({Path(name).name}); the gate does not load coverage plugins: write a report "
+                "with `coverage json` or `coverage xml` and pass it with --coverage-file")
 
 
 def _one_line(exc: BaseException, root: Path) -> str:

@@ -6,13 +6,16 @@ The data is looked for at the project root (DECISIONS 7): coverage's own `data_f
 branches when the data holds branches), compared exactly: the figure shown is rounded toward the
 verdict, so a failing 79.995% never reads "80%".
 
-Anchors: BG701 (the total) sits on the data file, line 1, when it lies inside the project (else
-on "."); BG702 on the file's first missing line; BG703 on the first uncovered changed line, with
+Anchors: BG701 (the total) sits on the configuration that sets the floor (the `threshold` line
+of `[tool.backend-gate.coverage]`, else line 1 of the configuration file; "." with none), not on
+the data file, which is binary for `.coverage`. Data that measured none of the checked files is
+another project's: the check is MISSING. BG702 on the file's first missing line; BG703 on the first uncovered changed line, with
 every other uncovered changed line in `cause_lines`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -124,6 +127,9 @@ class CoverageAdapter(ProjectAdapter):
             return AdapterResult(status=CheckStatus.MISSING, summary=f"{exc}: {HINT}")
         except data.DataProblem as exc:
             return AdapterResult(status=CheckStatus.ERROR, summary=str(exc))
+        foreign = _measured_none_of(measured, files, found.name)
+        if foreign:
+            return AdapterResult(status=CheckStatus.MISSING, summary=foreign)
         result = self._judge(measured, self._anchor(found), files)
         return _with_stale_note(result, _newer_than(config.root, found, measured))
 
@@ -141,7 +147,7 @@ class CoverageAdapter(ProjectAdapter):
         findings = []
         if total < threshold:
             findings.append(self._finding(
-                LOW_COVERAGE, anchor, 1,
+                LOW_COVERAGE, *floor_setting(self.config.root, self.config.config_file),
                 f"total coverage is {shown(total, threshold)} of {kind}, under the "
                 f"{number(threshold)} threshold: add tests for the least-covered files listed "
                 "in the coverage check"))
@@ -213,6 +219,45 @@ class CoverageAdapter(ProjectAdapter):
         return Finding(rule=code, name=name, check=self.CHECK, severity=Severity.ERROR,
                        path=path, line=line, column=1, end_line=line, end_column=1,
                        message=message, source=self.SOURCE)
+
+
+def _measured_none_of(measured: data.Measured, files: Sequence[ProjectFile],
+                      label: str) -> str | None:
+    """Data that measured none of the checked files belongs to another project (or checkout):
+    its total says nothing about this one."""
+    checked = {f.path for f in files}
+    if not checked or any(entry.path in checked for entry in measured.files):
+        return None
+    listed = sorted(entry.path for entry in measured.files)
+    more = f" and {len(listed) - 2} more" if len(listed) > 2 else ""
+    return (f"{label} measured none of the {len(checked)} checked files (it lists "
+            f"{', '.join(listed[:2])}{more}): it was written for another project or checkout; "
+            f"{HINT}")
+
+
+_TABLE = re.compile(r'^\s*\[\s*(tool\s*\.\s*"?backend-gate"?\s*\.\s*)?"?coverage"?\s*\]')
+_THRESHOLD = re.compile(r'^\s*"?threshold"?\s*=')
+
+
+def floor_setting(root: Path, config_file: Path | None) -> tuple[str, int]:
+    """Where the coverage floor is set: the `threshold` line of the configuration, else its
+    line 1 (the default floor applies to it); "." with no configuration file. Never the data
+    file, which is binary for `.coverage` and which no viewer can open at a line."""
+    config_file = config_file or root / "pyproject.toml"
+    if not config_file.is_file():
+        return ".", 1
+    try:
+        where = config_file.resolve().relative_to(root.resolve()).as_posix()
+        lines = config_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ".", 1
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("["):
+            inside = bool(_TABLE.match(line))
+        elif inside and _THRESHOLD.match(line):
+            return where, number
+    return where, 1
 
 
 def _newer_than(root: Path, found: Path, measured: data.Measured) -> list[str]:

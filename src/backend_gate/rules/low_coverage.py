@@ -15,11 +15,15 @@ class LowCoverage(EngineRule):
     lines, plus branches when the data was measured with `--branch`, with the project's
     include/omit settings. It is compared exactly and shown rounded toward the verdict, so a
     failing 79.995% reads "79.99%", never "80%". The check's summary lists the five
-    least-covered files with their missing lines. The finding sits on the data file, line 1
-    (on "." when the data file lies outside the project).
+    least-covered files with their missing lines. The finding sits on the setting that sets the
+    floor (the `threshold` line of `[tool.backend-gate.coverage]`, else line 1 of
+    `pyproject.toml`), never on the data file, which viewers cannot open.
 
-    When no data is found the check is `missing` and fails, with the commands that produce the
-    data, unless the check is skipped (`--skip coverage`) or listed in `optional-checks`.
+    When no data is found, or the data measured none of the checked files (it was written for
+    another project or checkout), the check is `missing` and fails, with the commands that
+    produce the data, unless the check is skipped (`--skip coverage`) or listed in
+    `optional-checks`. Coverage plugins named in the project's coverage configuration are never
+    loaded: data a plugin measured must be passed as a `coverage json` or `coverage xml` report.
 
     ## Why is this bad?
     Code that no test runs can break without anyone noticing; the standard asks for at least
