@@ -46,7 +46,8 @@ def test_fifo_and_folder_with_py_names_are_not_read(tmp_path: Path) -> None:
     assert {f["path"] for f in report["findings"]} == {"real.py"}
 
 
-def test_an_unimportable_coverage_plugin_is_a_failed_check(tmp_path: Path) -> None:
+def test_a_coverage_plugin_in_the_config_is_not_imported(tmp_path: Path) -> None:
+    """The plugin is the project's code: the data is read without it (no import, no error)."""
     import coverage
 
     (tmp_path / "a.py").write_text("x = 1\n")
@@ -57,10 +58,9 @@ def test_an_unimportable_coverage_plugin_is_a_failed_check(tmp_path: Path) -> No
     data.write()
     result = CliRunner().invoke(main, ["check", str(tmp_path), "--skip", "lint", "--no-cache",
                                        "--format", "json"])
-    assert result.exit_code == 1, result.output
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
-    assert checks["coverage"]["status"] == "error"
-    assert "no_such_plugin_for_backend_gate" in checks["coverage"]["summary"]
+    assert checks["coverage"]["status"] == "pass", checks["coverage"]["summary"]
+    assert checks["coverage"]["percent"] == 100.0
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")

@@ -201,7 +201,14 @@ def test_corrupt_data_is_one_line_error(tmp_path: Path, name: str, content: byte
     assert "Traceback" not in check.summary
 
 
+def _tests_python_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--coverage-run takes `python` from PATH when the project has no virtualenv."""
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+
 def test_coverage_run_produces_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tests_python_on_path(monkeypatch)
     for key in [k for k in os.environ if k.startswith(("COV_", "COVERAGE_"))]:
         monkeypatch.delenv(key)
     root = _project(tmp_path, HIGH, run=False)
@@ -211,7 +218,8 @@ def test_coverage_run_produces_the_data(tmp_path: Path, monkeypatch: pytest.Monk
                                   "sys.exit(3)\n", encoding="utf-8")
     _, check = _check(root, coverage_run="fail.py")
     assert check.status.value == "error"
-    assert check.summary == "--coverage-run 'fail.py' exited with 3: boom: tests failed"
+    assert check.summary == ("--coverage-run 'fail.py' with python from PATH exited with 3: "
+                             "boom: tests failed")
     _, check = _check(root, coverage_run="'unclosed")
     assert check.status.value == "error" and "--coverage-run" in check.summary
 
@@ -286,7 +294,10 @@ def test_parallel_data_and_bad_coverage_config(tmp_path: Path) -> None:
     assert check.summary.startswith("coverage cannot read its configuration:")
 
 
-def test_coverage_run_command_forms_and_timeout(tmp_path: Path) -> None:
+def test_coverage_run_command_forms_and_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tests_python_on_path(monkeypatch)
     from backend_gate.adapters._coverage_run import coverage_argv
 
     head = [sys.executable, "-m", "coverage", "run"]
@@ -378,3 +389,63 @@ def test_reading_the_data_loads_no_coverage_plugin(
     assert not marker.exists()
     (check,) = [c for c in json.loads(done.stdout)["checks"] if c["name"] == "coverage"]
     assert check["percent"] == pytest.approx(86.67, abs=0.01)
+
+
+def _fake_python(path: Path, log: Path) -> Path:
+    """An interpreter at `path` that records its use, then runs the test run's Python."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/bin/sh\necho "$0" >> {str(log)!r}\nexec {sys.executable!r} "$@"\n',
+                    encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell-script interpreter")
+def test_coverage_run_uses_the_projects_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in [k for k in os.environ if k.startswith(("COV_", "COVERAGE_"))]:
+        monkeypatch.delenv(key)
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    (tmp_path / "p").mkdir()
+    root = _project(tmp_path / "p", HIGH, run=False)
+    log = tmp_path / "used.log"
+    _fake_python(root / ".venv" / "bin" / "python", log)
+    _, check = _check(root, coverage_run="drive.py")
+    assert log.read_text().split() == [str(root / ".venv" / "bin" / "python")]
+    assert check.figures["percent"] == pytest.approx(86.67, abs=0.01)
+    assert "tests run with .venv/bin/python" in check.summary
+    shutil.rmtree(root / ".venv")
+    bin_dir = tmp_path / "bin"
+    _fake_python(bin_dir / "python", log)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    _, check = _check(root, coverage_run="drive.py")
+    assert log.read_text().split()[-1] == str(bin_dir / "python")
+    assert "tests run with python from PATH" in check.summary
+    assert str(tmp_path) not in check.summary
+
+
+def test_a_missing_coverage_in_the_projects_interpreter_says_so(tmp_path: Path) -> None:
+    root = _project(tmp_path, HIGH, run=False)
+    venv_python = root / ".venv" / "bin" / "python"
+    venv_python.parent.mkdir(parents=True)
+    venv_python.write_text("#!/bin/sh\necho 'No module named coverage' >&2\nexit 1\n")
+    venv_python.chmod(0o755)
+    _, check = _check(root, coverage_run="pytest")
+    assert check.status.value == "error"
+    assert ".venv/bin/python" in check.summary and "coverage" in check.summary
+
+
+def test_files_a_plugin_measured_are_refused_by_name(tmp_path: Path) -> None:
+    import coverage
+
+    root = _project(tmp_path, HIGH, run=False)
+    data = coverage.CoverageData(basename=str(root / ".coverage"))
+    data.add_lines({str(root / "pkg" / "calc.py"): [1, 2],
+                    str(root / "pkg" / "page.html"): [1]})
+    data.add_file_tracers({str(root / "pkg" / "page.html"): "django_coverage_plugin.Plugin"})
+    data.write()
+    _, check = _check(root)
+    assert check.status.value == "error"
+    assert "django_coverage_plugin.Plugin" in check.summary and "page.html" in check.summary
+    assert "--coverage-file" in check.summary

@@ -1,9 +1,12 @@
-"""Where the coverage data is, and `--coverage-run`: the tests run under coverage, no shell."""
+"""Where the coverage data is, and `--coverage-run`: the tests run under coverage, no shell, with
+the project's interpreter (its virtualenv, else the `python` on PATH), never the gate's own."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +60,7 @@ def _show(root: Path, path: Path) -> str:
         return path.name
 
 
-def coverage_argv(command: str) -> list[str]:
+def coverage_argv(command: str, python: str = sys.executable) -> list[str]:
     """"pytest -q" -> python -m coverage run -m pytest -q; "tests/run.py" runs the script."""
     args = shlex.split(command)
     if args[:1] == ["-m"]:
@@ -67,15 +70,41 @@ def coverage_argv(command: str) -> list[str]:
     if not args:
         raise ValueError("the command is empty")
     module = [] if args[0].endswith(".py") else ["-m"]
-    return [sys.executable, "-m", "coverage", "run", *module, *args]
+    return [python, "-m", "coverage", "run", *module, *args]
 
 
-def run_tests(root: Path, command: str, timeout: int) -> str | None:
-    """Run the tests under coverage at `root`; -> None, or one line saying why it failed."""
+_VENVS = (".venv", "venv")
+
+
+def interpreter(root: Path) -> tuple[str, str]:
+    """The Python that runs the project's tests, and how to name it in a summary: the project's
+    own virtualenv (`.venv`, `venv` at the root), else the active one (`VIRTUAL_ENV`), else
+    `python`/`python3` on PATH; the gate's own interpreter only when there is none of those
+    (a gate installed with pipx has no pytest)."""
+    where = "Scripts" if os.name == "nt" else "bin"
+    name = "python.exe" if os.name == "nt" else "python"
+    for folder in _VENVS:
+        candidate = root / folder / where / name
+        if candidate.is_file():
+            return str(candidate), f"{folder}/{where}/{name}"
+    active = os.environ.get("VIRTUAL_ENV")
+    if active and (Path(active) / where / name).is_file():
+        return str(Path(active) / where / name), "the active virtualenv's python"
+    for command in ("python", "python3"):
+        found = shutil.which(command)
+        if found:
+            return found, f"{command} from PATH"
+    return sys.executable, "the gate's own python"
+
+
+def run_tests(root: Path, command: str, timeout: int) -> tuple[str | None, str]:
+    """Run the tests under coverage at `root`; -> (None, or one line saying why it failed;
+    which interpreter ran them)."""
+    python, shown = interpreter(root)
     try:
-        argv = coverage_argv(command)
+        argv = coverage_argv(command, python)
     except ValueError as exc:
-        return f"--coverage-run {command!r}: {exc}"
+        return f"--coverage-run {command!r}: {exc}", shown
     try:
         done = subprocess.run(  # noqa: S603 - argv list, no shell
             argv, cwd=root, capture_output=True, text=True, timeout=timeout, check=False,
@@ -83,13 +112,16 @@ def run_tests(root: Path, command: str, timeout: int) -> str | None:
         )
     except subprocess.TimeoutExpired:
         return (f"--coverage-run {command!r} took more than {timeout} s "
-                "(raise [tool.backend-gate.coverage] run-timeout)")
+                "(raise [tool.backend-gate.coverage] run-timeout)"), shown
     except OSError as exc:
-        return f"--coverage-run {command!r} could not start: {exc.strerror or exc}"
+        return f"--coverage-run {command!r} could not start {shown}: {exc.strerror or exc}", shown
     if done.returncode != 0:
         last = _last_line(done.stderr) or _last_line(done.stdout) or "no output"
-        return f"--coverage-run {command!r} exited with {done.returncode}: {last}"
-    return None
+        hint = (f" (install coverage and the test tools in the environment of {shown})"
+                if "No module named" in last else "")
+        return (f"--coverage-run {command!r} with {shown} exited with {done.returncode}: "
+                f"{last}{hint}"), shown
+    return None, shown
 
 
 _WARNING = re.compile(r":\d+: \w*Warning: ")

@@ -113,10 +113,23 @@ class CoverageAdapter(ProjectAdapter):
         if not any(config.is_enabled(code, name, self.CHECK) for code, name in
                    (LOW_COVERAGE, LOW_FILE_COVERAGE, LOW_DIFF_COVERAGE)):
             return AdapterResult(status=CheckStatus.SKIPPED, summary="no BG70x code selected")
-        if config.coverage_run:
-            problem = run_tests(config.root, config.coverage_run, self.options["run-timeout"])
-            if problem:
-                return AdapterResult(status=CheckStatus.ERROR, summary=problem)
+        ran = self._run_tests()
+        if isinstance(ran, AdapterResult):
+            return ran
+        return _with_note(self._measure(files), ran)
+
+    def _run_tests(self) -> AdapterResult | str:
+        """--coverage-run: an ERROR result, or the note naming the interpreter that ran them."""
+        config = self.config
+        if not config.coverage_run:
+            return ""
+        problem, used = run_tests(config.root, config.coverage_run, self.options["run-timeout"])
+        if problem:
+            return AdapterResult(status=CheckStatus.ERROR, summary=problem)
+        return f"; tests run with {used}"
+
+    def _measure(self, files: Sequence[ProjectFile]) -> AdapterResult:
+        config = self.config
         try:
             found, looked = locate(config.root, config.coverage_file)
             if found is None:
@@ -283,6 +296,12 @@ def _with_stale_note(result: AdapterResult, stale: list[str]) -> AdapterResult:
             f"{', ...' if len(stale) > 3 else ''}): run the tests again")
     return AdapterResult(result.findings, result.status, result.summary + note,
                          {**result.figures, "stale_files": stale})
+
+
+def _with_note(result: AdapterResult, note: str) -> AdapterResult:
+    if not note:
+        return result
+    return AdapterResult(result.findings, result.status, result.summary + note, result.figures)
 
 
 def _least_summary(least: Sequence[data.FileCoverage]) -> str:
