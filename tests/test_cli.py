@@ -133,3 +133,13 @@ def test_module_entry_point_runs(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "backend_gate", "--version"],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0 and __version__ in done.stdout
+
+
+def test_a_missing_coverage_file_is_a_usage_error(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"a.py": CLEAN})
+    missing = tmp_path / "nope" / "coverage.xml"
+    code, out, err = _run("check", str(root), "--coverage-file", str(missing))
+    assert code == 2 and out == ""
+    assert f"--coverage-file: {missing} does not exist" in err
+    code, _, err = _run("check", str(root), "--coverage-file", str(tmp_path))
+    assert code == 2 and "is not a file" in err

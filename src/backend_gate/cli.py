@@ -145,6 +145,7 @@ def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: P
     from backend_gate.selectors import command_line, command_line_skip
 
     command_line_skip(skip)
+    _check_input(coverage_file, "--coverage-file")
     return config.with_overrides(
         select=command_line("--select", select),
         ignore=_extended(config.ignore, command_line("--ignore", ignore)),
@@ -156,6 +157,15 @@ def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: P
         cache=False if no_cache else None,
         path_base=_text(path_base.absolute() if path_base else None),
     )
+
+
+def _check_input(path: Path | None, option: str) -> None:
+    """An input file named on the command line that is not there is a usage error (exit 2)."""
+    from backend_gate.model import GateError
+
+    if path is not None and not path.is_file():
+        why = "is not a file" if path.exists() else "does not exist"
+        raise GateError(f"{option}: {path} {why}")
 
 
 def _extended(base: tuple[str, ...], more: tuple[str, ...] | None) -> tuple[str, ...] | None:
