@@ -143,3 +143,20 @@ def test_a_missing_coverage_file_is_a_usage_error(tmp_path: Path) -> None:
     assert f"--coverage-file: {missing} does not exist" in err
     code, _, err = _run("check", str(root), "--coverage-file", str(tmp_path))
     assert code == 2 and "is not a file" in err
+
+
+def test_a_folder_with_no_python_files_is_a_usage_error(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"docs/readme.md": "# hi\n", "lib/calc.py": CLEAN})
+    (root / "empty").mkdir()
+    code, out, err = _run("check", str(root / "docs"), str(root / "empty"))
+    assert code == 2 and out == ""
+    assert "no Python files found" in err and "docs" in err and "empty" in err
+    code, _, err = _run("check", str(root / "docs"), str(root / "lib"), ONLY_SOURCE_CHECKS)
+    assert code == 0, err  # one path with files: the run goes on
+
+
+def test_named_files_that_are_all_excluded_are_not_an_error(tmp_path: Path) -> None:
+    """pre-commit passes files the configuration excludes: that commit must not be blocked."""
+    root = _project(tmp_path, {"build/gen.py": CLEAN})
+    code, out, err = _run("check", str(root / "build" / "gen.py"), ONLY_SOURCE_CHECKS)
+    assert code == 0, (out, err)

@@ -70,8 +70,21 @@ def check(
 ) -> Report:
     config = config if config is not None else load(paths)
     sources = discover(tuple(Path(p) for p in paths), config)
+    if not sources:
+        _nothing_to_check(paths)
     jobs = jobs if jobs is not None else default_jobs()
     return run(sources, config, jobs=jobs, progress=progress)
+
+
+def _nothing_to_check(paths: Sequence[Path | str]) -> None:
+    """Folders without one Python file to check are a usage error (exit 2), not a silent PASS.
+    Named files that the configuration excludes are not: pre-commit passes those."""
+    from backend_gate.model import GateError
+
+    if paths and all(Path(p).is_dir() for p in paths):
+        names = ", ".join(str(p) for p in paths)
+        raise GateError(f"no Python files found in {names} (excluded folders left out): "
+                        "nothing to check")
 
 
 def run(
