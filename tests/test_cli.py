@@ -160,3 +160,21 @@ def test_named_files_that_are_all_excluded_are_not_an_error(tmp_path: Path) -> N
     root = _project(tmp_path, {"build/gen.py": CLEAN})
     code, out, err = _run("check", str(root / "build" / "gen.py"), ONLY_SOURCE_CHECKS)
     assert code == 0, (out, err)
+
+
+def test_explain_is_case_insensitive_and_has_no_generated_comment() -> None:
+    code, out, err = _run("explain", "bg301")
+    assert code == 0, err
+    assert out.startswith("# BG301 sql-built-from-strings")
+    assert "do not edit" not in out and "<!--" not in out
+    assert _run("explain", "SQL-Built-From-Strings")[1] == out
+
+
+def test_explain_points_to_the_wrapped_tools_own_pages() -> None:
+    code, out, _ = _run("explain", "bandit:b608")
+    assert code == 0
+    assert "https://bandit.readthedocs.io/" in out and "b608_hardcoded_sql_expressions" in out
+    code, out, _ = _run("explain", "ruff:F401")
+    assert code == 0 and "https://docs.astral.sh/ruff/rules/unused-import" in out
+    assert _run("explain", "bandit:B999")[0] == 2
+    assert _run("explain", "ruff:ZZ999")[0] == 2

@@ -264,13 +264,13 @@ def rules_command(config_file: Path | None) -> None:
 @click.argument("code")
 def explain(code: str) -> None:
     """Print a rule's rationale, a bad and a good example, and its options."""
-    from backend_gate.docs import render_page
-    from backend_gate.rules import ALL_RULES
+    from backend_gate.docs import find_rule, render_explain, tool_help
 
-    for rule in ALL_RULES:
-        if code in (rule.CODE, rule.NAME):
-            click.echo(render_page(rule))
-            sys.exit(EXIT_PASS)
+    rule = find_rule(code)
+    text = render_explain(rule) if rule is not None else tool_help(code)
+    if text is not None:
+        click.echo(text)
+        sys.exit(EXIT_PASS)
     click.echo(f"backend-gate: error: no rule {code!r} (see `backend-gate rules`)", err=True)
     sys.exit(EXIT_ERROR)
 

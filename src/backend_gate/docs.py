@@ -54,6 +54,58 @@ def render_page(rule: type[_RuleMeta]) -> str:
     return "\n".join(lines)
 
 
+def render_explain(rule: type[_RuleMeta]) -> str:
+    """The rule's page for `explain`: the same text, without the generated-file comment."""
+    title, _blank, _comment, *rest = render_page(rule).split("\n")
+    return "\n".join([title, *rest])
+
+
+def find_rule(code: str) -> type[_RuleMeta] | None:
+    """A rule by code or name, any case (`bg301`, `SQL-Built-From-Strings`)."""
+    wanted = code.strip().lower()
+    for rule in ALL_RULES:
+        if wanted in (rule.CODE.lower(), rule.NAME.lower()):
+            return rule
+    return None
+
+
+def tool_help(code: str) -> str | None:
+    """One line pointing to a wrapped tool's own page for `bandit:B608` or `ruff:F401`."""
+    tool, sep, tool_code = code.strip().partition(":")
+    tool, tool_code = tool.lower(), tool_code.strip().upper()
+    if not sep or not tool_code:
+        return None
+    url = {"bandit": _bandit_url, "ruff": _ruff_url}.get(tool, lambda _c: None)(tool_code)
+    if url is None:
+        return None
+    return (f"{tool}:{tool_code} is {tool}'s own check, reported by backend-gate as it is: "
+            f"see {url}")
+
+
+def _bandit_url(code: str) -> str | None:
+    from bandit.core import docs_utils
+
+    url = str(docs_utils.get_url(code))
+    return url if "/plugins/" in url or "/blacklists/" in url else None
+
+
+def _ruff_url(code: str) -> str | None:
+    import json
+    import os
+    import subprocess
+
+    from ruff.__main__ import find_ruff_bin
+
+    try:
+        done = subprocess.run(  # noqa: S603 - argv list, ruff's own binary
+            [os.fsdecode(find_ruff_bin()), "rule", code, "--output-format", "json"],
+            capture_output=True, text=True, timeout=30, check=False)
+        name = json.loads(done.stdout)["name"] if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError):
+        return None
+    return f"https://docs.astral.sh/ruff/rules/{name}/" if name else None
+
+
 def render_index(rules: Iterable[type[_RuleMeta]]) -> str:
     lines = [
         "# backend-gate rules",
