@@ -139,16 +139,18 @@ def _execute(
     items: list[Item], plan: Plan, jobs: int, progress: bool
 ) -> list[FileResult]:
     if jobs <= 1 or len(items) < SERIAL_BELOW:
-        return list(_progress((_work(item, plan) for item in items), len(items), progress))
+        sizes = [_size(item) for item in items]
+        return list(_progress((_work(item, plan) for item in items), sizes, progress))
     # Largest files first, in small chunks: a large file met last would keep one worker busy
     # while the others wait (Django's biggest modules sit together in db/models/).
-    order = sorted(range(len(items)), key=lambda i: -len(items[i][1] or b""))
+    order = sorted(range(len(items)), key=lambda i: -_size(items[i]))
     chunk = max(1, min(8, len(items) // (jobs * 16)))
     before = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent)
     try:
         mapped = pool.map(_work, [items[i] for i in order], [plan] * len(items), chunksize=chunk)
-        done = dict(zip(order, _progress(mapped, len(items), progress)))
+        sizes = [_size(items[i]) for i in order]
+        done = dict(zip(order, _progress(mapped, sizes, progress)))
     except BaseException:  # Ctrl-C, SIGTERM (cli), a failure: stop now, not after the queue
         pool.shutdown(wait=False, cancel_futures=True)
         for worker in set(multiprocessing.active_children()) - before:
@@ -173,11 +175,14 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(2)
 
 
-def _progress(results: Iterator[FileResult], total: int, wanted: bool) -> Iterator[FileResult]:
-    if not wanted or total < PROGRESS_FROM or not sys.stderr.isatty():
-        yield from results
-        return
-    import click
+def _size(item: Item) -> int:
+    return len(item[1] or b"")
 
-    with click.progressbar(results, length=total, label="checking", file=sys.stderr) as bar:
-        yield from bar
+
+def _progress(results: Iterator[FileResult], sizes: list[int], wanted: bool
+              ) -> Iterator[FileResult]:
+    if not wanted or len(sizes) < PROGRESS_FROM or not sys.stderr.isatty():
+        return results
+    from backend_gate.progress import tracked
+
+    return tracked(results, sizes, sys.stderr)
