@@ -62,3 +62,26 @@ def test_with_baseline(tmp_path: Path) -> None:
     code, out = _init(tmp_path, "--baseline")
     assert code == 0, out
     assert any(e.rule == "BG101" for e in load(tmp_path / DEFAULT_FILE))
+
+
+def test_the_closing_message_says_what_to_do_about_coverage(tmp_path: Path) -> None:
+    """A baseline holds findings, not check results: without coverage data `check` still
+    fails, and both `init --baseline` and `baseline` say so and what to do."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "a.py").write_text("x = 1  # TODO: later\n")
+    code, out = _init(tmp_path, "--baseline")
+    assert code == 0, out
+    assert "coverage" in out and "coverage run -m pytest" in out
+    assert "optional-checks" in out
+    result = CliRunner().invoke(main, ["baseline", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "no coverage data" in result.output and "coverage run -m pytest" in result.output
+    done = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert done.exit_code == 1 and "coverage    MISSING" in done.output  # what was announced
+
+
+def test_baseline_says_nothing_about_coverage_when_it_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    result = CliRunner().invoke(main, ["baseline", str(tmp_path), "--skip", "coverage"])
+    assert result.exit_code == 0 and "coverage" not in result.output

@@ -61,7 +61,22 @@ def write_baseline(
     entries = _entries(old, report, update, add_new)
     write(file, bl.dumps(entries))
     echo(_summary(file, config.root, old, entries, report, update and not add_new))
+    if _coverage_missing(report):
+        echo(COVERAGE_NOTE)
     return 0
+
+
+COVERAGE_NOTE = (
+    "backend-gate: no coverage data, and a baseline holds findings, not checks: `check` still "
+    "fails on the coverage check until the tests run under coverage (`coverage run -m pytest`, "
+    "or `check --coverage-run \"pytest\"`); with no tests yet, add \"coverage\" to "
+    "optional-checks in [tool.backend-gate] (or pass --skip coverage) for now")
+
+
+def _coverage_missing(report: Any) -> bool:
+    from backend_gate.model import CheckStatus
+
+    return any(c.name == "coverage" and c.status is CheckStatus.MISSING for c in report.checks)
 
 
 def _entries(old: Any, report: Any, update: bool, add_new: bool) -> Any:
@@ -109,6 +124,10 @@ def init_project(folder: Path, *, with_baseline: bool, echo: Echo, write: Write)
     if with_baseline:
         write_baseline((folder,), None, update=False, add_new=False, skip=None,
                        config_file=None, jobs=None, echo=echo, write=write)
+    else:
+        echo("backend-gate: the coverage check reads the data of your last test run under "
+             "coverage (`coverage run -m pytest`); with no tests yet, add \"coverage\" to "
+             "optional-checks")
     return 0
 
 
