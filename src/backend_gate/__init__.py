@@ -2,11 +2,12 @@
 
 The public API is small: `check()` returns a `Report` of `Finding`s. Names load lazily so that
 `backend-gate --version` does not pay for libcst.
+
+This module imports nothing at all, not even `__future__` or `typing`: with `python -m
+backend_gate` it runs while the current folder (the project being checked) is still first on
+`sys.path`, and a `typing.py` there would be imported and run. `__main__` takes that folder
+off `sys.path` before anything else is imported.
 """
-
-from __future__ import annotations
-
-from typing import Any
 
 __version__ = "0.1.0"
 
@@ -23,7 +24,7 @@ _LAZY = {
 __all__ = ["CheckStatus", "Finding", "Report", "Severity", "Verdict", "__version__", "check", "load"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 

@@ -1,16 +1,13 @@
 """`python -m backend_gate`: the command line.
 
 For `-m`, Python puts the current folder first on `sys.path`. That folder is usually the project
-being checked: its modules (a `click.py`, a `libcst/` package) must never shadow the gate's own
-imports and so run. `os` and `sys` are loaded by the interpreter before any of them can be.
+being checked: its modules (a `click.py`, a `typing.py`, a `libcst/` package) must never shadow
+the gate's own imports and so run. `_entry` takes the folder off `sys.path` before anything else
+is imported. Python's own `runpy` imports a few standard modules (importlib, contextlib,
+collections, functools, ...) before this file runs; those the gate cannot protect: run the
+`backend-gate` script, or `python -P -m backend_gate` on Python 3.11+ (README).
 """
 
-import os
-import sys
-
-if sys.path and sys.path[0] in ("", os.getcwd()):
-    del sys.path[0]
-
-from backend_gate.cli import main  # noqa: E402 - only after the checked folder left sys.path
+from backend_gate._entry import main
 
 main()
