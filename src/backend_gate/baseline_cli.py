@@ -49,11 +49,7 @@ def write_baseline(
     if add_new and not update:
         raise GateError("--add-new only goes with --update (a new baseline records everything)")
     config = api.load(paths, config_file)
-    file = _target(config, target)
-    check_target(file, "baseline")
-    if update and not file.is_file():
-        raise GateError(f"no baseline file {file} to update (create it with `backend-gate "
-                        "baseline`)")
+    file = _writable_target(config, target, update)
     old = bl.load(file) if update else ()
     config = config.with_overrides(skip=(*config.skip, *(skip or ())), diff_base="",
                                    baseline=str(file) if update else "")
@@ -83,6 +79,16 @@ def _entries(old: Any, report: Any, update: bool, add_new: bool) -> Any:
     if update:
         return bl.updated(old, report.findings, report.fixed_baseline, add_new)
     return bl.entries_of(report.findings)
+
+
+def _writable_target(config: Any, target: Path | None, update: bool) -> Path:
+    """The baseline file, checked before the run: it can be written, and exists for --update."""
+    file = _target(config, target)
+    check_target(file, "baseline")
+    if update and not file.is_file():
+        raise GateError(f"no baseline file {file} to update (create it with `backend-gate "
+                        "baseline`)")
+    return file
 
 
 def _target(config: Any, target: Path | None) -> Path:
