@@ -137,6 +137,7 @@ def test_configured_data_file_and_coverage_file_override(tmp_path: Path) -> None
 
 def test_rounding_trap_figure_shown_is_figure_compared(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    (tmp_path / "big.py").write_text("x = 1\n", encoding="utf-8")  # the data measures it
     data = {"meta": {"branch_coverage": False}, "files": {"big.py": {
         "summary": {"num_statements": 20000},
         "executed_lines": list(range(1, 16000)), "missing_lines": list(range(16000, 20001)),
@@ -194,6 +195,7 @@ def test_no_data_is_missing_with_the_how_to(tmp_path: Path) -> None:
 def test_corrupt_data_is_one_line_error(tmp_path: Path, name: str, content: bytes,
                                         says: str) -> None:
     (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
     (tmp_path / name).write_bytes(content)
     report, check = _check(tmp_path)
     assert check.status.value == "error" and report.verdict.value == "fail"
