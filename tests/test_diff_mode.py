@@ -95,6 +95,7 @@ def test_names_with_spaces_and_control_characters(tmp_path: Path) -> None:
 
 def test_bad_ref_and_no_repository(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text(OLD)
     result = CliRunner().invoke(main, ["check", str(tmp_path), "--skip", SKIP,
                                        "--diff-base", "main"])
     assert result.exit_code == 2 and "not inside a git repository" in result.stderr
