@@ -160,12 +160,12 @@ def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: P
 
 
 def _check_input(path: Path | None, option: str) -> None:
-    """An input file named on the command line that is not there is a usage error (exit 2)."""
+    """An input file named on the command line that is not there is a usage error (exit 2);
+    one that is there but not a regular file is the check's error, named by the check."""
     from backend_gate.model import GateError
 
-    if path is not None and not path.is_file():
-        why = "is not a file" if path.exists() else "does not exist"
-        raise GateError(f"{option}: {path} {why}")
+    if path is not None and not path.exists() and not path.is_symlink():
+        raise GateError(f"{option}: {path} does not exist")
 
 
 def _extended(base: tuple[str, ...], more: tuple[str, ...] | None) -> tuple[str, ...] | None:
