@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from backend_gate import __version__
 from backend_gate.cache import (
@@ -139,7 +139,7 @@ def _execute(
     items: list[Item], plan: Plan, jobs: int, progress: bool
 ) -> list[FileResult]:
     if jobs <= 1 or len(items) < SERIAL_BELOW:
-        sizes = [_size(item) for item in items]
+        sizes = _sizes(items, range(len(items)))
         return list(_progress((_work(item, plan) for item in items), sizes, progress))
     # Largest files first, in small chunks: a large file met last would keep one worker busy
     # while the others wait (Django's biggest modules sit together in db/models/).
@@ -149,8 +149,7 @@ def _execute(
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent)
     try:
         mapped = pool.map(_work, [items[i] for i in order], [plan] * len(items), chunksize=chunk)
-        sizes = [_size(items[i]) for i in order]
-        done = dict(zip(order, _progress(mapped, sizes, progress)))
+        done = dict(zip(order, _progress(mapped, _sizes(items, order), progress)))
     except BaseException:  # Ctrl-C, SIGTERM (cli), a failure: stop now, not after the queue
         pool.shutdown(wait=False, cancel_futures=True)
         for worker in set(multiprocessing.active_children()) - before:
@@ -177,6 +176,11 @@ def _exit_when_orphaned(parent: int) -> None:
 
 def _size(item: Item) -> int:
     return len(item[1] or b"")
+
+
+def _sizes(items: list[Item], order: Iterable[int]) -> list[int]:
+    """The bytes of each file in the order its result will come back (the progress line)."""
+    return [_size(items[i]) for i in order]
 
 
 def _progress(results: Iterator[FileResult], sizes: list[int], wanted: bool
