@@ -69,11 +69,26 @@ def check(
     progress: bool = False,
 ) -> Report:
     config = config if config is not None else load(paths)
-    sources = discover(tuple(Path(p) for p in paths), config)
+    given = tuple(Path(p) for p in paths)
+    sources = discover(given, config)
     if not sources:
         _nothing_to_check(paths)
     jobs = jobs if jobs is not None else default_jobs()
-    return run(sources, config, jobs=jobs, progress=progress)
+    return run(sources, config, jobs=jobs, progress=progress,
+               context=project_context(given, config, sources))
+
+
+def project_context(
+    given: Sequence[Path], config: GateConfig, sources: Sequence[SourcePath]
+) -> list[SourcePath]:
+    """The project's files that were not named. The project rules (layers, upward imports,
+    cycles) judge the whole project even when a hook passes only the staged files; these
+    files lend them their facts, and nothing else runs on them."""
+    root = config.root.resolve()
+    if "layout" in config.skip or any(Path(p).resolve() == root for p in given):
+        return []
+    named = {source.path for source in sources}
+    return [s for s in discover((root,), config) if s.path not in named]
 
 
 def _nothing_to_check(paths: Sequence[Path | str]) -> None:
@@ -88,18 +103,23 @@ def _nothing_to_check(paths: Sequence[Path | str]) -> None:
 
 
 def run(
-    sources: Sequence[SourcePath], config: GateConfig, *, jobs: int = 1, progress: bool = False
+    sources: Sequence[SourcePath], config: GateConfig, *, jobs: int = 1, progress: bool = False,
+    context: Sequence[SourcePath] = (),
 ) -> Report:
+    """`context`: the project's other files (`project_context`), for the project rules."""
     entries = _baseline(config)  # read before the work: a bad file or ref fails fast
     changed = _changed_lines(config) if config.diff_base else None
     last = replay.last_run(config)
-    reading = replay.read_sources(sources, last)
-    key = replay.run_key(config, sources, [digest for _, _, digest in reading.read])
+    every = [*sources, *context]
+    reading = replay.read_sources(every, last)
+    key = _scoped(replay.run_key(config, every, [digest for _, _, digest in reading.read]),
+                  sources, context)
     report = replay.load(last, key)
     if report is None:
-        report, clean = _build(sources, reading.read, config, jobs, progress, entries, changed)
+        report, clean = _build(sources, reading.read, config, jobs, progress, entries, changed,
+                               context)
         if clean:
-            replay.save(config, key, report, sources, reading)
+            replay.save(config, key, report, every, reading)
     return replace(report, path_prefix=path_prefix(config))
 
 
@@ -118,20 +138,34 @@ def path_prefix(config: GateConfig) -> str:
     return "" if relative == "." else relative + "/"
 
 
+def _scoped(key: str, sources: Sequence[SourcePath], context: Sequence[SourcePath]) -> str:
+    """The replay key of a run on some of the project's files names which ones were checked."""
+    if not key or not context:
+        return key
+    import hashlib
+
+    named = "\0".join(source.path for source in sources)
+    return hashlib.sha256(f"{key}\0checked\0{named}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def _build(
     sources: Sequence[SourcePath], read: Sequence[Read], config: GateConfig, jobs: int,
     progress: bool, entries: tuple[Entry, ...] | None, changed: Mapping[str, set[int]] | None,
+    context: Sequence[SourcePath] = (),
 ) -> tuple[Report, bool]:
-    """The run itself: the engine (and libcst) load here, on a replay they never do."""
+    """The run itself: the engine (and libcst) load here, on a replay they never do. `read`
+    holds the sources', then the context's bytes and digests."""
     from backend_gate.adapters import ProjectFile
     from backend_gate.engine import Plan, fingerprint_outside, run_project_rules
-    from backend_gate.runner import run_files
+    from backend_gate.runner import collect_facts, run_files
     from backend_gate.verdict import assemble
 
     config = _validated(config)  # a configuration built by hand is checked too
     plan = Plan.build(config)
-    results = run_files(sources, plan, jobs, progress=progress, read=read)
-    extra: list[Finding] = run_project_rules(plan, results)
+    results = run_files(sources, plan, jobs, progress=progress, read=read[:len(sources)])
+    others = (collect_facts(context, plan, jobs, read[len(sources):])
+              if context and plan.project_rules else [])
+    extra: list[Finding] = run_project_rules(plan, results, others)
     adapters = _file_adapter_results(plan, results)
     files = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources]
     broken = {r.path for r in results if r.parse_failed}
@@ -142,7 +176,7 @@ def _build(
         extra.extend(result.findings)
     extra = fingerprint_outside(config, extra)
     report = assemble(plan, results, extra, adapters, __version__, baseline=entries,
-                      changed=changed)
+                      changed=changed, context=others)
     return report, _clean(results, adapters)
 
 

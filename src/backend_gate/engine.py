@@ -334,14 +334,26 @@ def _with_fingerprint(finding: Finding, lines: list[str]) -> Finding:
                                                      finding.line))
 
 
-def run_project_rules(plan: Plan, results: Sequence[FileResult]) -> list[Finding]:
-    facts = {r.path: r.facts for r in results if not r.parse_failed}
+def run_project_rules(
+    plan: Plan, results: Sequence[FileResult], context: Sequence[FileResult] = ()
+) -> list[Finding]:
+    """The project rules judge the checked files and the `context` (the project's other files,
+    by their facts) together; with a context, only what lies in a checked file or is caused by
+    one (a cycle one of them takes part in) is reported."""
+    every = sorted((r for r in (*results, *context) if not r.parse_failed), key=lambda r: r.path)
+    facts = {r.path: r.facts for r in every}
+    checked = {r.path for r in results}
     findings = []
     for rule_cls in plan.project_rules:
         rule = rule_cls(plan.config.options.get(rule_cls.NAME, {}))
         for placed in rule.check_project(facts, list(facts)):
-            findings.append(_placed(rule_cls, plan.config, placed))
+            if not context or _concerns(placed, checked):
+                findings.append(_placed(rule_cls, plan.config, placed))
     return findings
+
+
+def _concerns(placed: PlacedReport, checked: set[str]) -> bool:
+    return placed.path in checked or any(path in checked for path, _ in placed.cause_lines)
 
 
 def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -> Finding:

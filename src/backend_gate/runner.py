@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from typing import Any, Iterable, Iterator, Sequence
 
 from backend_gate import __version__
@@ -105,6 +106,26 @@ def run_files(
         _remember(cache, digest, result)
     cache.prune_missing({source.path for source in sources})
     cache.save()
+    return [results[index] for index in range(len(sources))]
+
+
+def collect_facts(
+    sources: Sequence[SourcePath], plan: Plan, jobs: int, read: Sequence[Read]
+) -> list[FileResult]:
+    """The facts the project rules need from the project's files this run does not check (a
+    hook passes only the staged files; the layers and the import graph are the whole
+    project's). A file's full result gives them when the cache holds one; otherwise only the
+    fact collectors run on it, never a per-file rule or a wrapped tool, and their results are
+    cached under a plan of their own (whatever the run selected: facts do not depend on it)."""
+    cache = Cache(plan.config.root, plan_fingerprint(plan)) if plan.config.cache else NullCache()
+    results, todo = _lookup(cache, sources, read)
+    collectors = tuple(dict.fromkeys(c for rule in plan.project_rules for c in rule.COLLECTORS))
+    facts_only = replace(
+        plan, config=plan.config.with_overrides(select=(), ignore=(), skip=()),
+        rules=collectors, project_rules=(), file_adapters=(), project_adapters=())
+    rest = [item[0] for _, item, _ in todo]
+    fresh = run_files(rest, facts_only, jobs, read=[(d, p, digest) for _, (_, d, p), digest in todo])
+    results.update((index, result) for (index, _, _), result in zip(todo, fresh))
     return [results[index] for index in range(len(sources))]
 
 

@@ -138,13 +138,16 @@ def assemble(
     *,
     baseline: Sequence[Entry] | None = None,
     changed: Mapping[str, set[int]] | None = None,
+    context: Sequence[FileResult] = (),
 ) -> Report:
+    """`context`: the project's files the run did not check, whose facts the project rules
+    used; a project finding placed in one of them (a cycle a checked file takes part in)
+    keeps that file's suppression comments, which are otherwise not judged."""
     findings = collect(plan, results, extra)
-    comments = {r.path: r.suppressions for r in results if r.suppressions}
-    findings = sorted(apply_suppressions(plan, findings, comments), key=lambda f: f.sort_key)
+    findings = sorted(_suppressed(plan, findings, results, context), key=lambda f: f.sort_key)
     fixed: tuple[str, ...] = ()
     if baseline is not None:  # before the diff filter: fixed means fixed in the whole run
-        scope = _scope(plan.config, results, findings, adapters)
+        scope = _scope(plan.config, results, findings, adapters, {r.path for r in context})
         findings, fixed = apply_baseline(findings, baseline, scope)
         findings = [replace(f, baselined=False) if f.rule == UNSILENCEABLE else f
                     for f in findings]  # a file that does not parse is never old debt
@@ -155,10 +158,23 @@ def assemble(
                   files=len(results), fail_on=plan.config.fail_on, fixed_baseline=fixed)
 
 
+def _suppressed(plan: Plan, findings: Sequence[Finding], results: Sequence[FileResult],
+                context: Sequence[FileResult]) -> list[Finding]:
+    files = (*results, *context)
+    comments = {r.path: r.suppressions for r in files if r.suppressions}
+    out = apply_suppressions(plan, findings, comments)
+    if not context:
+        return out
+    # the findings come first, in order; the judged comments follow: none of an unchecked file
+    unchecked = {r.path for r in context}
+    return [*out[:len(findings)], *(f for f in out[len(findings):] if f.path not in unchecked)]
+
+
 def _scope(config: GateConfig, results: Sequence[FileResult], findings: Sequence[Finding],
-           adapters: Mapping[str, AdapterResult]) -> Scope:
+           adapters: Mapping[str, AdapterResult], unchecked: set[str]) -> Scope:
+    """`unchecked`: files whose findings this run did not look for: nothing there is fixed."""
     broken = {r.path for r in results if r.parse_failed}
-    paths = ({r.path for r in results} | {f.path for f in findings}) - broken
+    paths = ({r.path for r in results} | {f.path for f in findings}) - broken - unchecked
     ran = {c for c in CHECKS if c not in config.skip
            and not (c in adapters and adapters[c].status in _NOT_RUN)}
     return Scope(frozenset(paths), frozenset(ran), config)

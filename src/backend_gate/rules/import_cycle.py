@@ -89,6 +89,15 @@ def _shortest_cycle(start: str, graph: Mapping[str, Mapping[str, Edge]],
     return [start, start]
 
 
+def _causes(loop: list[Edge], component: list[str],
+            graph: Mapping[str, Mapping[str, Edge]]) -> tuple[tuple[str, int], ...]:
+    """The imports of the loop shown, then every other import inside the group: each lies on
+    some cycle of the group, so a change to any of them is a change to the finding's cause."""
+    members = set(component)
+    group = [graph[a][b] for a in component for b in sorted(graph.get(a, {})) if b in members]
+    return tuple(dict.fromkeys((path, line) for path, line, _ in (*loop, *group)))
+
+
 class ImportCycle(ProjectRule):
     """
     ## What it does
@@ -99,6 +108,9 @@ class ImportCycle(ProjectRule):
     Imports under `if TYPE_CHECKING:` do not count (they never run), nor do imports inside a
     function (deferred until the call: the usual, deliberate way to break a cycle at import
     time). Module names follow packages: `src/pkg/a.py` and `pkg/a.py` are both `pkg.a`.
+    Every import inside the group is a cause of the finding: a run on some files (a pre-commit
+    hook, `--diff-base`) reports the cycle when one of them, or one of its changed lines, is
+    in the group.
 
     ## Why is this bad?
     A cycle makes the import order matter (a half-initialised module raises `ImportError` or
@@ -163,4 +175,4 @@ class ImportCycle(ProjectRule):
             path, line, column = edges[0]
             message = self.MESSAGE.format(loop=" → ".join(loop), extra=extra)
             yield PlacedReport(path, line, column, line, column, message,
-                               cause_lines=tuple((p, ln) for p, ln, _ in edges))
+                               cause_lines=_causes(edges, component, graph))
