@@ -6,7 +6,7 @@ import functools
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from backend_gate import __version__, replay
 from backend_gate.baseline import Entry, baseline_file
@@ -76,6 +76,23 @@ def check(
     jobs = jobs if jobs is not None else default_jobs()
     return run(sources, config, jobs=jobs, progress=progress,
                context=project_context(given, config, sources))
+
+
+def check_projects(
+    paths: Sequence[Path | str], config_file: Path | str | None = None,
+    configure: Callable[[GateConfig], GateConfig] = lambda config: config, *,
+    jobs: int | None = None, progress: bool = False,
+) -> Report:
+    """Every named path under its own project's configuration (a monorepo's files from several
+    projects in one call), `configure` applied to each; one report (`projects.merge`)."""
+    from backend_gate import projects
+
+    given = tuple(Path(p) for p in paths)
+    reports = []
+    for root, named in projects.group(given, Path(config_file) if config_file else None):
+        config = configure(load((root,), config_file))
+        reports.append((root, check(named, config, jobs=jobs, progress=progress)))
+    return projects.merge(reports)
 
 
 def project_context(

@@ -97,8 +97,8 @@ def _check(paths: tuple[Path, ...], *, fmt: str, output: Path | None, jobs: int 
 
     outputs = _outputs(fmt, extra_outputs)
     _check_targets(output, outputs)
-    config = _configured(api.load(paths, config_file), **overrides)
-    report = api.check(paths, config, jobs=jobs, progress=not quiet)
+    report = api.check_projects(paths, config_file, lambda c: _configured(c, **overrides),
+                                jobs=jobs, progress=not quiet)
     text = _render(report, fmt, verbosity=0 if quiet else 2 if verbose else 1)
     if output is not None:
         write_atomic(output, text)

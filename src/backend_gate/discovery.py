@@ -241,6 +241,9 @@ def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
         target = Path(given).absolute()
         if not target.exists() and not target.is_symlink():
             raise GateError(f"{given}: no such file or directory")
+        if not named_within(target, root):
+            raise GateError(f"{given}: outside the project root {root}: nothing there has this "
+                            "project's configuration; check it in a separate run")
         for abspath, rel in _walk(target, root, ignores):
             rel = _printable(rel)
             if rel not in found:
@@ -292,6 +295,14 @@ def raw_path(shown: str) -> str:
         return chr(0xDC00 + code) if escape[1] == "x" and code >= 0x80 else chr(code)
 
     return _SHOWN_ESCAPE.sub(undo, shown) if "\\" in shown else shown
+
+
+def named_within(path: Path, root: Path) -> bool:
+    """A named path lies in `root` (resolved): the folders above it resolved, not its own last
+    part, which the walk judges like any link (`_inside`)."""
+    absolute = Path(os.path.abspath(path))
+    place = Path(os.path.realpath(absolute.parent)) / absolute.name
+    return place == root or root in place.parents or absolute.resolve() == root
 
 
 def _relative(path: Path, root: Path) -> str:
