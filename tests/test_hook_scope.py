@@ -158,3 +158,41 @@ def test_layers_judged_on_the_whole_project_when_a_folder_is_passed(tmp_path: Pa
     root = _project(tmp_path)
     code, report = _hook(root, "app/services")
     assert (code, _where(report)) == (0, [])
+
+
+def test_a_baselined_cycle_stays_baselined_and_other_files_entries_are_not_fixed(
+    tmp_path: Path,
+) -> None:
+    root = _project(tmp_path, {
+        "app/services/billing.py": "from app.services import orders\n\nUSES = orders  # TODO: x\n",
+        "app/services/orders.py": "from app.services import billing\n\nUSES = billing\n",
+    })
+    result = CliRunner().invoke(main, ["baseline", "--skip", "coverage", str(root)])
+    assert result.exit_code == 0, result.output
+    code, report = _hook(root, "app/services/orders.py")
+    assert code == 0, report["findings"]
+    assert [(f["rule"], f["baselined"]) for f in report["findings"]] == [("BG404", True)]
+    # billing.py's TODO was not looked for: its entry is not "now fixed"
+    assert report["fixed_baseline"] == []
+
+
+def test_the_other_files_facts_come_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    from backend_gate import runner
+
+    root = _project(tmp_path)
+    worked: list[str] = []
+    real = runner._work
+    monkeypatch.setattr(runner, "_work", lambda item, plan: worked.append(item[0].path)
+                        or real(item, plan))
+    _hook(root, "app/services/users.py")  # cold: the other files' facts are collected once
+    assert len(worked) == 9  # every Python file of the project, each once
+    worked.clear()
+    (root / "app/services/users.py").write_text(LAYERED["app/services/users.py"] + "\n")
+    assert _hook(root, "app/services/users.py")[0] == 0
+    assert worked == ["app/services/users.py"]
+    worked.clear()
+    _hook(root, ".")  # a whole run: every file's full result; the next hook reads those
+    (root / "app/models/user.py").write_text(LAYERED["app/models/user.py"] + "\n")
+    worked.clear()
+    assert _hook(root, "app/services/users.py")[0] == 0
+    assert worked == ["app/models/user.py"]  # changed: its facts again, nothing else
