@@ -242,8 +242,8 @@ def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
         if not target.exists() and not target.is_symlink():
             raise GateError(f"{given}: no such file or directory")
         if not named_within(target, root):
-            raise GateError(f"{given}: outside the project root {root}: nothing there has this "
-                            "project's configuration; check it in a separate run")
+            raise GateError(f"{given}: outside the project root {root}, whose configuration "
+                            "this run uses: check it in a run of its own project")
         for abspath, rel in _walk(target, root, ignores):
             rel = _printable(rel)
             if rel not in found:
