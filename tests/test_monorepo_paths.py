@@ -119,3 +119,14 @@ def test_one_project_keeps_its_paths(tmp_path: Path) -> None:
     root = _monorepo(tmp_path)
     code, report = _json(*ONLY_TODO, str(root / "svc_b/bad.py"), str(root / "svc_b"))
     assert code == 1 and [f["path"] for f in report["findings"]] == ["bad.py"]
+
+
+def test_the_api_checks_each_project_too(tmp_path: Path) -> None:
+    from backend_gate import api
+
+    root = _monorepo(tmp_path)
+    for order in (("svc_a/ok.py", "svc_b/bad.py"), ("svc_b/bad.py", "svc_a/ok.py")):
+        report = api.check([root / p for p in order], jobs=1)
+        assert report.files == 2
+        assert [(f.rule, f.path) for f in report.findings if f.rule == "BG101"] == [
+            ("BG101", "svc_b/bad.py")]

@@ -68,7 +68,10 @@ def check(
     jobs: int | None = None,
     progress: bool = False,
 ) -> Report:
-    config = config if config is not None else load(paths)
+    """Check `paths` under `config` (every path must lie in its root); without one, each path
+    under its own project's configuration (`check_projects`)."""
+    if config is None:
+        return check_projects(paths, jobs=jobs, progress=progress)
     given = tuple(Path(p) for p in paths)
     sources = discover(given, config)
     if not sources:
