@@ -130,3 +130,22 @@ def test_the_api_checks_each_project_too(tmp_path: Path) -> None:
         assert report.files == 2
         assert [(f.rule, f.path) for f in report.findings if f.rule == "BG101"] == [
             ("BG101", "svc_b/bad.py")]
+
+
+def test_linked_formats_of_several_projects_give_paths_from_the_repository_root(
+    tmp_path: Path,
+) -> None:
+    _monorepo(tmp_path / "mono")
+    files = [str(tmp_path / "mono/svc_a/ok.py"), str(tmp_path / "mono/svc_b/bad.py")]
+
+    def github_paths() -> list[str]:
+        code, out, _ = _run(*ONLY_TODO, "--format", "github", *files)
+        assert code == 1
+        return [line.split("file=", 1)[1].split(",", 1)[0]
+                for line in out.splitlines() if "file=" in line]
+
+    assert github_paths() == ["svc_b/bad.py"]  # no repository: from the common folder
+    (tmp_path / ".git").mkdir()
+    assert github_paths() == ["mono/svc_b/bad.py"]
+    code, report = _json(*ONLY_TODO, *files)  # JSON keeps paths from the common folder
+    assert [f["path"] for f in report["findings"]] == ["svc_b/bad.py"]

@@ -12,6 +12,7 @@ to be checked under. The merged report shows paths relative to the projects' com
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
@@ -78,7 +79,16 @@ def merge(reports: Sequence[tuple[Path, Report]]) -> Report:
         files=sum(r.files for r in parts),
         fixed_baseline=tuple(fp for r in parts for fp in r.fixed_baseline),
         fail_on=_fail_on(parts),
+        path_prefix=_common_prefix(parts[0].path_prefix, prefixes[0]),
     )
+
+
+def _common_prefix(linked: str, prefix: str) -> str:
+    """The common folder as seen from the base of linked paths (`Report.path_prefix`), from one
+    project's: `mono/svc_a/` less `svc_a/` is `mono/`. With no base above the common folder
+    (no repository: each project was its own base), the common folder is the base."""
+    common = posixpath.normpath(linked + "../" * prefix.count("/")) if linked or prefix else "."
+    return "" if common == "." or common.startswith("..") else common + "/"
 
 
 def _verdict(reports: Sequence[Report]) -> Verdict:
