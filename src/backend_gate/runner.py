@@ -69,11 +69,12 @@ def result_to_json(result: FileResult) -> dict[str, Any]:
     }
 
 
-def result_from_json(path: str, data: dict[str, Any]) -> FileResult | None:
+def result_from_json(path: str, data: dict[str, Any], findings: bool = True) -> FileResult | None:
+    """`findings=False`: without the findings (a file whose facts alone are wanted)."""
     try:
         return FileResult(
             path=path,
-            findings=tuple(finding_from_json(f) for f in data["findings"]),
+            findings=tuple(finding_from_json(f) for f in data["findings"]) if findings else (),
             facts={k: [as_tuples(item) for item in v] for k, v in data["facts"].items()},
             suppressions=tuple(
                 SuppressionComment(line, col, tuple(codes), reason, text, statement)
@@ -118,15 +119,24 @@ def collect_facts(
     fact collectors run on it, never a per-file rule or a wrapped tool, and their results are
     cached under a plan of their own (whatever the run selected: facts do not depend on it)."""
     cache = Cache(plan.config.root, plan_fingerprint(plan)) if plan.config.cache else NullCache()
-    results, todo = _lookup(cache, sources, read)
+    results = [_cached_facts(cache, source.path, digest)
+               for source, (_, _, digest) in zip(sources, read)]
+    todo = [index for index, result in enumerate(results) if result is None]
+    fresh = iter(run_files([sources[i] for i in todo], _facts_plan(plan), jobs,
+                           read=[read[i] for i in todo]))
+    return [result or next(fresh) for result in results]  # in order, the gaps filled
+
+
+def _cached_facts(cache: Cache | NullCache, path: str, digest: str) -> FileResult | None:
+    hit = cache.get(path, digest) if digest else None
+    return result_from_json(path, hit, findings=False) if hit is not None else None
+
+
+def _facts_plan(plan: Plan) -> Plan:
+    """Only the fact collectors of the plan's project rules, whatever the run selected."""
     collectors = tuple(dict.fromkeys(c for rule in plan.project_rules for c in rule.COLLECTORS))
-    facts_only = replace(
-        plan, config=plan.config.with_overrides(select=(), ignore=(), skip=()),
-        rules=collectors, project_rules=(), file_adapters=(), project_adapters=())
-    rest = [item[0] for _, item, _ in todo]
-    fresh = run_files(rest, facts_only, jobs, read=[(d, p, digest) for _, (_, d, p), digest in todo])
-    results.update((index, result) for (index, _, _), result in zip(todo, fresh))
-    return [results[index] for index in range(len(sources))]
+    return replace(plan, config=plan.config.with_overrides(select=(), ignore=(), skip=()),
+                   rules=collectors, project_rules=(), file_adapters=(), project_adapters=())
 
 
 def _lookup(
