@@ -86,3 +86,57 @@ def test_full_hook_runs_on_the_manual_stage(tmp_path: Path, env: dict[str, str])
     (root / "app" / "a.py").write_text(CLEAN)
     code, output = _try_repo(root, env, "backend-gate-full", "--hook-stage", "manual")
     assert code == 0, output
+
+
+def _layered(root: Path) -> Path:
+    """A correctly layered project, committed: controllers -> services -> repositories."""
+    files = {
+        "app/__init__.py": "",
+        "app/controllers/__init__.py": "",
+        "app/controllers/users.py": "from app.services import users\n\n\n"
+                                    "def get(uid: int) -> dict:\n    return users.find(uid)\n",
+        "app/services/__init__.py": "",
+        "app/services/users.py": "from app.repositories import users\n\n\n"
+                                 "def find(uid: int) -> dict:\n    return users.load(uid)\n",
+        "app/repositories/__init__.py": "",
+        "app/repositories/users.py": "def load(uid: int) -> dict:\n    return {'id': uid}\n",
+    }
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "layered")
+    return root
+
+
+def _try_staged(root: Path, env: dict[str, str]) -> Any:
+    """The per-commit hook on what is staged, as `git commit` runs it (no --all-files)."""
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    done = subprocess.run([str(PRE_COMMIT), "try-repo", str(REPO), "backend-gate", "--ref", head],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+                          check=False)
+    output = done.stdout + done.stderr
+    if done.returncode == 3 and any(text in output for text in NO_NETWORK):
+        pytest.skip("pre-commit could not install the hook: the package index is unreachable")
+    return done.returncode, output
+
+
+def test_a_clean_change_to_one_layer_commits_and_a_bad_one_does_not(
+        tmp_path: Path, env: dict[str, str]) -> None:
+    root = _layered(tmp_path / "layered")
+    service = root / "app" / "services" / "users.py"
+    service.write_text(service.read_text() + "\n\ndef count() -> int:\n    return 0\n")
+    _git(root, "add", "app/services/users.py")
+    code, output = _try_staged(root, env)
+    assert code == 0, output  # the hook saw one services file; the layers are the project's
+    assert "BG401" not in output
+    _git(root, "commit", "-q", "-m", "clean change")
+    service.write_text("from app.controllers import users as views\n" + service.read_text())
+    _git(root, "add", "app/services/users.py")
+    code, output = _try_staged(root, env)
+    assert code == 1, output
+    assert "app/services/users.py:1" in output and ("BG402" in output or "BG404" in output)
