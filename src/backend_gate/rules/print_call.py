@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import libcst as cst
@@ -12,11 +14,62 @@ from backend_gate.astindex import AstIndex, str_constant
 from backend_gate.config import Option
 from backend_gate.discovery import Matcher, path_matcher
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
-from backend_gate.rules._helpers import string_value
+from backend_gate.rules._exceptions import is_route_decorator
+from backend_gate.rules._helpers import dotted_name, string_value
 
 _ALLOW_PATHS = (
-    "**/cli.py", "**/__main__.py", "**/manage.py", "scripts/**", "**/management/**",
+    "**/cli.py", "**/__main__.py", "**/manage.py", "**/cli/**", "**/commands/**",
+    "**/scripts/**", "**/management/**",
 )
+_COMMAND_BASES = frozenset({"BaseCommand", "LabelCommand", "AppCommand"})  # Django's
+_CLI_LIBRARIES = frozenset({"click", "typer", "flask.cli", "flask_script", "asyncclick"})
+_CLI_DECORATORS = frozenset({"command", "group", "callback"})
+
+
+@dataclass
+class _Scope:
+    """A module, class or function body: its prints, and what lets them print."""
+
+    route: bool = False  # inside a request handler (`@app.get`, `@bp.route`, ...)
+    allowed: bool = False  # a logging handler's `emit`
+    is_function: bool = False
+    prompts: bool = False  # calls `input()` itself
+    prints: list[cst.Call] = field(default_factory=list)
+
+    @property
+    def is_class(self) -> bool:
+        return not self.is_function
+
+
+@dataclass
+class _ProgramFacts:
+    """What makes a module a command-line program."""
+
+    main_block: bool = False
+    command_class: bool = False  # a Django management `Command(BaseCommand)`
+    parser: bool = False  # builds an `argparse.ArgumentParser`
+    cli_import: bool = False  # imports click or typer (or Flask's click wrapper)
+    command_decorator: bool = False  # `@click.command()`, `@app.command()`, `@users.group()`
+
+    def see_import(self, names: Sequence[cst.ImportAlias]) -> None:
+        for alias in names:
+            self.see_from(dotted_name(alias.name) or "")
+
+    def see_from(self, module: str) -> None:
+        self.cli_import |= module in _CLI_LIBRARIES
+
+    def see_call(self, callee: str) -> None:
+        self.parser |= callee.rsplit(".", 1)[-1] == "ArgumentParser"
+
+    def see_decorators(self, decorators: Sequence[cst.Decorator]) -> None:
+        for decorator in decorators:
+            node = decorator.decorator
+            name = dotted_name(node.func if isinstance(node, cst.Call) else node) or ""
+            self.command_decorator |= name.rsplit(".", 1)[-1] in _CLI_DECORATORS
+
+    def is_program(self) -> bool:
+        click = self.cli_import and self.command_decorator
+        return self.main_block or self.command_class or self.parser or click
 
 
 @lru_cache(maxsize=16)
@@ -61,10 +114,19 @@ def _unguarded_print(node: ast.AST, guarded: bool) -> bool:
 class PrintCall(Rule):
     """
     ## What it does
-    Flags calls to the built-in `print()` in application code. Left alone: test files,
-    `if __name__ == "__main__":` blocks (`allow-in-main`), files matching `allow-paths` (CLI entry
-    points and scripts), methods and attributes that happen to be called `print`
-    (`self.print()`, `printer.print(...)`), and modules that define or bind their own `print`.
+    Flags calls to the built-in `print()` in application code. Left alone:
+    - command-line programs, whose output is their interface (`allow-cli-modules`): a module
+      with an `if __name__ == "__main__":` block, one that builds an `argparse.ArgumentParser`,
+      one with a click/typer command (a `command`/`group` decorator in a module importing click
+      or typer), a Django management `Command(BaseCommand)`; `rich.print` included. A request
+      handler in such a module (`@app.get`, `@bp.route`, ...) still may not print;
+    - files matching `allow-paths`: `cli.py`, `__main__.py`, `manage.py`, and every module in a
+      `cli`, `commands`, `scripts` or `management` package;
+    - `print` in a function that also calls `input()` (an interactive prompt), and in the
+      `emit` method of a logging handler class (its fallback when the log cannot be written);
+    - test files, `if __name__ == "__main__":` blocks (`allow-in-main`), methods and attributes
+      that happen to be called `print` (`self.print()`, `printer.print(...)`), and modules that
+      define or bind their own `print`.
 
     ## Why is this bad?
     The standard says: use logging. `print` output has no level, no timestamp, no logger name and
@@ -91,9 +153,12 @@ class PrintCall(Rule):
 
     ## Options
     - `allow-in-main`: leave alone `print` inside `if __name__ == "__main__":` blocks.
+    - `allow-cli-modules`: leave alone `print` in modules that are command-line programs (see
+      above), except inside request handlers.
     - `allow-paths`: glob patterns (gitignore style, relative to the project root) of files where
-      `print` is the user interface: CLI entry points, `__main__.py`, `manage.py`, scripts,
-      Django `management` packages (commands and the hooks they run).
+      `print` is the user interface. The default: `**/cli.py`, `**/__main__.py`, `**/manage.py`,
+      and the packages `**/cli/**`, `**/commands/**`, `**/scripts/**`, `**/management/**`
+      (Django commands and the hooks they run).
 
     ## References
     - [Python logging HOWTO: when to use logging](https://docs.python.org/3/howto/logging.html#when-to-use-logging)
@@ -109,6 +174,9 @@ class PrintCall(Rule):
     )
     OPTIONS = (
         Option("allow-in-main", bool, True, 'Allow print in `if __name__ == "__main__":`.'),
+        Option("allow-cli-modules", bool, True,
+               "Allow print in modules that are command-line programs (outside request "
+               "handlers)."),
         Option("allow-paths", list, list(_ALLOW_PATHS), "Globs of files where print is allowed.",
                item_type=str),
     )
@@ -120,13 +188,38 @@ class PrintCall(Rule):
         Valid("print('seeding')\n", path="scripts/seed_db.py"),
         Valid("print('fixture data')\n", path="tests/test_orders.py"),
         Valid("PRINT_FORMAT = 'print(x)'\nblueprint = make()\n"),
+        Valid("print('created user')\n", path="redash/cli/users.py"),
+        Valid("print('done')\n", path="app/management/commands/reindex.py"),
+        Valid("print('rebuilt')\n", path="app/commands/rebuild.py"),
+        Valid("print('seeded')\n", path="tools/scripts/seed.py"),
+        Valid("def run():\n    print('step')\n\nif __name__ == '__main__':\n    run()\n"),
+        Valid("import argparse\n\ndef main():\n    args = argparse.ArgumentParser().parse_args()\n"
+              "    print(args)\n"),
+        Valid("import typer\nfrom rich import print\n\napp = typer.Typer()\n\n"
+              "@app.command()\ndef create():\n    print('[bold]created[/bold]')\n"),
+        Valid("from django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n"
+              "    def handle(self, *args, **options):\n        print('done')\n"),
+        Valid("def confirm():\n    print('Back up the database first.')\n"
+              "    return input('Continue? ') == 'y'\n"),
+        Valid("import logging, sys\n\nclass Forwarder(logging.Handler):\n"
+              "    def emit(self, record):\n        try:\n            send(record)\n"
+              "        except Exception:\n            print('log lost', file=sys.stderr)\n"),
     )
     INVALID = (
         Invalid("def create(order):\n    print('created', order.id)\n    return order\n",
                 line=2, column=5),
         Invalid("import sys\nprint('warning', file=sys.stderr)\n", line=2, column=1),
         Invalid("if __name__ == '__main__':\n    print('run')\n", line=2, column=5,
-                options={"allow-in-main": False}),
+                options={"allow-in-main": False, "allow-cli-modules": False}),
+        Invalid("@app.get('/orders')\ndef orders():\n    print('hit')\n    return []\n\n"
+                "if __name__ == '__main__':\n    uvicorn.run(app)\n", line=3, column=5),
+        Invalid("@app.command('/echo')\ndef echo(ack):\n    print('echo')\n", line=3, column=5),
+        Invalid("def ask():\n    return input('? ')\n\ndef create():\n    print('created')\n",
+                line=5, column=5),
+        Invalid("class EventBus:\n    def emit(self, event):\n        print(event)\n",
+                line=3, column=9),
+        Invalid("import argparse\n\ndef main():\n    print(argparse.ArgumentParser())\n",
+                line=4, column=5, options={"allow-cli-modules": False}),
         Invalid("print('seeding')\n", path="scripts/seed_db.py", line=1, column=1,
                 options={"allow-paths": []}),
     )
@@ -149,20 +242,54 @@ class PrintCall(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._main_depth = 0
-        self._calls: list[cst.Call] = []
         self._shadowed = False
         self._allowed_file = _spec(tuple(self.options["allow-paths"])).match_file(context.path)
+        self._program = _ProgramFacts()
+        self._scopes: list[_Scope] = [_Scope()]
+        self._handler_classes: list[bool] = []
+        self._calls: list[tuple[cst.Call, bool]] = []  # (call, inside a request handler)
 
     def visit_If(self, node: cst.If) -> None:
         if _is_main_guard(node.test):
             self._main_depth += 1
+            self._program.main_block = True
 
     def leave_If(self, original_node: cst.If) -> None:
         if _is_main_guard(original_node.test):
             self._main_depth -= 1
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        bases = [(dotted_name(arg.value) or "").rsplit(".", 1)[-1] for arg in node.bases]
+        self._program.command_class |= any(base in _COMMAND_BASES for base in bases)
+        self._handler_classes.append(any(base.endswith("Handler") for base in bases))
+        self._scopes.append(_Scope(route=self._scopes[-1].route))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._handler_classes.pop()
+        self._leave_scope()
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._shadowed = self._shadowed or node.name.value == "print"
+        self._program.see_decorators(node.decorators)
+        in_class_body = bool(self._handler_classes) and self._scopes[-1].is_class
+        emit = in_class_body and self._handler_classes[-1] and node.name.value == "emit"
+        route = self._scopes[-1].route or any(is_route_decorator(d) for d in node.decorators)
+        self._scopes.append(_Scope(route=route, allowed=emit, is_function=True))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._leave_scope()
+
+    def _leave_scope(self) -> None:
+        scope = self._scopes.pop()
+        if not (scope.allowed or scope.prompts):
+            self._calls.extend((call, scope.route) for call in scope.prints)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._program.see_import(node.names if isinstance(node.names, Sequence) else ())
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = dotted_name(node.module) if node.module is not None else None
+        self._program.see_from(module or "")
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         """`import x as print` rebinds it; `from rich import print` still prints to stdout."""
@@ -174,14 +301,23 @@ class PrintCall(Rule):
         self._shadowed = self._shadowed or (isinstance(target, cst.Name) and target.value == "print")
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not (isinstance(node.func, cst.Name) and node.func.value == "print"):
+        callee = dotted_name(node.func) or ""
+        self._program.see_call(callee)
+        if callee == "input":
+            self._scopes[-1].prompts = True
+        if callee != "print" or not isinstance(node.func, cst.Name):
             return
         if self._main_depth and self.options["allow-in-main"]:
             return
-        self._calls.append(node)
+        self._scopes[-1].prints.append(node)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         if self._allowed_file or self._shadowed:
             return
-        for call in self._calls:
-            self.report(call.func)
+        scope = self._scopes[0]
+        if not scope.prompts:
+            self._calls.extend((call, False) for call in scope.prints)
+        program = self.options["allow-cli-modules"] and self._program.is_program()
+        for call, in_route in self._calls:
+            if in_route or not program:
+                self.report(call.func)
