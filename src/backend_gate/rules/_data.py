@@ -21,7 +21,8 @@ LOG_SAFE_WORDS: tuple[str, ...] = (
     "created", "updated", "at", "version", "prefix", "label", "format", "manager", "backend",
     "class", "model", "serializer", "form", "view", "generator", "store", "factory", "service",
     "destination", "method", "channel", "status", "state", "mode", "source", "config",
-    "settings", "secure", "rotation", "rotated", "sent", "verified", "reset_at",
+    "settings", "secure", "rotation", "rotated", "sent", "verified", "reset_at", "dir", "dirs",
+    "directory", "folder",
 )
 
 # BG403 controller-imports-database: a module (any import of it or its submodules) or

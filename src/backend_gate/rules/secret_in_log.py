@@ -154,6 +154,7 @@ class SecretInLog(Rule):
         Valid("password = read()\nprint_report(password)\ncatalog.info(password)\n"),
         Valid("logger.info('ssh key %s', pubkey)\n", options={"secret-words": ["password"]}),
         Valid("logger.info('otp sent via %s to %s', otp_channel, otp_destination)\n"),
+        Valid("logger.warning(f'secrets folder {secrets_dir} missing; tried {token_directory}')\n"),
     )
     INVALID = (
         Invalid("logger.info('login %s with %s', email, password)\n", line=1, column=40,
