@@ -103,8 +103,8 @@ class SecretInLog(Rule):
     `password`, `token`, `api_key`, `client_secret`, `credentials`, `user.password`,
     `data["token"]`, in `%`-args, f-strings, `.format()` and `extra=` dicts alike. Names whose
     other words make them metadata are left alone: flags and counts (`is_token_valid`,
-    `password_changed`, `token_count`), names and types (`token_type`, `secret_name`), lifetimes
-    and hashes (`token_expires`, `password_hash`). So are literal text that mentions the word,
+    `password_changed`, `token_count`), names and types (`token_type`, `secret_name`), places
+    (`secrets_dir`, `key_file`), lifetimes and hashes (`token_expires`, `password_hash`). So are literal text that mentions the word,
     comparisons (`token is None`) and values passed through a function first (`mask(token)`,
     `len(password)`).
 
