@@ -14,7 +14,12 @@ from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import TODO_TAGS
 
-_TRACKED = r" ?\((?:#\d+|[A-Z][A-Z0-9_]*-\d+|https?://[^)\s]+)\)"
+# a ticket in parentheses (`TODO(#123)`, `TODO(PROJ-42)`, `TODO(https://...)`), or an issue
+# number or a link after the tag (`TODO #123`, `TODO: https://...`); a bare `PROJ-42` is not
+# taken, since `TODO: UTF-8 names` would read as one
+_TRACKED = (r" ?\((?:#\d+|[A-Z][A-Z0-9_]*-\d+|https?://[^)\s]+)\)"
+            r"|:?[ \t]+(?:#\d+\b|https?://\S)")
+_CLOSING = re.compile(r"(?:\"\"\"|'''|\"|')$")
 
 
 _FENCE = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.MULTILINE | re.DOTALL)
@@ -39,11 +44,14 @@ def _pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
 def _loose(tags: tuple[str, ...]) -> re.Pattern[str]:
     """Matches the whole file's text wherever `_pattern` can match a comment's or a
     docstring's text: a tag followed by `:` or `(` (any case), or a tag not glued to a word on
-    its left followed by a space or a line end. Every character `_pattern`'s anchors and
-    look-behind see is, in the file, the same or a `#`, a quote, a backtick or a space."""
+    its left followed by a space, a line end or a quote (a raised message's closing quote).
+    Every character `_pattern`'s anchors and look-around see is, in the file, the same or a
+    `#`, a quote, a backtick or a space."""
     alternation = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
-    return re.compile(rf"(?i:{alternation})(?=[ \t]*[:(])|(?<![\w.-])(?:{alternation})(?=\s|$)",
-                      re.MULTILINE)
+    return re.compile(
+        rf"(?i:{alternation})(?=[ \t]*[:(])|(?<![\w.-])(?:{alternation})(?=\s|$|[\"'])",
+        re.MULTILINE,
+    )
 
 
 def _standalone_strings(tree: ast.Module, text: str) -> dict[tuple[int, int], tuple[int, int]]:
@@ -60,6 +68,27 @@ def _standalone_strings(tree: ast.Module, text: str) -> dict[tuple[int, int], tu
     return found
 
 
+def _raise_messages(tree: ast.Module, text: str) -> dict[tuple[int, int], tuple[int, int]]:
+    """start -> end of each string constant in a `raise` statement's exception (its message:
+    `raise NotImplementedError("TODO")`); an implicit concatenation is one constant. The
+    parts of an f-string are left out: tokens of their own since Python 3.12."""
+    rows = NEWLINE.split(text)
+    found = {}
+    for statement in walk_statements(tree):
+        if not (isinstance(statement, ast.Raise) and statement.exc is not None):
+            continue
+        stack: list[ast.AST] = [statement.exc]
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, ast.JoinedStr):
+                stack.extend(ast.iter_child_nodes(node))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                end_line = node.end_lineno or node.lineno
+                start = (node.lineno, _column(rows, node.lineno, node.col_offset))
+                found[start] = (end_line, _column(rows, end_line, node.end_col_offset or 0))
+    return found
+
+
 def _column(rows: list[str], line: int, offset: int) -> int:
     return row_column(rows[line - 1] if line <= len(rows) else "", offset)
 
@@ -73,6 +102,11 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
+def _mask_message(literal: str) -> str:
+    """A raised message's text with both quotes blanked (`"TODO"` is a whole tag)."""
+    return _CLOSING.sub(_blank, _mask_quoted(literal))
+
+
 def _mask_quoted(literal: str) -> str:
     """The docstring's text with its opening quotes, fenced code blocks, doctest lines and
     inline code spans blanked out (same length, so positions stay right)."""
@@ -84,8 +118,9 @@ def _mask_quoted(literal: str) -> str:
 class TodoTag(Rule):
     """
     ## What it does
-    Flags work-in-progress tags (`TODO`, `FIXME`, `XXX`, `HACK` by default) in comments and
-    docstrings. Only the tag is flagged, not the word: a domain class `Todo`, a route `/todos`
+    Flags work-in-progress tags (`TODO`, `FIXME`, `XXX`, `HACK` by default) in comments,
+    docstrings and the messages of raised exceptions (`raise NotImplementedError("TODO")`,
+    `raise Exception("TODO: refunds")`; f-string messages are not read). Only the tag is flagged, not the word: a domain class `Todo`, a route `/todos`
     and a comment about "open todo entries" are left alone. A tag quoted in a docstring (an
     inline code span, a fenced code block, a doctest line) is documentation about tags.
 
@@ -111,7 +146,9 @@ class TodoTag(Rule):
 
     ## Options
     - `tags`: the tags to flag.
-    - `allow-tracked`: leave alone tags that name a ticket: `TODO(#123)`, `TODO(PROJ-12)`.
+    - `allow-tracked`: leave alone tags that name a ticket, as flake8-todos asks teams to
+      write them: `TODO(#123)`, `TODO(PROJ-12)`, `TODO(https://...)`, `TODO #123`,
+      `TODO: https://...`. Off by default: the standard allows no tags at all.
 
     ## References
     - [CWE-546: Suspicious Comment](https://cwe.mitre.org/data/definitions/546.html)
@@ -124,7 +161,8 @@ class TodoTag(Rule):
     MESSAGE = "`{tag}` tag left in the code: finish the work or move it to the issue tracker"
     OPTIONS = (
         Option("tags", list, list(TODO_TAGS), "Tags to flag.", item_type=str),
-        Option("allow-tracked", bool, False, "Allow tags that name a ticket: TODO(#123)."),
+        Option("allow-tracked", bool, False,
+               "Allow tags that name a ticket: TODO(#123), TODO(PROJ-42), TODO: https://..."),
     )
     NEEDS_CST = False  # comments from Python's tokenizer: libcst never parses for this rule
     VALID = (
@@ -138,6 +176,11 @@ class TodoTag(Rule):
         Valid("# TODO(#123): paginate\nx = 1\n", options={"allow-tracked": True}),
         Valid("# TODO(PROJ-12) paginate\nx = 1\n", options={"allow-tracked": True}),
         Valid("# TODO (PROJ-12): paginate\nx = 1\n", options={"allow-tracked": True}),
+        Valid("# TODO: https://github.com/org/app/issues/12 paginate\nx = 1\n",
+              options={"allow-tracked": True}),
+        Valid("# FIXME #12: paginate\nx = 1\n", options={"allow-tracked": True}),
+        Valid('raise NotImplementedError("TODO(#12): refunds")\n', options={"allow-tracked": True}),
+        Valid('raise ValueError("the todo list is full")\n'),
         Valid('def lint():\n    """Flags `TODO` and `FIXME(#1)` tags.\n\n    ```python\n'
               '    # TODO: an example\n    ```\n    """\n'),
         Valid('def items():\n    """Return the open todo items, oldest first."""\n'),
@@ -157,6 +200,11 @@ class TodoTag(Rule):
         Invalid("# TODO(bob): paginate\nx = 1\n", line=1, column=3,
                 options={"allow-tracked": True}),
         Invalid('def f():\n    r"""FIXME: raw docstring"""\n', line=2, column=9),
+        Invalid('def charge():\n    raise NotImplementedError("TODO")\n', line=2, column=32),
+        Invalid('def charge(order):\n    if order.refund:\n        raise Exception("TODO: refunds")\n',
+                line=3, column=26),
+        Invalid("raise RuntimeError(\n    'refunds are '\n    'FIXME: not done'\n)\n", line=3, column=6),
+        Invalid("# TODO: UTF-8 names\nx = 1\n", line=1, column=3, options={"allow-tracked": True}),
     )
 
     @classmethod
@@ -174,13 +222,20 @@ class TodoTag(Rule):
         libcst parsing the file."""
         tree = self.context.tree
         strings = _standalone_strings(tree, self.context.text) if tree is not None else {}
+        messages = _raise_messages(tree, self.context.text) if tree is not None else {}
+        message_end = (0, 0)  # the end of the raised message the tokens are in
         lines = io.StringIO(self.context.text, newline=None).readline  # "\r" ends a line too
         try:
             for token in tokenize.generate_tokens(lines):
                 if token.type == tokenize.COMMENT:
                     self._scan(token.start, token.string[1:], first_column=1)
-                elif token.type == tokenize.STRING and strings.get(token.start) == token.end:
+                elif token.type != tokenize.STRING:
+                    continue
+                elif strings.get(token.start) == token.end:
                     self._scan(token.start, _mask_quoted(token.string), first_column=0)
+                elif token.start in messages or token.end <= message_end:
+                    message_end = max(message_end, messages.get(token.start, message_end))
+                    self._scan(token.start, _mask_message(token.string), first_column=0)
         except (tokenize.TokenError, SyntaxError):
             return  # the tokens read so far are scanned; the engine's parse accepted the file
 
