@@ -84,3 +84,22 @@ def test_sample_app_clean_look_alike_has_no_bandit_b608() -> None:
                    ("app/repositories/report_repository.py", 23, "BG301")]
     folded = {f.line: f.also_reported_by for f in report.findings if f.rule == "BG301"}
     assert any("bandit:B608" in names for names in folded.values())
+
+
+def test_two_bandit_tests_of_one_cause_on_one_line_are_one_finding_naming_both() -> None:
+    blacklist = _finding("bandit:B308", 7, (79,), check="security")
+    plugin = _finding("bandit:B703", 7, (79,), check="security", column=12)
+    elsewhere = _finding("bandit:B703", 9, (79,), check="security")
+    merged = merge_duplicates([plugin, blacklist, elsewhere])
+    assert merged == [replace(blacklist, also_reported_by=("bandit:B703",)), elsewhere]
+
+
+def test_mark_safe_is_one_finding_end_to_end(tmp_path: Path) -> None:
+    (tmp_path / "views.py").write_text(
+        "from django.utils.safestring import mark_safe\n\n\n"
+        "def render(name):\n    return mark_safe(name)\n", encoding="utf-8")
+    config = api.load([tmp_path]).with_overrides(skip=("coverage", "lint"), cache=False)
+    report = api.check([tmp_path], config, jobs=1)
+    found = [(f.rule, f.line, f.also_reported_by) for f in report.findings
+             if f.rule in {"bandit:B308", "bandit:B703"}]
+    assert found == [("bandit:B308", 5, ("bandit:B703",))]

@@ -1,12 +1,13 @@
 """One problem, one finding: a wrapped tool's report of what one of our rules already found
-folds into ours (bandit B608 into BG301, B105-B107 into BG201)."""
+folds into ours (bandit B608 into BG301, B105-B107 into BG201), and two of a tool's tests that
+report one cause on one line are one finding (bandit B703 into B308)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Mapping, Sequence
 
-from backend_gate.model import Finding
+from backend_gate.model import Finding, Severity
 
 TOOL = "backend-gate"
 
@@ -19,9 +20,43 @@ def _weaknesses(finding: Finding) -> set[int]:
     return {SAME_WEAKNESS.get(cwe, cwe) for cwe in finding.cwe}
 
 
+# Two tests of a wrapped tool that always fire together on one cause: the first folds into the
+# second when both are on the same line of the same file.
+TOOL_TWINS: Mapping[str, str] = {
+    "bandit:B703": "bandit:B308",  # django_mark_safe, and the blacklisted call mark_safe
+}
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
 def merge_duplicates(findings: Sequence[Finding]) -> list[Finding]:
     """A wrapped tool's finding of the same problem as one of ours (same file, its line inside
-    ours, same CWE) folds into ours: one finding, the tool's code in `also_reported_by`."""
+    ours, same CWE) folds into ours: one finding, the tool's code in `also_reported_by`. Tool
+    twins (`TOOL_TWINS`) fold the same way into each other."""
+    return _merge_twins(_merge_into_ours(findings))
+
+
+def _merge_twins(findings: Sequence[Finding]) -> list[Finding]:
+    kept = {(f.path, f.line, f.rule): i for i, f in enumerate(findings)
+            if f.rule in TOOL_TWINS.values()}
+    folded: dict[int, list[Finding]] = {}
+    out: list[int] = []
+    for index, finding in enumerate(findings):
+        twin = kept.get((finding.path, finding.line, TOOL_TWINS.get(finding.rule, "")))
+        if twin is None:
+            out.append(index)
+        else:
+            folded.setdefault(twin, []).append(finding)
+    return [_fold(findings[i], folded[i]) if i in folded else findings[i] for i in out]
+
+
+def _fold(kept: Finding, twins: Sequence[Finding]) -> Finding:
+    """`kept` naming its twins, at the most severe of their severities."""
+    severity = min((kept.severity, *(t.severity for t in twins)), key=_RANK.__getitem__)
+    names = (*kept.also_reported_by, *(t.rule for t in twins))
+    return replace(kept, severity=severity, also_reported_by=tuple(dict.fromkeys(names)))
+
+
+def _merge_into_ours(findings: Sequence[Finding]) -> list[Finding]:
     ours: dict[tuple[str, int], list[int]] = {}
     for index, finding in enumerate(findings):
         if finding.source == TOOL:
