@@ -7,6 +7,7 @@ import io
 import re
 import tokenize
 from functools import lru_cache
+from collections.abc import Iterator
 from typing import Any, Mapping
 
 from backend_gate.astindex import NEWLINE, row_column, walk_statements
@@ -14,9 +15,9 @@ from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import TODO_TAGS
 
-# a ticket in parentheses (`TODO(#123)`, `TODO(PROJ-42)`, `TODO(https://...)`), or an issue
-# number or a link after the tag (`TODO #123`, `TODO: https://...`); a bare `PROJ-42` is not
-# taken, since `TODO: UTF-8 names` would read as one
+# after the tag, a ticket in parentheses (`(#123)`, `(PROJ-42)`, `(https://...)`), or an issue
+# number or a link (` #123`, `: https://...`); a bare `PROJ-42` is not taken, since a tag
+# followed by `: UTF-8 names` would read as one
 _TRACKED = (r" ?\((?:#\d+|[A-Z][A-Z0-9_]*-\d+|https?://[^)\s]+)\)"
             r"|:?[ \t]+(?:#\d+\b|https?://\S)")
 _CLOSING = re.compile(r"(?:\"\"\"|'''|\"|')$")
@@ -54,6 +55,9 @@ def _loose(tags: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+Positions = Mapping[tuple[int, int], tuple[int, int]]  # start -> end (line, column)
+
+
 def _standalone_strings(tree: ast.Module, text: str) -> dict[tuple[int, int], tuple[int, int]]:
     """start -> end (line, character column) of each string standing alone as a statement (a
     docstring); the tokens that span exactly that are single literals, not concatenations."""
@@ -74,19 +78,23 @@ def _raise_messages(tree: ast.Module, text: str) -> dict[tuple[int, int], tuple[
     parts of an f-string are left out: tokens of their own since Python 3.12."""
     rows = NEWLINE.split(text)
     found = {}
+    for node in _message_strings(tree):
+        end_line = node.end_lineno or node.lineno
+        start = (node.lineno, _column(rows, node.lineno, node.col_offset))
+        found[start] = (end_line, _column(rows, end_line, node.end_col_offset or 0))
+    return found
+
+
+def _message_strings(tree: ast.Module) -> Iterator[ast.Constant]:
     for statement in walk_statements(tree):
-        if not (isinstance(statement, ast.Raise) and statement.exc is not None):
-            continue
-        stack: list[ast.AST] = [statement.exc]
+        stack: list[ast.AST] = [statement.exc] if isinstance(statement, ast.Raise) and \
+            statement.exc is not None else []
         while stack:
             node = stack.pop()
             if not isinstance(node, ast.JoinedStr):
                 stack.extend(ast.iter_child_nodes(node))
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                end_line = node.end_lineno or node.lineno
-                start = (node.lineno, _column(rows, node.lineno, node.col_offset))
-                found[start] = (end_line, _column(rows, end_line, node.end_col_offset or 0))
-    return found
+                yield node
 
 
 def _column(rows: list[str], line: int, offset: int) -> int:
@@ -229,15 +237,20 @@ class TodoTag(Rule):
             for token in tokenize.generate_tokens(lines):
                 if token.type == tokenize.COMMENT:
                     self._scan(token.start, token.string[1:], first_column=1)
-                elif token.type != tokenize.STRING:
-                    continue
-                elif strings.get(token.start) == token.end:
-                    self._scan(token.start, _mask_quoted(token.string), first_column=0)
-                elif token.start in messages or token.end <= message_end:
-                    message_end = max(message_end, messages.get(token.start, message_end))
-                    self._scan(token.start, _mask_message(token.string), first_column=0)
+                elif token.type == tokenize.STRING:
+                    message_end = self._string(token, strings, messages, message_end)
         except (tokenize.TokenError, SyntaxError):
             return  # the tokens read so far are scanned; the engine's parse accepted the file
+
+    def _string(self, token: tokenize.TokenInfo, strings: Positions, messages: Positions,
+                message_end: tuple[int, int]) -> tuple[int, int]:
+        """Scan a docstring, or a part of a raised message; the end of the message it is in."""
+        if strings.get(token.start) == token.end:
+            self._scan(token.start, _mask_quoted(token.string), first_column=0)
+        elif token.start in messages or token.end <= message_end:
+            message_end = max(message_end, messages.get(token.start, message_end))
+            self._scan(token.start, _mask_message(token.string), first_column=0)
+        return message_end
 
     def _scan(self, start: tuple[int, int], text: str, first_column: int) -> None:
         pattern = _pattern(tuple(self.options["tags"]))
