@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Mapping
 
 import libcst as cst
@@ -31,14 +31,10 @@ class _Scope:
     """A module, class or function body: its prints, and what lets them print."""
 
     route: bool = False  # inside a request handler (`@app.get`, `@bp.route`, ...)
-    allowed: bool = False  # a logging handler's `emit`
-    is_function: bool = False
+    log_handler: bool = False  # a logging handler class, or its `emit` method
+    is_class: bool = False
     prompts: bool = False  # calls `input()` itself
     prints: list[cst.Call] = field(default_factory=list)
-
-    @property
-    def is_class(self) -> bool:
-        return not self.is_function
 
 
 @dataclass
@@ -56,7 +52,7 @@ class _ProgramFacts:
             self.see_from(dotted_name(alias.name) or "")
 
     def see_from(self, module: str) -> None:
-        self.cli_import |= module in _CLI_LIBRARIES
+        self.cli_import |= module in _CLI_LIBRARIES or module.split(".")[0] in _CLI_LIBRARIES
 
     def see_call(self, callee: str) -> None:
         self.parser |= callee.rsplit(".", 1)[-1] == "ArgumentParser"
@@ -246,7 +242,6 @@ class PrintCall(Rule):
         self._allowed_file = _spec(tuple(self.options["allow-paths"])).match_file(context.path)
         self._program = _ProgramFacts()
         self._scopes: list[_Scope] = [_Scope()]
-        self._handler_classes: list[bool] = []
         self._calls: list[tuple[cst.Call, bool]] = []  # (call, inside a request handler)
 
     def visit_If(self, node: cst.If) -> None:
@@ -261,27 +256,28 @@ class PrintCall(Rule):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = [(dotted_name(arg.value) or "").rsplit(".", 1)[-1] for arg in node.bases]
         self._program.command_class |= any(base in _COMMAND_BASES for base in bases)
-        self._handler_classes.append(any(base.endswith("Handler") for base in bases))
-        self._scopes.append(_Scope(route=self._scopes[-1].route))
+        handler = any(base.endswith("Handler") for base in bases)
+        self._scopes.append(_Scope(route=self._scopes[-1].route, log_handler=handler,
+                                   is_class=True))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._handler_classes.pop()
         self._leave_scope()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._shadowed = self._shadowed or node.name.value == "print"
         self._program.see_decorators(node.decorators)
-        in_class_body = bool(self._handler_classes) and self._scopes[-1].is_class
-        emit = in_class_body and self._handler_classes[-1] and node.name.value == "emit"
-        route = self._scopes[-1].route or any(is_route_decorator(d) for d in node.decorators)
-        self._scopes.append(_Scope(route=route, allowed=emit, is_function=True))
+        parent = self._scopes[-1]
+        emit = parent.is_class and parent.log_handler and node.name.value == "emit"
+        route = parent.route or any(is_route_decorator(d) for d in node.decorators)
+        self._scopes.append(_Scope(route=route, log_handler=emit))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._leave_scope()
 
     def _leave_scope(self) -> None:
         scope = self._scopes.pop()
-        if not (scope.allowed or scope.prompts):
+        emit = scope.log_handler and not scope.is_class
+        if not (emit or scope.prompts):
             self._calls.extend((call, scope.route) for call in scope.prints)
 
     def visit_Import(self, node: cst.Import) -> None:
