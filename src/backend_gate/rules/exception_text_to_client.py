@@ -10,6 +10,7 @@ import libcst as cst
 
 from backend_gate.astindex import AstIndex, dotted
 from backend_gate.config import Option
+from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._exceptions import ROUTE_METHODS, is_route_decorator
 from backend_gate.rules._helpers import dotted_name
@@ -19,6 +20,8 @@ _SINKS = (
     "UJSONResponse", "PlainTextResponse", "HTMLResponse", "Response", "HttpResponse",
     "JsonResponse", "HttpResponseBadRequest", "HttpResponseServerError", "abort",
 )
+_VALIDATION = frozenset({"ValueError"})
+_VALIDATION_TAILS = ("ValidationError", "ValidationException")
 _TRACEBACK = frozenset({"format_exc", "format_exception", "format_tb", "format_stack"})
 
 
@@ -93,6 +96,14 @@ def _operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
 
 
+def _is_validation(node: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    """`except ValueError` / `except (ValueError, FooValidationError)`: only input errors, whose
+    messages are usually written for the person who sent the input."""
+    kinds = _operands(node.type) if node.type is not None else []
+    return bool(kinds) and all(_last(kind) in _VALIDATION or _last(kind).endswith(_VALIDATION_TAILS)
+                               for kind in kinds)
+
+
 def _exc_name(node: cst.BaseExpression, names: frozenset[str]) -> str | None:
     """The name of the exception variable when `node` is it (or its `args`), else None."""
     if isinstance(node, cst.Attribute) and node.attr.value == "args":
@@ -109,6 +120,9 @@ class ExceptionTextToClient(Rule):
     `jsonify`, `JSONResponse`, `Response`, Django's `JsonResponse`, Flask's `abort`, ...) or
     part of a dict or tuple returned from a route handler (`@app.get`, `@router.post`,
     `@bp.route`, `@api_view`).
+    The message of an input error (`except ValueError`, `except ...ValidationError`) is
+    reported as `info`: such messages are usually written for the person who sent the input,
+    so only a reader of the code can tell whether it carries internals.
     Logging the exception, or raising a domain error from it, is left alone, and so is text
     that only debug mode sends (`tb if settings.DEBUG else "error"`, `if app.debug:`). Text that
     reaches the response through an intermediate variable is not followed.
@@ -175,6 +189,12 @@ class ExceptionTextToClient(Rule):
               "        traceback.format_exc() if settings.DEBUG else 'Internal Server Error')\n"),
     )
     INVALID = (
+        Invalid("try:\n    update(form)\nexcept ValueError as exc:\n"
+                "    raise HTTPException(status_code=400, detail=str(exc))\n",
+                line=4, column=49),
+        Invalid("try:\n    update(form)\nexcept (ValueError, KeyError) as exc:\n"
+                "    raise HTTPException(status_code=400, detail=str(exc))\n",
+                line=4, column=49),
         Invalid("try:\n    load()\nexcept LoadError as exc:\n"
                 "    raise HTTPException(status_code=400, detail=str(exc))\n",
                 line=4, column=49, message_contains="HTTPException"),
@@ -195,6 +215,7 @@ class ExceptionTextToClient(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._handlers: list[str | None] = []
+        self._validation: list[bool] = []  # per enclosing handler: does it catch input errors only?
         self._routes: list[bool] = []
         self._sinks = frozenset(self.options["sinks"])
         self._seen: set[int] = set()
@@ -214,14 +235,16 @@ class ExceptionTextToClient(Rule):
         self.visit_ExceptHandler(node)
 
     def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
-        self._handlers.pop()
+        self.leave_ExceptHandler(original_node)  # type: ignore[arg-type]
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         name = node.name.name if node.name is not None else None
         self._handlers.append(name.value if isinstance(name, cst.Name) else None)
+        self._validation.append(_is_validation(node))
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
         self._handlers.pop()
+        self._validation.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._routes.append(any(is_route_decorator(d) for d in node.decorators))
@@ -255,11 +278,13 @@ class ExceptionTextToClient(Rule):
 
     def _scan(self, roots: Sequence[cst.CSTNode], sink: str) -> None:
         names = frozenset(n for n in self._handlers if n is not None)
+        severity = Severity.INFO if self._validation[-1] else None
         for root in roots:
             for node, how in _first_leaks(root, names):
                 if id(node) not in self._seen:
                     self._seen.add(id(node))
-                    self.report(node, self.MESSAGE.format(how=how, sink=sink))
+                    self.report(node, self.MESSAGE.format(how=how, sink=sink),
+                                severity=severity)
 
 
 def _first_leaks(
