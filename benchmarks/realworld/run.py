@@ -157,31 +157,39 @@ def read_labels() -> list[dict[str, str]]:
         return [row for row in csv.DictReader(handle) if row.get("project")]
 
 
-def agreement(labels: list[dict[str, str]], found: set[tuple[str, str, int, str]]) -> None:
+def agreement(labels: list[dict[str, str]], found: dict[tuple[str, str, int, str], str]) -> None:
+    """Agreement of the findings a user is asked to fix (error or warning; `info` is shown but
+    never fails the gate, the way a rule says "true, not worth fixing") with the labels."""
     per_family: dict[str, Counter[str]] = defaultdict(Counter)
-    stale = []
+    lost, stale = [], []
     for row in labels:
         key = (row["project"], row["path"], int(row["line"]), row["rule"])
         family = family_of(row["rule"]) or "other"
+        severity = found.get(key)
+        asked = severity in ("error", "warning")
         if row["verdict"] == "missed":
-            per_family[family]["missed, now found" if key in found else "missed"] += 1
-        elif key not in found:
-            stale.append(row)
-        else:
+            per_family[family]["missed, now found" if asked else "missed"] += 1
+        elif asked:
             per_family[family][row["verdict"]] += 1
-    print("\nAgreement with labels.csv (findings still reported):")
+        else:
+            per_family[family][f"{row['verdict']}, gone"] += 1
+            (lost if row["verdict"] == "agree" else stale).append((row, severity))
+    print("\nAgreement with labels.csv (findings reported as error or warning):")
     for family in FAMILIES:
         counts = per_family.get(family, Counter())
         judged = counts["agree"] + counts["disagree"]
         share = f"{counts['agree'] / judged:.2f}" if judged else "-"
         print(f"  {family:8} {share:>5}  agree {counts['agree']:3}  disagree "
-              f"{counts['disagree']:3}  missed {counts['missed']:3}  "
+              f"{counts['disagree']:3}  disagree-now-gone-or-info {counts['disagree, gone']:3}  "
+              f"AGREED-LOST {counts['agree, gone']:3}  missed {counts['missed']:3}  "
               f"missed-now-found {counts['missed, now found']:3}")
-    if stale:
-        print(f"\n{len(stale)} labels no longer match a finding (fixed, or the line moved):")
-        for row in stale:
-            print(f"  {row['project']}:{row['path']}:{row['line']} {row['rule']} "
-                  f"[{row['verdict']}] {row['reason']}")
+    for title, rows in (("agreed findings no longer asked for (lost, or the line moved)", lost),
+                        ("disagreed findings now gone or info", stale)):
+        if rows:
+            print(f"\n{len(rows)} {title}:")
+            for row, severity in rows:
+                print(f"  {row['project']}:{row['path']}:{row['line']} {row['rule']} "
+                      f"[{row['verdict']}] now {severity or 'not reported'}: {row['reason']}")
 
 
 def sample(reports: dict[str, tuple[Project, Path, dict]], family: str, count: int,
@@ -220,7 +228,7 @@ def main() -> None:
     only = {n for n in args.only.split(",") if n}
     projects = [p for p in load_projects() if not only or p.name in only]
     reports: dict[str, tuple[Project, Path, dict]] = {}
-    found: set[tuple[str, str, int, str]] = set()
+    found: dict[tuple[str, str, int, str], str] = {}
     print(f"{'project':18} {'fw':8} {'files':>6} {'kloc':>6} {'verdict':7} {'errors':>6} "
           f"{'time s':>7}  findings per kloc by rule")
     totals = Counter()
@@ -231,7 +239,8 @@ def main() -> None:
         reports[project.name] = (project, project.gate_root(dest), report)
         rules = Counter(f["rule"] for f in report["findings"])
         errors = sum(1 for f in report["findings"] if f["severity"] == "error")
-        found.update((project.name, f["path"], f["line"], f["rule"]) for f in report["findings"])
+        found.update(((project.name, f["path"], f["line"], f["rule"]), f["severity"])
+                     for f in report["findings"])
         kloc = lines / 1000
         per_kloc = ", ".join(f"{r} {n / kloc:.2f}" for r, n in sorted(rules.items()))
         print(f"{project.name:18} {project.framework:8} {files:6} {kloc:6.1f} "
