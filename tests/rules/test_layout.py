@@ -129,7 +129,7 @@ def test_large_module_and_god_class_limits() -> None:
     table = {"god-class": {"max-public-methods": 3}, "large-module": {"max-lines": 5}}
     report = check_source(code, "app/services/users.py", table)
     assert sorted((f.rule, f.line) for f in report.findings if f.rule.startswith("BG4")) == [
-        ("BG401", 1), ("BG405", 1), ("BG406", 6)]
+        ("BG401", 1), ("BG405", 1), ("BG406", 1)]
 
 
 def test_test_folders_do_not_make_layers(tmp_path: Path) -> None:
@@ -141,3 +141,45 @@ def test_test_folders_do_not_make_layers(tmp_path: Path) -> None:
                          schema=option_schema())
     report = check([tmp_path], config.with_overrides(cache=False), jobs=1)
     assert [(f.rule, f.severity) for f in report.findings] == [("BG401", Severity.WARNING)]
+
+
+def _bg4(code: str, path: str, table: dict[str, Any] | None = None) -> list[tuple[str, int]]:
+    from backend_gate.api import check_source
+
+    report = check_source(code, path, table or {})
+    return sorted((f.rule, f.line) for f in report.findings if f.rule in {"BG405", "BG406"})
+
+
+def test_declarative_module_is_not_a_large_module() -> None:
+    """Forms, tables, choice sets and schemas: lines of fields are not logic (issue 17)."""
+    fields = "".join(f"    field_{i} = forms.CharField(required=False)\n" for i in range(60))
+    code = "from django import forms\n\n" + "".join(
+        f"\n\nclass Form{n}(forms.Form):\n    \"\"\"A form.\"\"\"\n{fields}"
+        f"    class Meta:\n        fields = ('a',)\n" for n in range(15))
+    assert code.count("\n") > 800
+    assert _bg4(code, "app/forms/bulk_edit.py") == []
+
+
+def test_large_module_counts_logic_and_says_so() -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(8))
+    code = "import os\n\n" + "".join(f"\n\ndef f{n}():\n{body}    return os\n" for n in range(90))
+    from backend_gate.api import check_source
+
+    findings = [f for f in check_source(code, "app/services/big.py", {}).findings
+                if f.rule == "BG406"]
+    assert [(f.line, f.column) for f in findings] == [(1, 1)]
+    assert "lines of logic" in findings[0].message
+
+
+def test_orm_model_attributes_are_not_public_methods() -> None:
+    """`declared_attr`, properties and setters of an ORM model are attributes (issue 17)."""
+    attrs = "".join(f"    @declared_attr\n    def rel{i}(cls):\n        return relationship('X')\n"
+                    f"    @property\n    def p{i}(self):\n        return {i}\n"
+                    f"    @p{i}.setter\n    def p{i}(self, value):\n        pass\n"
+                    for i in range(10))
+    methods = "".join(f"    def m{i}(self):\n        return {i}\n" for i in range(5))
+    code = f"class Transaction(Base):\n    id = Column(Integer)\n{attrs}{methods}"
+    assert _bg4(code, "app/models/transaction.py") == []
+    many = "".join(f"    def m{i}(self):\n        return {i}\n" for i in range(21))
+    assert _bg4(f"class Transaction(Base):\n{attrs}{many}", "app/models/transaction.py") == [
+        ("BG405", 1)]
