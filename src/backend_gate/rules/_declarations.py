@@ -48,7 +48,9 @@ def declaration_lines(node: ast.ClassDef) -> tuple[set[int], bool]:
     """The lines of a class that declare rather than do: every statement of its body but the
     behaviour methods (fields, docstrings, properties, `declared_attr`, nested `Meta`), or the
     whole class with its decorators when it has no behaviour at all (a form, a table, a choice
-    set, a GraphQL type, a registered view made of attributes). Second: it has behaviour."""
+    set, a GraphQL type, a registered view made of attributes). A class's decorators are
+    registrations (`@register_model_view(...)`, `@admin.register(...)`): declarations too.
+    Second: it has behaviour."""
     lines: set[int] = set()
     behaves = False
     for statement in node.body:
@@ -62,7 +64,7 @@ def declaration_lines(node: ast.ClassDef) -> tuple[set[int], bool]:
             lines.update(span(statement))
     if not behaves:
         return set(span(node)), False
-    return lines, True
+    return lines | set(range(span(node).start, node.lineno)), True
 
 
 def logic_lines(tree: ast.Module) -> tuple[int, int]:
