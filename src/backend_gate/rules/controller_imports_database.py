@@ -11,7 +11,8 @@ from backend_gate.astindex import AstIndex, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import DATABASE_IMPORTS
-from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+from backend_gate.rules._handlers import only_liveness_probe, other_than_controller
+from backend_gate.rules._layers import LAYERS_OPTION, layer_of, layers_of
 
 
 def _full_name(node: cst.CSTNode) -> str | None:
@@ -43,6 +44,15 @@ def _ast_import_hits(node: ast.stmt, entries: list[str]) -> bool:
     return _from_hits(node.module, [a.name for a in node.names if a.name != "*"], entries)
 
 
+def _bound_names(tree: ast.Module, entries: list[str]) -> set[str]:
+    """The names that database imports bind in a module (`connection`, `psycopg2`)."""
+    names = set()
+    for node in walk_statements(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _ast_import_hits(node, entries):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
 def _from_hits(module: str, names: list[str], entries: list[str]) -> bool:
     if _matches(module, None, [e for e in entries if ":" not in e]):
         return True
@@ -52,11 +62,17 @@ def _from_hits(module: str, names: list[str], entries: list[str]) -> bool:
 class ControllerImportsDatabase(Rule):
     """
     ## What it does
-    Flags a module of the controllers layer (the first of `layers`) that imports a database
-    driver or an ORM session: `sqlite3`, `psycopg`, `asyncpg`, `pymongo`, `redis`,
+    Flags a module of the controllers layer (the first of `layers`: a folder such as `api/`
+    or `views/`, or a per-feature `endpoints.py`, `views.py`, `routes.py`) that imports a
+    database driver or an ORM session: `sqlite3`, `psycopg`, `asyncpg`, `pymongo`, `redis`,
     `sqlalchemy.orm.Session`, `django.db.connection` and the rest of the `imports` list.
     Importing models or schemas (`from sqlalchemy.orm import Mapped`) is left alone, and so is
-    the same import in a service or repository.
+    the same import in a service or repository. A controller is what handles requests: a
+    module there that defines no request handler (no route decorator, no function taking
+    `request`, no view or resource class) and is a management command (under `management/`
+    or `commands/`, or a `BaseCommand`) or an `AppConfig` is not one. A view that only opens
+    a cursor to run the constant `SELECT 1` (a health check's liveness probe) is left alone;
+    any other statement it runs makes it a finding.
 
     ## Why is this bad?
     A controller that holds a connection or a session runs queries next to HTTP handling, out
@@ -100,6 +116,11 @@ class ControllerImportsDatabase(Rule):
         Valid("from app.services.users import UserService\n", path=_CONTROLLERS),
         Valid("import redistools\n", path=_CONTROLLERS),
         Valid("from .db import connection\n", path=_CONTROLLERS),
+        Valid("from django.db import connection\nclass Command(BaseCommand):\n    pass\n",
+              path="app/api/management/commands/prune.py"),
+        Valid("from django.db import connection\ndef status(request):\n"
+              "    with connection.cursor() as c:\n        c.execute('SELECT 1')\n",
+              path="app/api/views.py"),
     )
     INVALID = (
         Invalid("from sqlalchemy.orm import Mapped, Session\n", line=1, column=36,
@@ -107,6 +128,9 @@ class ControllerImportsDatabase(Rule):
         Invalid("import os\nimport psycopg2.extras\n", line=2, column=8, path=_CONTROLLERS),
         Invalid("from django.db import connection\n", line=1, column=23,
                 path="shop/views/orders.py"),
+        Invalid("from django.db import connection\ndef status(request):\n"
+                "    with connection.cursor() as c:\n        c.execute('SELECT * FROM t')\n",
+                line=1, column=23, path="app/api/views.py"),
     )
 
     @classmethod
@@ -116,7 +140,7 @@ class ControllerImportsDatabase(Rule):
 
     @classmethod
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
-        return folder_layer(path, layers_of(options)) == 0
+        return layer_of(path, layers_of(options)) == 0
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
@@ -126,7 +150,15 @@ class ControllerImportsDatabase(Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         layers = layers_of(self.options)
-        self._active = folder_layer(self.context.path, layers) == 0
+        self._active = layer_of(self.context.path, layers) == 0 and self._is_controller()
+
+    def _is_controller(self) -> bool:
+        tree = self.context.tree
+        if tree is None:
+            return True
+        if other_than_controller(self.context.path, tree):
+            return False
+        return not only_liveness_probe(tree, _bound_names(tree, self._entries))
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names if getattr(self, "_active", False) else ():
