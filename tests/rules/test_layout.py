@@ -210,3 +210,12 @@ def test_view_running_its_own_sql_is_still_a_controller_finding() -> None:
             "        return cursor.fetchall()\n")
     report = check_source(view, "api/views.py", {})
     assert [(f.rule, f.line) for f in report.findings if f.rule == "BG403"] == [("BG403", 1)]
+
+
+def test_blueprint_registration_is_not_a_cycle_but_a_shared_helper_is() -> None:
+    """A package that defines a Blueprint, then imports its route modules, which import only
+    the blueprint back: Flask's registration idiom, not a cycle (issue 17). A route module
+    that also takes a helper from the package is still one."""
+    findings = _layout("blueprint_registration", {"select": ["BG404"]})
+    assert _where(findings) == [("BG404", "app/reports/__init__.py", 10, 1)]
+    assert "app.reports → app.reports.daily → app.reports" in findings[0].message
