@@ -219,3 +219,37 @@ def test_blueprint_registration_is_not_a_cycle_but_a_shared_helper_is() -> None:
     findings = _layout("blueprint_registration", {"select": ["BG404"]})
     assert _where(findings) == [("BG404", "app/reports/__init__.py", 10, 1)]
     assert "app.reports → app.reports.daily → app.reports" in findings[0].message
+
+
+def test_a_lone_layer_named_module_is_not_a_feature_folder(tmp_path: Path) -> None:
+    """`app/crud.py` next to no other layer module, `tables/services.py` (network services),
+    `utilities/views.py`: a feature folder holds modules of two layers or more."""
+    files = {
+        "app/__init__.py": "", "app/models.py": "class User: ...\n",
+        "app/crud.py": "from app.models import User\n",
+        "app/api/__init__.py": "", "app/api/users.py": "from app import crud\n",
+        "app/tables/__init__.py": "", "app/tables/services.py": "x = 1\n",
+        "app/utilities/__init__.py": "", "app/utilities/views.py": "y = 1\n",
+        "app/utilities/api.py": "from app.tables.services import x\n",
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    config = parse_table({"select": ["BG4"], "test-patterns": []}, root=tmp_path, file=None,
+                         schema=option_schema())
+    report = check([tmp_path], config.with_overrides(cache=False), jobs=1)
+    assert [(f.rule, f.severity) for f in report.findings] == [("BG401", Severity.INFO)]
+
+
+def test_controller_by_module_name_must_handle_requests() -> None:
+    """`orders/endpoints.py` or a lone `api.py` is a controller for BG403 only when it defines
+    a request handler: a library's `api.py` that opens sqlite is not."""
+    from backend_gate.api import check_source
+
+    library = "import sqlite3\n\n\ndef connect(path):\n    return sqlite3.connect(path)\n"
+    assert [f.rule for f in check_source(library, "mylib/api.py", {}).findings
+            if f.rule == "BG403"] == []
+    endpoint = ("import sqlite3\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+                "@router.get('/x')\ndef read():\n    return sqlite3.connect('db').execute('x')\n")
+    assert [(f.rule, f.line) for f in check_source(endpoint, "orders/endpoints.py", {}).findings
+            if f.rule == "BG403"] == [("BG403", 1)]

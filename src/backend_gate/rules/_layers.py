@@ -68,7 +68,7 @@ def folder_layer(path: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> i
 
 
 def feature_layer(path: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> int | None:
-    """The layer of a per-feature module (`orders/repository.py`) by its file name, when a
+    """The layer a module's own name gives it (`orders/repository.py`: repositories), when a
     layer of that name is configured."""
     stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     name = FEATURE_MODULES.get(stem)
@@ -76,10 +76,30 @@ def feature_layer(path: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> 
     return names.index(name) if name in names else None
 
 
-def layer_of(path: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> int | None:
-    """A file's layer: its folders first, else its own name as a per-feature module."""
+def feature_folders(paths: Iterable[str],
+                    layers: tuple[tuple[str, frozenset[str]], ...]) -> frozenset[str]:
+    """Folders outside layer folders that hold per-feature modules of two layers or more
+    (`orders/endpoints.py` and `orders/service.py`). A lone `crud.py` or `api.py` beside none
+    (a package's public API, netbox's `tables/services.py`) does not make a feature folder."""
+    seen: dict[str, set[int]] = {}
+    for path in paths:
+        path = path.replace("\\", "/")
+        layer = feature_layer(path, layers)
+        if layer is not None and folder_layer(path, layers) is None:
+            seen.setdefault(path.rpartition("/")[0], set()).add(layer)
+    return frozenset(folder for folder, found in seen.items() if len(found) > 1)
+
+
+def layer_of(path: str, layers: tuple[tuple[str, frozenset[str]], ...],
+             features: frozenset[str] | None = None) -> int | None:
+    """A file's layer: its folders first, else its own name as a per-feature module, in one
+    of `features` (None: any folder, for a rule that sees one file and checks more)."""
     found = folder_layer(path, layers)
-    return found if found is not None else feature_layer(path, layers)
+    if found is not None:
+        return found
+    if features is not None and path.replace("\\", "/").rpartition("/")[0] not in features:
+        return None
+    return feature_layer(path, layers)
 
 
 def path_parts(path: str) -> list[str]:

@@ -11,8 +11,9 @@ from backend_gate.astindex import AstIndex, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import DATABASE_IMPORTS
-from backend_gate.rules._handlers import only_liveness_probe, other_than_controller
-from backend_gate.rules._layers import LAYERS_OPTION, layer_of, layers_of
+from backend_gate.rules._handlers import (handles_requests, only_liveness_probe,
+                                          other_than_controller)
+from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layer_of, layers_of
 
 
 def _full_name(node: cst.CSTNode) -> str | None:
@@ -68,7 +69,8 @@ class ControllerImportsDatabase(Rule):
     `sqlalchemy.orm.Session`, `django.db.connection` and the rest of the `imports` list.
     Importing models or schemas (`from sqlalchemy.orm import Mapped`) is left alone, and so is
     the same import in a service or repository. A controller is what handles requests: a
-    module there that defines no request handler (no route decorator, no function taking
+    module that is one by its name only (`endpoints.py`, `api.py`) must define a request
+    handler, and a module in a controllers folder that defines no request handler (no route decorator, no function taking
     `request`, no view or resource class) and is a management command (under `management/`
     or `commands/`, or a `BaseCommand`) or an `AppConfig` is not one. A view that only opens
     a cursor to run the constant `SELECT 1` (a health check's liveness probe) is left alone;
@@ -158,6 +160,8 @@ class ControllerImportsDatabase(Rule):
             return True
         if other_than_controller(self.context.path, tree):
             return False
+        if folder_layer(self.context.path, layers_of(self.options)) is None:
+            return handles_requests(tree)  # a controller by its module's name only
         return not only_liveness_probe(tree, _bound_names(tree, self._entries))
 
     def visit_Import(self, node: cst.Import) -> None:

@@ -7,7 +7,8 @@ from typing import Any, Iterable, Mapping
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, PlacedReport, ProjectRule, Valid
-from backend_gate.rules._layers import DEFAULT_LAYERS, LAYERS_OPTION, layer_of, layers_of
+from backend_gate.rules._layers import (DEFAULT_LAYERS, LAYERS_OPTION, feature_folders,
+                                        layer_of, layers_of)
 
 _REQUIRED = ("controllers", "services", "repositories")
 
@@ -29,7 +30,9 @@ class MissingLayer(ProjectRule):
     (folder) named after one of its aliases anywhere under the checked paths (`app/routers/`,
     `src/shop/repositories/`), so flat and src layouts are both found, or a per-feature module
     (`orders/endpoints.py`, `router`, `routes`, `views`, `api`; `orders/service.py`,
-    `services`; `orders/repository.py`, `repositories`, `crud`, `dal`). A project uses layers
+    `services`; `orders/repository.py`, `repositories`, `crud`, `dal`) in a feature folder:
+    one that holds such modules of two layers or more, so a lone `crud.py` or `api.py` is not
+    a layer. A project uses layers
     when it has one between the top and the bottom (a services or repositories layer, by
     default) or when its configuration declares its own `layers`; such a project that lacks a
     required layer gets an error naming it. A project without them (a library, a small tool,
@@ -89,7 +92,8 @@ class MissingLayer(ProjectRule):
     ) -> Iterable[PlacedReport]:
         layers = layers_of(self.options)
         paths = sorted(p for p in paths if p.endswith(".py") and not _is_test(p))
-        found = {layer_of(p, layers) for p in paths} - {None}
+        features = feature_folders(paths, layers)
+        found = {layer_of(p, layers, features) for p in paths} - {None}
         names = [name for name, _ in layers]
         missing = _missing(names, found, self.options.get("required", _REQUIRED))
         if not missing or not paths:

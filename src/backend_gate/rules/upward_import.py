@@ -6,7 +6,8 @@ from typing import Any, Iterable, Mapping
 
 from backend_gate.rules._base import Invalid, PlacedReport, ProjectRule, Valid
 from backend_gate.rules._imports import ImportFacts
-from backend_gate.rules._layers import LAYERS_OPTION, layer_of, layers_of, own_edges
+from backend_gate.rules._layers import (LAYERS_OPTION, feature_folders, layer_of, layers_of,
+                                        own_edges)
 
 
 class UpwardImport(ProjectRule):
@@ -74,16 +75,19 @@ class UpwardImport(ProjectRule):
         self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
     ) -> Iterable[PlacedReport]:
         layers = layers_of(self.options)
+        paths = list(paths)
+        features = feature_folders(paths, layers)
         for path, importer, target, fact, target_path in own_edges(facts, paths):
             if fact[5]:
                 continue
-            advice = self._advice(layers, (path, target_path), target)
+            advice = self._advice(layers, features, (path, target_path), target)
             if advice:
                 line, column = fact[3], fact[4]
                 yield PlacedReport(path, line, column, line, column, advice)
 
-    def _advice(self, layers: Any, paths: tuple[str, str], target: str) -> str | None:
-        source, sink = (layer_of(p, layers) for p in paths)
+    def _advice(self, layers: Any, features: frozenset[str], paths: tuple[str, str],
+                target: str) -> str | None:
+        source, sink = (layer_of(p, layers, features) for p in paths)
         if source is None or sink is None or source == sink:
             return None
         return self._message([name for name, _ in layers], source, sink, target)
