@@ -54,7 +54,17 @@ def _bound_names(tree: ast.Module, entries: list[str]) -> set[str]:
     return names
 
 
+def _only_errors(module: str, names: list[str]) -> bool:
+    """`from redis import RedisError`, `from redis.exceptions import ConnectionError`: the
+    driver's exception classes, imported to catch them, are no database access."""
+    if module.rsplit(".", 1)[-1] in ("exceptions", "errors"):
+        return True
+    return bool(names) and all(n.endswith(("Error", "Exception")) for n in names)
+
+
 def _from_hits(module: str, names: list[str], entries: list[str]) -> bool:
+    if _only_errors(module, names):
+        return False
     if _matches(module, None, [e for e in entries if ":" not in e]):
         return True
     return any(_matches(module, name, entries) for name in names)
@@ -68,7 +78,8 @@ class ControllerImportsDatabase(Rule):
     database driver or an ORM session: `sqlite3`, `psycopg`, `asyncpg`, `pymongo`, `redis`,
     `sqlalchemy.orm.Session`, `django.db.connection` and the rest of the `imports` list.
     Importing models or schemas (`from sqlalchemy.orm import Mapped`) is left alone, and so is
-    the same import in a service or repository. A controller is what handles requests: a
+    the same import in a service or repository, and so are a driver's exception classes
+    (`from redis import RedisError`, `from redis.exceptions import ...`). A controller is what handles requests: a
     module that is one by its name only (`endpoints.py`, `api.py`) must define a request
     handler, and a module in a controllers folder that defines no request handler (no route decorator, no function taking
     `request`, no view or resource class) and is a management command (under `management/`
@@ -118,6 +129,8 @@ class ControllerImportsDatabase(Rule):
         Valid("from app.services.users import UserService\n", path=_CONTROLLERS),
         Valid("import redistools\n", path=_CONTROLLERS),
         Valid("from .db import connection\n", path=_CONTROLLERS),
+        Valid("from redis import RedisError\nfrom redis.exceptions import ConnectionError\n",
+              path=_CONTROLLERS),
         Valid("from django.db import connection\nclass Command(BaseCommand):\n    pass\n",
               path="app/api/management/commands/prune.py"),
         Valid("from django.db import connection\ndef status(request):\n"
@@ -174,6 +187,10 @@ class ControllerImportsDatabase(Rule):
         if not getattr(self, "_active", False) or node.relative or node.module is None:
             return
         module = _full_name(node.module) or ""
+        names = [] if isinstance(node.names, cst.ImportStar) else [
+            _full_name(a.name) or "" for a in node.names]
+        if _only_errors(module, names):
+            return
         hit = _matches(module, None, [e for e in self._entries if ":" not in e])
         if hit:
             self.report(node, self.MESSAGE.format(name=hit))
