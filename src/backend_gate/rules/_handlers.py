@@ -60,13 +60,27 @@ def other_than_controller(path: str, tree: ast.Module) -> bool:
 def only_liveness_probe(tree: ast.Module, names: set[str]) -> bool:
     """The database names imported (`connection`) are used only to open a cursor, and every
     statement the module executes is the constant `SELECT 1`: a health check's probe."""
-    calls = [n for n in ast.walk(tree)
-             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
-    cursors = {id(c.func.value) for c in calls if c.func.attr == "cursor"}
+    calls = _method_calls(tree)
+    return _only_cursors(tree, names, calls) and _only_probes(calls)
+
+
+def _method_calls(tree: ast.Module) -> list[ast.Call]:
+    return [n for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+
+
+def _only_cursors(tree: ast.Module, names: set[str], calls: list[ast.Call]) -> bool:
+    """Every use of the names is `name.cursor()` (and there is one)."""
+    cursors = {id(c.func.value) for c in calls  # type: ignore[attr-defined]
+               if c.func.attr == "cursor"}  # type: ignore[attr-defined]
     uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in names]
-    executed = [c for c in calls if c.func.attr in _EXECUTE]
-    return (bool(uses) and all(id(n) in cursors for n in uses)
-            and bool(executed) and all(_is_probe(c) for c in executed))
+    return bool(uses) and all(id(n) in cursors for n in uses)
+
+
+def _only_probes(calls: list[ast.Call]) -> bool:
+    """Some statement is executed, and every one is the constant `SELECT 1`."""
+    executed = [c for c in calls if c.func.attr in _EXECUTE]  # type: ignore[attr-defined]
+    return bool(executed) and all(_is_probe(c) for c in executed)
 
 
 def _is_probe(call: ast.Call) -> bool:

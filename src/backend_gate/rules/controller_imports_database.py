@@ -184,18 +184,24 @@ class ControllerImportsDatabase(Rule):
                 self.report(alias, self.MESSAGE.format(name=hit))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if not getattr(self, "_active", False) or node.relative or node.module is None:
-            return
-        module = _full_name(node.module) or ""
-        names = [] if isinstance(node.names, cst.ImportStar) else [
-            _full_name(a.name) or "" for a in node.names]
-        if _only_errors(module, names):
+        module = self._judged_module(node)
+        if module is None:
             return
         hit = _matches(module, None, [e for e in self._entries if ":" not in e])
         if hit:
             self.report(node, self.MESSAGE.format(name=hit))
         elif not isinstance(node.names, cst.ImportStar):
             self._report_names(module, node.names)
+
+    def _judged_module(self, node: cst.ImportFrom) -> str | None:
+        """The module an absolute `from` import in a controller names, unless it takes only
+        exception classes; None when there is nothing to judge."""
+        if not getattr(self, "_active", False) or node.relative or node.module is None:
+            return None
+        module = _full_name(node.module) or ""
+        names = [] if isinstance(node.names, cst.ImportStar) else [
+            _full_name(a.name) or "" for a in node.names]
+        return None if _only_errors(module, names) else module
 
     def _report_names(self, module: str, names: Any) -> None:
         for alias in names:

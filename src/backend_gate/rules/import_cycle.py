@@ -103,17 +103,24 @@ def _without_registration(edges: list[tuple[str, str, str, tuple, str]],
                           ) -> list[tuple[str, str, str, tuple, str]]:
     """The edges less a package's imports of its own route modules made after it defined the
     object they register on, when those modules import only that object back from it."""
-    registered: dict[str, dict[str, int]] = {}  # package module -> registrar name -> line
-    for path, importer, _, _, _ in edges:
-        found = facts.get(path, {}).get("registrars", ())
-        if found and path.endswith("__init__.py"):
-            registered[importer] = {name: line for name, line, *_ in found}
+    registered = _registrars(edges, facts)
     takes: dict[tuple[str, str], set[str]] = {}  # (submodule, package) -> names taken
     for _, importer, target, fact, _ in edges:
         if target in registered and importer.startswith(target + "."):
             names = set(fact[1]) if fact[1] and "*" not in fact[1] else {"*"}
             takes.setdefault((importer, target), set()).update(names)
     return [e for e in edges if not _registration(e, registered, takes)]
+
+
+def _registrars(edges: list[tuple[str, str, str, tuple, str]],
+                facts: Mapping[str, Mapping[str, list[Any]]]) -> dict[str, dict[str, int]]:
+    """Package module -> the objects its `__init__` registers routes on -> their lines."""
+    registered: dict[str, dict[str, int]] = {}
+    for path, importer, _, _, _ in edges:
+        found = facts.get(path, {}).get("registrars", ())
+        if found and path.endswith("__init__.py"):
+            registered[importer] = {name: line for name, line, *_ in found}
+    return registered
 
 
 def _registration(edge: tuple[str, str, str, tuple, str], registered: dict[str, dict[str, int]],

@@ -23,6 +23,16 @@ def _missing(names: list[str], found: set[int | None], required: list[str]) -> l
     return [n for n in required if n in names and names.index(n) not in found]
 
 
+def _sources(paths: Iterable[str]) -> list[str]:
+    return sorted(p for p in paths if p.endswith(".py") and not _is_test(p))
+
+
+def _found(paths: list[str], layers: Any) -> set[int | None]:
+    """The layers present, as folders or as modules of feature folders."""
+    features = feature_folders(paths, layers)
+    return {layer_of(p, layers, features) for p in paths} - {None}
+
+
 class MissingLayer(ProjectRule):
     """
     ## What it does
@@ -91,9 +101,8 @@ class MissingLayer(ProjectRule):
         self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
     ) -> Iterable[PlacedReport]:
         layers = layers_of(self.options)
-        paths = sorted(p for p in paths if p.endswith(".py") and not _is_test(p))
-        features = feature_folders(paths, layers)
-        found = {layer_of(p, layers, features) for p in paths} - {None}
+        paths = _sources(paths)
+        found = _found(paths, layers)
         names = [name for name, _ in layers]
         missing = _missing(names, found, self.options.get("required", _REQUIRED))
         if not missing or not paths:
