@@ -132,6 +132,7 @@ class MissingLayer(ProjectRule):
                    f"is expected to keep its code in layers, top to bottom: {expected}, as "
                    "folders or as per-feature modules (`orders/service.py`). A project "
                    "organised another way (Django apps, Flask blueprints, a library) can declare "
-                   "its own with `layers = [\"name = folder | module\", ...]` and `required` "
-                   "under `[tool.backend-gate.missing-layer]`, or ignore this")
+                   "its own: `layers = [\"name = folder | module\", ...]` and `required` in "
+                   "`[tool.backend-gate.missing-layer]`, the same `layers` in `upward-import`, "
+                   "`controller-imports-database` and `god-class`; or ignore this")
         return PlacedReport(anchor, 1, 1, 1, 1, message, severity=Severity.INFO)
