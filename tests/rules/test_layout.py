@@ -253,3 +253,17 @@ def test_controller_by_module_name_must_handle_requests() -> None:
                 "@router.get('/x')\ndef read():\n    return sqlite3.connect('db').execute('x')\n")
     assert [(f.rule, f.line) for f in check_source(endpoint, "orders/endpoints.py", {}).findings
             if f.rule == "BG403"] == [("BG403", 1)]
+
+
+def test_markup_written_as_nested_with_blocks_is_not_logic() -> None:
+    """A component tree (`with tag.div(...): with tag.span(...): text(...)`, tagflow or
+    dominate style) is markup; `with transaction.atomic(): save()` stays logic."""
+    card = ("        with tag.div(classes='card'):\n            with tag.h2():\n"
+            "                text('Title')\n            with tag.p(classes='body'):\n"
+            "                text('Body')\n")
+    code = "from tagflow import tag, text\n\n\ndef render(org):\n" + card * 170
+    assert code.count("\n") > 800
+    assert _bg4(code, "app/views/detail.py") == []
+    logic = ("        with transaction.atomic():\n            save(org)\n"
+             "            audit(org)\n            notify(org)\n            log(org)\n")
+    assert _bg4("def run(org):\n" + logic * 170, "app/services/run.py") == [("BG406", 1)]

@@ -21,8 +21,10 @@ class LargeModule(Rule):
     them), less declarations. A declaration is a class-body statement that is not a behaviour
     method (a field, a column, a docstring, a nested `Meta`, a property or `declared_attr`),
     and so are a class's decorators (registrations such as `@register_model_view(...)`); a
-    class with no behaviour method at all is a declaration as a whole: a form, a filter set, a serializer, a table, a GraphQL type, a choice set, a view
-    registered with only attributes. Blank lines and comments between top-level statements
+    class with no behaviour method at all is a declaration as a whole: a form, a filter set,
+    a serializer, a table, a GraphQL type, a choice set, a view registered with only
+    attributes. Markup is one too: a component tree written as nested `with tag.div(...):`
+    blocks holding only such blocks and calls (tagflow, dominate). Blank lines and comments between top-level statements
     separate, and count for neither. The message gives both counts. The default sits below
     pylint's `max-module-lines = 1000` because a backend module with ~800 lines of logic
     nearly always mixes concerns; test files are left alone.
