@@ -267,3 +267,10 @@ def test_markup_written_as_nested_with_blocks_is_not_logic() -> None:
     logic = ("        with transaction.atomic():\n            save(org)\n"
              "            audit(org)\n            notify(org)\n            log(org)\n")
     assert _bg4("def run(org):\n" + logic * 170, "app/services/run.py") == [("BG406", 1)]
+
+
+def test_god_service_in_a_feature_module_is_found() -> None:
+    """`orders/service.py` is the services layer of its feature (polar's shape)."""
+    many = "".join(f"    async def m{i}(self):\n        return {i}\n" for i in range(21))
+    assert _bg4(f"class OrderService:\n{many}", "orders/service.py") == [("BG405", 1)]
+    assert _bg4(f"class Client:\n{many}", "mylib/api.py") == []

@@ -10,7 +10,7 @@ from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._declarations import behaviour_methods
-from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+from backend_gate.rules._layers import LAYERS_OPTION, feature_layer, folder_layer, layers_of
 
 
 def _methods(count: int, prefix: str = "m") -> str:
@@ -21,13 +21,20 @@ def _public_methods(body: list[ast.stmt]) -> int:
     return sum(1 for s in behaviour_methods(body) if not s.name.startswith("_"))
 
 
+def _in_layer(path: str, options: Mapping[str, Any]) -> bool:
+    """In a layer folder, or a per-feature service or repository module (`orders/service.py`);
+    a lone `api.py` is often a library's client, so controllers count by folder only."""
+    layers = layers_of(options)
+    return folder_layer(path, layers) is not None or feature_layer(path, layers) not in (None, 0)
+
+
 class GodClass(Rule):
     """
     ## What it does
-    Flags a class in one of the layers (a controller, service, repository or model module)
-    that defines more than `max-public-methods` public methods (20 by default). Public means
-    a `def` or `async def` directly in the class body whose name does not start with `_`.
-    A class is measured by its behaviour: dunder and private helpers do not count, and
+    Flags a class in one of the layers (a module in a controllers, services, repositories or
+    models folder, or a per-feature `service.py` or `repository.py`) that defines more than
+    `max-public-methods` public methods (20 by default). Public means a `def` or `async def`
+    directly in the class body whose name does not start with `_`. A class is measured by its behaviour: dunder and private helpers do not count, and
     neither do attributes written as methods (properties and their setters, `cached_property`,
     SQLAlchemy's `declared_attr` and `hybrid_property`, pydantic's `computed_field`), nor
     columns, relationships and fields, so an ORM model or a schema is not a god class by its
@@ -89,7 +96,7 @@ class GodClass(Rule):
     @classmethod
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
         limit = options.get("max-public-methods", 20)
-        return text.count("def ") > limit and folder_layer(path, layers_of(options)) is not None
+        return text.count("def ") > limit and _in_layer(path, options)
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
@@ -99,7 +106,7 @@ class GodClass(Rule):
 
     def collect(self) -> None:
         tree = self.context.tree
-        if tree is None or folder_layer(self.context.path, layers_of(self.options)) is None:
+        if tree is None or not _in_layer(self.context.path, self.options):
             return
         limit = self.options["max-public-methods"]
         for node in walk_statements(tree):
