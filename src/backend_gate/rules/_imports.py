@@ -3,7 +3,9 @@
 Not a rule of its own: a collector that project rules name in `COLLECTORS`, so the engine runs it
 whenever one of them is enabled. It walks Python's `ast` of the file (cheaper than resolving libcst
 positions for every import) and records one plain, picklable tuple per imported module:
-`(module, names, level, line, column, in_type_checking, deferred)`.
+`(module, names, level, line, column, in_type_checking, deferred)`. It also records the
+module-level objects that route modules register on (`admin = Blueprint(...)`) as
+`registrars`: `(name, line)`, for BG404's registration idiom.
 """
 
 from __future__ import annotations
@@ -17,6 +19,23 @@ from backend_gate.astindex import child_statements
 from backend_gate.rules._base import Rule
 
 ImportFact = tuple[str, tuple[str, ...], int, int, int, bool, bool]
+
+# calls that make an object route modules register on (Flask, Flask-RESTX, FastAPI, Sanic)
+_REGISTRAR_CALLS = frozenset({"Blueprint", "Namespace", "APIRouter", "Api"})
+
+
+def _callee(node: ast.expr) -> str:
+    func = node.func if isinstance(node, ast.Call) else None
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def registrars(tree: ast.Module) -> list[tuple[str, int]]:
+    """Module-level `name = Blueprint(...)` (or `Namespace`, `APIRouter`, `Api`)."""
+    return [(s.targets[0].id, s.lineno) for s in tree.body
+            if isinstance(s, ast.Assign) and len(s.targets) == 1
+            and isinstance(s.targets[0], ast.Name) and _callee(s.value) in _REGISTRAR_CALLS]
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -76,6 +95,9 @@ class ImportFacts(Rule):
         facts = _walk(tree, False, False) if tree is not None else import_facts(self.context.text)
         for fact in facts:
             self.record("imports", fact)
+        if tree is not None and self.context.path.endswith("__init__.py"):
+            for registrar in registrars(tree):
+                self.record("registrars", registrar)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.collect()

@@ -2,10 +2,10 @@
 `layout` rules: the default spellings, the `layers` option, and how a path or a module name maps
 to a layer. Nothing here imports the checked code: layers come from folder and file names.
 
-A layer is a package (folder) named after one of its aliases, anywhere in the path; a lone
-module such as `api.py` or `models.py` is not a layer (libraries and tools have them); the
-outermost match wins (`app/services/api/client.py` is in the
-services layer, not controllers).
+A layer is a package (folder) named after one of its aliases, anywhere in the path; the
+outermost match wins (`app/services/api/client.py` is in the services layer, not
+controllers). Outside layer folders, a feature folder may hold its own layers as modules
+(`orders/endpoints.py`, `orders/service.py`, `orders/repository.py`): `FEATURE_MODULES`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,13 @@ DEFAULT_LAYERS: tuple[str, ...] = (
     "repositories = repositories | repos | crud | dal",
     "models = models | schemas | domain | entities | dto",
 )
+
+# Module names that make a per-feature layer (`<feature>/service.py`), by layer name.
+FEATURE_MODULES: dict[str, str] = {
+    **dict.fromkeys(("endpoints", "router", "routes", "views", "api"), "controllers"),
+    **dict.fromkeys(("service", "services"), "services"),
+    **dict.fromkeys(("repository", "repositories", "crud", "dal"), "repositories"),
+}
 
 LAYERS_OPTION = Option(
     "layers", list, list(DEFAULT_LAYERS),
@@ -58,6 +65,41 @@ def folder_layer(path: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> i
     """The layer of a file, from its folders only: a lone `api.py` or `models.py` module is
     common in libraries and tools, so only packages (folders) make layers."""
     return layer_index(path.replace("\\", "/").split("/")[:-1], layers)
+
+
+def feature_layer(path: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> int | None:
+    """The layer a module's own name gives it (`orders/repository.py`: repositories), when a
+    layer of that name is configured."""
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    name = FEATURE_MODULES.get(stem)
+    names = [n for n, _ in layers]
+    return names.index(name) if name in names else None
+
+
+def feature_folders(paths: Iterable[str],
+                    layers: tuple[tuple[str, frozenset[str]], ...]) -> frozenset[str]:
+    """Folders outside layer folders that hold per-feature modules of two layers or more
+    (`orders/endpoints.py` and `orders/service.py`). A lone `crud.py` or `api.py` beside none
+    (a package's public API, netbox's `tables/services.py`) does not make a feature folder."""
+    seen: dict[str, set[int]] = {}
+    for path in paths:
+        path = path.replace("\\", "/")
+        layer = feature_layer(path, layers)
+        if layer is not None and folder_layer(path, layers) is None:
+            seen.setdefault(path.rpartition("/")[0], set()).add(layer)
+    return frozenset(folder for folder, found in seen.items() if len(found) > 1)
+
+
+def layer_of(path: str, layers: tuple[tuple[str, frozenset[str]], ...],
+             features: frozenset[str] | None = None) -> int | None:
+    """A file's layer: its folders first, else its own name as a per-feature module, in one
+    of `features` (None: any folder, for a rule that sees one file and checks more)."""
+    found = folder_layer(path, layers)
+    if found is not None:
+        return found
+    if features is not None and path.replace("\\", "/").rpartition("/")[0] not in features:
+        return None
+    return feature_layer(path, layers)
 
 
 def path_parts(path: str) -> list[str]:

@@ -11,7 +11,9 @@ from backend_gate.astindex import AstIndex, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import DATABASE_IMPORTS
-from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+from backend_gate.rules._handlers import (handles_requests, only_liveness_probe,
+                                          other_than_controller)
+from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layer_of, layers_of
 
 
 def _full_name(node: cst.CSTNode) -> str | None:
@@ -43,7 +45,26 @@ def _ast_import_hits(node: ast.stmt, entries: list[str]) -> bool:
     return _from_hits(node.module, [a.name for a in node.names if a.name != "*"], entries)
 
 
+def _bound_names(tree: ast.Module, entries: list[str]) -> set[str]:
+    """The names that database imports bind in a module (`connection`, `psycopg2`)."""
+    names = set()
+    for node in walk_statements(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _ast_import_hits(node, entries):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _only_errors(module: str, names: list[str]) -> bool:
+    """`from redis import RedisError`, `from redis.exceptions import ConnectionError`: the
+    driver's exception classes, imported to catch them, are no database access."""
+    if module.rsplit(".", 1)[-1] in ("exceptions", "errors"):
+        return True
+    return bool(names) and all(n.endswith(("Error", "Exception")) for n in names)
+
+
 def _from_hits(module: str, names: list[str], entries: list[str]) -> bool:
+    if _only_errors(module, names):
+        return False
     if _matches(module, None, [e for e in entries if ":" not in e]):
         return True
     return any(_matches(module, name, entries) for name in names)
@@ -52,11 +73,19 @@ def _from_hits(module: str, names: list[str], entries: list[str]) -> bool:
 class ControllerImportsDatabase(Rule):
     """
     ## What it does
-    Flags a module of the controllers layer (the first of `layers`) that imports a database
-    driver or an ORM session: `sqlite3`, `psycopg`, `asyncpg`, `pymongo`, `redis`,
+    Flags a module of the controllers layer (the first of `layers`: a folder such as `api/`
+    or `views/`, or a per-feature `endpoints.py`, `views.py`, `routes.py`) that imports a
+    database driver or an ORM session: `sqlite3`, `psycopg`, `asyncpg`, `pymongo`, `redis`,
     `sqlalchemy.orm.Session`, `django.db.connection` and the rest of the `imports` list.
     Importing models or schemas (`from sqlalchemy.orm import Mapped`) is left alone, and so is
-    the same import in a service or repository.
+    the same import in a service or repository, and so are a driver's exception classes
+    (`from redis import RedisError`, `from redis.exceptions import ...`). A controller is what handles requests: a
+    module that is one by its name only (`endpoints.py`, `api.py`) must define a request
+    handler, and a module in a controllers folder that defines no request handler (no route decorator, no function taking
+    `request`, no view or resource class) and is a management command (under `management/`
+    or `commands/`, or a `BaseCommand`) or an `AppConfig` is not one. A view that only opens
+    a cursor to run the constant `SELECT 1` (a health check's liveness probe) is left alone;
+    any other statement it runs makes it a finding.
 
     ## Why is this bad?
     A controller that holds a connection or a session runs queries next to HTTP handling, out
@@ -100,6 +129,13 @@ class ControllerImportsDatabase(Rule):
         Valid("from app.services.users import UserService\n", path=_CONTROLLERS),
         Valid("import redistools\n", path=_CONTROLLERS),
         Valid("from .db import connection\n", path=_CONTROLLERS),
+        Valid("from redis import RedisError\nfrom redis.exceptions import ConnectionError\n",
+              path=_CONTROLLERS),
+        Valid("from django.db import connection\nclass Command(BaseCommand):\n    pass\n",
+              path="app/api/management/commands/prune.py"),
+        Valid("from django.db import connection\ndef status(request):\n"
+              "    with connection.cursor() as c:\n        c.execute('SELECT 1')\n",
+              path="app/api/views.py"),
     )
     INVALID = (
         Invalid("from sqlalchemy.orm import Mapped, Session\n", line=1, column=36,
@@ -107,6 +143,9 @@ class ControllerImportsDatabase(Rule):
         Invalid("import os\nimport psycopg2.extras\n", line=2, column=8, path=_CONTROLLERS),
         Invalid("from django.db import connection\n", line=1, column=23,
                 path="shop/views/orders.py"),
+        Invalid("from django.db import connection\ndef status(request):\n"
+                "    with connection.cursor() as c:\n        c.execute('SELECT * FROM t')\n",
+                line=1, column=23, path="app/api/views.py"),
     )
 
     @classmethod
@@ -116,7 +155,7 @@ class ControllerImportsDatabase(Rule):
 
     @classmethod
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
-        return folder_layer(path, layers_of(options)) == 0
+        return layer_of(path, layers_of(options)) == 0
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
@@ -126,7 +165,17 @@ class ControllerImportsDatabase(Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         layers = layers_of(self.options)
-        self._active = folder_layer(self.context.path, layers) == 0
+        self._active = layer_of(self.context.path, layers) == 0 and self._is_controller()
+
+    def _is_controller(self) -> bool:
+        tree = self.context.tree
+        if tree is None:
+            return True
+        if other_than_controller(self.context.path, tree):
+            return False
+        if folder_layer(self.context.path, layers_of(self.options)) is None:
+            return handles_requests(tree)  # a controller by its module's name only
+        return not only_liveness_probe(tree, _bound_names(tree, self._entries))
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names if getattr(self, "_active", False) else ():
@@ -135,14 +184,24 @@ class ControllerImportsDatabase(Rule):
                 self.report(alias, self.MESSAGE.format(name=hit))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if not getattr(self, "_active", False) or node.relative or node.module is None:
+        module = self._judged_module(node)
+        if module is None:
             return
-        module = _full_name(node.module) or ""
         hit = _matches(module, None, [e for e in self._entries if ":" not in e])
         if hit:
             self.report(node, self.MESSAGE.format(name=hit))
         elif not isinstance(node.names, cst.ImportStar):
             self._report_names(module, node.names)
+
+    def _judged_module(self, node: cst.ImportFrom) -> str | None:
+        """The module an absolute `from` import in a controller names, unless it takes only
+        exception classes; None when there is nothing to judge."""
+        if not getattr(self, "_active", False) or node.relative or node.module is None:
+            return None
+        module = _full_name(node.module) or ""
+        names = [] if isinstance(node.names, cst.ImportStar) else [
+            _full_name(a.name) or "" for a in node.names]
+        return None if _only_errors(module, names) else module
 
     def _report_names(self, module: str, names: Any) -> None:
         for alias in names:

@@ -9,7 +9,8 @@ from backend_gate.astindex import AstIndex, span_of, walk_statements
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
-from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+from backend_gate.rules._declarations import behaviour_methods
+from backend_gate.rules._layers import LAYERS_OPTION, feature_layer, folder_layer, layers_of
 
 
 def _methods(count: int, prefix: str = "m") -> str:
@@ -17,18 +18,28 @@ def _methods(count: int, prefix: str = "m") -> str:
 
 
 def _public_methods(body: list[ast.stmt]) -> int:
-    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
-    return sum(1 for s in body if isinstance(s, functions) and not s.name.startswith("_"))
+    return sum(1 for s in behaviour_methods(body) if not s.name.startswith("_"))
+
+
+def _in_layer(path: str, options: Mapping[str, Any]) -> bool:
+    """In a layer folder, or a per-feature service or repository module (`orders/service.py`);
+    a lone `api.py` is often a library's client, so controllers count by folder only."""
+    layers = layers_of(options)
+    return folder_layer(path, layers) is not None or feature_layer(path, layers) not in (None, 0)
 
 
 class GodClass(Rule):
     """
     ## What it does
-    Flags a class in one of the layers (a controller, service, repository or model module)
-    that defines more than `max-public-methods` public methods (20 by default). Public means
-    a `def` or `async def` directly in the class body whose name does not start with `_`;
-    properties count, dunder and private helpers do not. Classes outside the layers (a
-    library's API object, a test case) are left alone.
+    Flags a class in one of the layers (a module in a controllers, services, repositories or
+    models folder, or a per-feature `service.py` or `repository.py`) that defines more than
+    `max-public-methods` public methods (20 by default). Public means a `def` or `async def`
+    directly in the class body whose name does not start with `_`. A class is measured by its behaviour: dunder and private helpers do not count, and
+    neither do attributes written as methods (properties and their setters, `cached_property`,
+    SQLAlchemy's `declared_attr` and `hybrid_property`, pydantic's `computed_field`), nor
+    columns, relationships and fields, so an ORM model or a schema is not a god class by its
+    declarations. Classes outside the layers (a library's API object, a test case) are left
+    alone.
 
     ## Why is this bad?
     The standard says never to create god services or controllers: a service with dozens of
@@ -72,6 +83,8 @@ class GodClass(Rule):
         Valid("class UserService:\n" + _methods(20)),
         Valid("class UserService:\n" + _methods(25, "_m")),
         Valid("class Client:\n" + _methods(30), path="mylib/client.py"),
+        Valid("class User(Base):\n" + "    @property\n" + _methods(1) + _methods(2, "n"),
+              options={"max-public-methods": 2}),
     )
     INVALID = (
         Invalid("import os\nclass UserService:\n" + _methods(21), line=2, column=1,
@@ -83,7 +96,7 @@ class GodClass(Rule):
     @classmethod
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
         limit = options.get("max-public-methods", 20)
-        return text.count("def ") > limit and folder_layer(path, layers_of(options)) is not None
+        return text.count("def ") > limit and _in_layer(path, options)
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
@@ -93,7 +106,7 @@ class GodClass(Rule):
 
     def collect(self) -> None:
         tree = self.context.tree
-        if tree is None or folder_layer(self.context.path, layers_of(self.options)) is None:
+        if tree is None or not _in_layer(self.context.path, self.options):
             return
         limit = self.options["max-public-methods"]
         for node in walk_statements(tree):

@@ -98,6 +98,41 @@ def _causes(loop: list[Edge], component: list[str],
     return tuple(dict.fromkeys((path, line) for path, line, _ in (*loop, *group)))
 
 
+def _without_registration(edges: list[tuple[str, str, str, tuple, str]],
+                          facts: Mapping[str, Mapping[str, list[Any]]]
+                          ) -> list[tuple[str, str, str, tuple, str]]:
+    """The edges less a package's imports of its own route modules made after it defined the
+    object they register on, when those modules import only that object back from it."""
+    registered = _registrars(edges, facts)
+    takes: dict[tuple[str, str], set[str]] = {}  # (submodule, package) -> names taken
+    for _, importer, target, fact, _ in edges:
+        if target in registered and importer.startswith(target + "."):
+            names = set(fact[1]) if fact[1] and "*" not in fact[1] else {"*"}
+            takes.setdefault((importer, target), set()).update(names)
+    return [e for e in edges if not _registration(e, registered, takes)]
+
+
+def _registrars(edges: list[tuple[str, str, str, tuple, str]],
+                facts: Mapping[str, Mapping[str, list[Any]]]) -> dict[str, dict[str, int]]:
+    """Package module -> the objects its `__init__` registers routes on -> their lines."""
+    registered: dict[str, dict[str, int]] = {}
+    for path, importer, _, _, _ in edges:
+        found = facts.get(path, {}).get("registrars", ())
+        if found and path.endswith("__init__.py"):
+            registered[importer] = {name: line for name, line, *_ in found}
+    return registered
+
+
+def _registration(edge: tuple[str, str, str, tuple, str], registered: dict[str, dict[str, int]],
+                  takes: dict[tuple[str, str], set[str]]) -> bool:
+    _, importer, target, fact, _ = edge
+    objects = registered.get(importer)
+    if not objects or not target.startswith(importer + ".") or fact[3] <= min(objects.values()):
+        return False
+    names = takes.get((target, importer))
+    return names is not None and names <= set(objects)
+
+
 class ImportCycle(ProjectRule):
     """
     ## What it does
@@ -107,7 +142,12 @@ class ImportCycle(ProjectRule):
     module's import; the message counts the other modules of the group when it is bigger.
     Imports under `if TYPE_CHECKING:` do not count (they never run), nor do imports inside a
     function (deferred until the call: the usual, deliberate way to break a cycle at import
-    time). Module names follow packages: `src/pkg/a.py` and `pkg/a.py` are both `pkg.a`.
+    time), nor Flask's and Flask-RESTX's registration idiom: a package `__init__` that defines
+    a `Blueprint`, `Namespace`, `APIRouter` or `Api` and imports its own route modules below
+    that line, when those modules import nothing from the package but that object. The object
+    exists before the route modules run, so the order is fixed by construction; a route module
+    that takes anything else from the package (a helper) is still a cycle. Module names follow
+    packages: `src/pkg/a.py` and `pkg/a.py` are both `pkg.a`.
     Every import inside the group is a cause of the finding: a run on some files (a pre-commit
     hook, `--diff-base`) reports the cycle when one of them, or one of its changed lines, is
     in the group.
@@ -146,7 +186,7 @@ class ImportCycle(ProjectRule):
     CHECK = "layout"
     MESSAGE = ("import cycle {loop}{extra}: move what these modules share into a module they "
                "both import")
-    FACTS = ("imports",)
+    FACTS = ("imports", "registrars")
     COLLECTORS = (ImportFacts,)
     EXAMPLES_ARE_DOCS = True  # a cycle needs two files; tests/rules/test_layout.py covers it
     VALID = (
@@ -163,9 +203,9 @@ class ImportCycle(ProjectRule):
         self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
     ) -> Iterable[PlacedReport]:
         graph: dict[str, dict[str, Edge]] = {}
-        for path, importer, target, fact, _ in own_edges(facts, paths):
-            if not fact[5] and not fact[6]:
-                graph.setdefault(importer, {}).setdefault(target, (path, fact[3], fact[4]))
+        own = [e for e in own_edges(facts, paths) if not e[3][5] and not e[3][6]]
+        for path, importer, target, fact, _ in _without_registration(own, facts):
+            graph.setdefault(importer, {}).setdefault(target, (path, fact[3], fact[4]))
         for component in _components(graph):
             loop = _shortest_cycle(component[0], graph, set(component))
             edges = [graph[a][b] for a, b in zip(loop, loop[1:])]

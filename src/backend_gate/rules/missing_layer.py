@@ -7,7 +7,8 @@ from typing import Any, Iterable, Mapping
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, PlacedReport, ProjectRule, Valid
-from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of
+from backend_gate.rules._layers import (DEFAULT_LAYERS, LAYERS_OPTION, feature_folders,
+                                        layer_of, layers_of)
 
 _REQUIRED = ("controllers", "services", "repositories")
 
@@ -22,17 +23,33 @@ def _missing(names: list[str], found: set[int | None], required: list[str]) -> l
     return [n for n in required if n in names and names.index(n) not in found]
 
 
+def _sources(paths: Iterable[str]) -> list[str]:
+    return sorted(p for p in paths if p.endswith(".py") and not _is_test(p))
+
+
+def _found(paths: list[str], layers: Any) -> set[int | None]:
+    """The layers present, as folders or as modules of feature folders."""
+    features = feature_folders(paths, layers)
+    return {layer_of(p, layers, features) for p in paths} - {None}
+
+
 class MissingLayer(ProjectRule):
     """
     ## What it does
-    Checks that the project has each required layer. A layer is a package (folder)
-    named after one of its aliases anywhere under the checked paths (`app/routers/`,
-    `src/shop/repositories/`), so flat and src layouts are both found. A lone module such as
-    `api.py` or `models.py` is not a layer: libraries and tools have them too. A project with
-    some layers that lacks a required one gets an error naming it; a project with none of the
-    layers (a library, a small tool) gets one warning that explains the expected structure, so
-    it still passes. Test files (under a `tests/` or `test/` folder, or named `test_*.py`) do
-    not count as layers.
+    Checks that a project that uses layers has each required one. A layer is a package
+    (folder) named after one of its aliases anywhere under the checked paths (`app/routers/`,
+    `src/shop/repositories/`), so flat and src layouts are both found, or a per-feature module
+    (`orders/endpoints.py`, `router`, `routes`, `views`, `api`; `orders/service.py`,
+    `services`; `orders/repository.py`, `repositories`, `crud`, `dal`) in a feature folder:
+    one that holds such modules of two layers or more, so a lone `crud.py` or `api.py` is not
+    a layer. A project uses layers
+    when it has one between the top and the bottom (a services or repositories layer, by
+    default) or when its configuration declares its own `layers`; such a project that lacks a
+    required layer gets an error naming it. A project without them (a library, a small tool,
+    a Django project of apps with models and views, a Flask project of blueprints) gets one
+    `info` finding that says how to declare layers, so it passes: a folder merely named `api`
+    or `views` does not make a project layered. Test files (under a `tests/` or `test/`
+    folder, or named `test_*.py`) do not count as layers.
 
     ## Why is this bad?
     The standard's backend structure keeps HTTP handling, business rules and data access apart.
@@ -84,16 +101,21 @@ class MissingLayer(ProjectRule):
         self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
     ) -> Iterable[PlacedReport]:
         layers = layers_of(self.options)
-        paths = sorted(p for p in paths if p.endswith(".py") and not _is_test(p))
-        found = {folder_layer(p, layers) for p in paths} - {None}
+        paths = _sources(paths)
+        found = _found(paths, layers)
         names = [name for name, _ in layers]
         missing = _missing(names, found, self.options.get("required", _REQUIRED))
         if not missing or not paths:
             return
-        if not found:
-            yield self._none_found(paths[0], layers)
-        else:
+        if found and self._uses_layers(found, len(names)):
             yield self._some_missing(paths[0], names, found, missing)
+        else:
+            yield self._not_layered(paths[0], layers, [names[i] for i in sorted(found)])
+
+    def _uses_layers(self, found: set[int | None], count: int) -> bool:
+        """A layer between the top and the bottom, or layers the configuration declares."""
+        declared = tuple(self.options.get("layers", DEFAULT_LAYERS)) != DEFAULT_LAYERS
+        return declared or any(i is not None and 0 < i < count - 1 for i in found)
 
     def _some_missing(self, anchor: str, names: list[str], found: set[int | None],
                       missing: list[str]) -> PlacedReport:
@@ -103,8 +125,14 @@ class MissingLayer(ProjectRule):
         return PlacedReport(anchor, 1, 1, 1, 1, message)
 
     @staticmethod
-    def _none_found(anchor: str, layers: Any) -> PlacedReport:
+    def _not_layered(anchor: str, layers: Any, found: list[str]) -> PlacedReport:
         expected = "; ".join(f"{name} ({' | '.join(sorted(aliases))})" for name, aliases in layers)
-        message = ("no layer folders found: a backend is expected to keep its code in layers, "
-                   f"top to bottom: {expected}. A library or a small tool can ignore this")
-        return PlacedReport(anchor, 1, 1, 1, 1, message, severity=Severity.WARNING)
+        have = f" (only {', '.join(found)})" if found else ""
+        message = (f"no layers found{have}, so the layer rules have little to check: a backend "
+                   f"is expected to keep its code in layers, top to bottom: {expected}, as "
+                   "folders or as per-feature modules (`orders/service.py`). A project "
+                   "organised another way (Django apps, Flask blueprints, a library) can declare "
+                   "its own: `layers = [\"name = folder | module\", ...]` and `required` in "
+                   "`[tool.backend-gate.missing-layer]`, the same `layers` in `upward-import`, "
+                   "`controller-imports-database` and `god-class`; or ignore this")
+        return PlacedReport(anchor, 1, 1, 1, 1, message, severity=Severity.INFO)

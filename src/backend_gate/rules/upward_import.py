@@ -6,7 +6,8 @@ from typing import Any, Iterable, Mapping
 
 from backend_gate.rules._base import Invalid, PlacedReport, ProjectRule, Valid
 from backend_gate.rules._imports import ImportFacts
-from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layers_of, own_edges
+from backend_gate.rules._layers import (LAYERS_OPTION, feature_folders, layer_of, layers_of,
+                                        own_edges)
 
 
 class UpwardImport(ProjectRule):
@@ -15,8 +16,9 @@ class UpwardImport(ProjectRule):
     Flags imports between the project's own modules that go against the layer order
     (controllers → services → repositories → models by default): a lower layer importing a
     higher one (a repository importing a service or a controller), and a controller importing a
-    repository directly instead of going through a service. Layers come from folder and module
-    names (see `missing-layer`); imports of third-party packages are never judged here, so
+    repository directly instead of going through a service, within a feature folder or across
+    features (`users/endpoints.py` importing `orders/repository.py`). Layers come from folder
+    and module names (see `missing-layer`); imports of third-party packages are never judged here, so
     `from django.views import View` in a repository is not a controller import. Imports inside
     functions count (they are still a dependency); `if TYPE_CHECKING:` imports do not.
 
@@ -73,16 +75,19 @@ class UpwardImport(ProjectRule):
         self, facts: Mapping[str, Mapping[str, list[Any]]], paths: Iterable[str]
     ) -> Iterable[PlacedReport]:
         layers = layers_of(self.options)
+        paths = list(paths)
+        features = feature_folders(paths, layers)
         for path, importer, target, fact, target_path in own_edges(facts, paths):
             if fact[5]:
                 continue
-            advice = self._advice(layers, (path, target_path), target)
+            advice = self._advice(layers, features, (path, target_path), target)
             if advice:
                 line, column = fact[3], fact[4]
                 yield PlacedReport(path, line, column, line, column, advice)
 
-    def _advice(self, layers: Any, paths: tuple[str, str], target: str) -> str | None:
-        source, sink = (folder_layer(p, layers) for p in paths)
+    def _advice(self, layers: Any, features: frozenset[str], paths: tuple[str, str],
+                target: str) -> str | None:
+        source, sink = (layer_of(p, layers, features) for p in paths)
         if source is None or sink is None or source == sink:
             return None
         return self._message([name for name, _ in layers], source, sink, target)
