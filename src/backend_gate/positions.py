@@ -58,9 +58,10 @@ def _place_pruned(
     chains = _chains(module, wanted)
     groups: dict[int, Group] = {}
     rest: list[cst.CSTNode] = []
+    places: dict[int, dict[int, int]] = {}
     for node in wanted:
         chain = chains.get(id(node))
-        kept = _kept(module, tree, chain) if chain is not None else None
+        kept = _kept(module, tree, chain, places) if chain is not None else None
         if kept is None:
             rest.append(node)
         elif node is kept[0][-1] and isinstance(node, _AST_RANGED):
@@ -74,28 +75,26 @@ def _place_pruned(
 
 
 def _chains(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, tuple[cst.CSTNode, ...]]:
-    """id of each target -> the nodes from the module down to it, found in one walk."""
+    """id of each target -> the nodes from the module down to it, found in one walk (a
+    hand-kept stack: a chain of 1,000 operators is as deep as the tree goes)."""
     found: dict[int, tuple[cst.CSTNode, ...]] = {}
-    stack: list[cst.CSTNode] = []
     children = children_of(frozenset() if any(type(n) in TRIVIA for n in nodes) else TRIVIA)
     targets = {id(node) for node in nodes}
-
-    def walk(node: cst.CSTNode) -> None:
+    path: list[cst.CSTNode] = []
+    pending: list[tuple[int, cst.CSTNode]] = [(0, module)]  # (depth, node), in visit order
+    while pending and len(found) < len(targets):
+        depth, node = pending.pop()
+        del path[depth:]
+        path.append(node)
         if id(node) in targets:
-            found[id(node)] = (*stack, node)
-        stack.append(node)
-        for child in children(node):
-            if len(found) == len(targets):
-                break
-            walk(child)
-        stack.pop()
-
-    walk(module)
+            found[id(node)] = tuple(path)
+        pending.extend((depth + 1, child) for child in reversed(children(node)))
     return found
 
 
 def _kept(
-    module: cst.Module, tree: ast.Module, chain: tuple[cst.CSTNode, ...]
+    module: cst.Module, tree: ast.Module, chain: tuple[cst.CSTNode, ...],
+    places: dict[int, dict[int, int]],
 ) -> tuple[tuple[cst.CSTNode, ...], ast.stmt] | None:
     """-> (the statements kept, outermost first; the ast statement of the innermost one),
     or None when the node is not inside a statement of the module's body. `chain` runs from
@@ -109,7 +108,7 @@ def _kept(
     index = 1
     while index < len(chain):
         statement = chain[index]
-        located = _ast_statement(body, ast_body, statement)
+        located = _ast_statement(body, ast_body, statement, places)
         if located is None:
             break
         kept.append(statement)
@@ -142,11 +141,12 @@ _AST_COMPOUND = tuple(kind for kinds in _COMPOUND.values() for kind in kinds)
 
 
 def _ast_statement(
-    body: Sequence[cst.CSTNode], ast_body: list[ast.stmt], statement: cst.CSTNode
+    body: Sequence[cst.CSTNode], ast_body: list[ast.stmt], statement: cst.CSTNode,
+    places: dict[int, dict[int, int]],
 ) -> ast.stmt | None:
     """The ast statement where `statement` (one of `body`) starts: a simple statement line of
     n small statements stands for n ast statements. None when the two trees disagree."""
-    position = _ast_position(body, statement)
+    position = _ast_position(body, statement, places)
     if position is None or position >= len(ast_body):
         return None
     located = ast_body[position]
@@ -156,13 +156,19 @@ def _ast_statement(
     return located if kinds is not None and isinstance(located, kinds) else None
 
 
-def _ast_position(body: Sequence[cst.CSTNode], statement: cst.CSTNode) -> int | None:
-    position = 0
-    for candidate in body:
-        if candidate is statement:
-            return position
-        position += len(candidate.body) if isinstance(candidate, cst.SimpleStatementLine) else 1
-    return None
+def _ast_position(
+    body: Sequence[cst.CSTNode], statement: cst.CSTNode, places: dict[int, dict[int, int]]
+) -> int | None:
+    """The index in the ast's body where `statement` starts. Each body is indexed once per
+    resolve (`places`, by the body's id): a finding on every line of a long body stays linear."""
+    place = places.get(id(body))
+    if place is None:
+        place = places[id(body)] = {}
+        position = 0
+        for candidate in body:
+            place[id(candidate)] = position
+            position += len(candidate.body) if isinstance(candidate, cst.SimpleStatementLine) else 1
+    return place.get(id(statement))
 
 
 def _pruned_positions(
