@@ -83,6 +83,28 @@ def test_deep_nesting(tmp_path: Path) -> None:
     _assert_other_checked(report)
 
 
+@pytest.mark.parametrize("terms", [340, 1000, 2500])
+def test_a_long_operator_chain_is_checked(tmp_path: Path, terms: int) -> None:
+    """`x = 1+1+...` of 340 terms killed the whole run (issue 21 item 14): every walk over a
+    tree is iterative or bounded, and one file's trouble stays that file's. Python's ast.parse
+    accepts about 2,900 terms on 3.11; libcst accepts them too."""
+    (tmp_path / "chain.py").write_text("x = " + "+".join(["1"] * terms) + "\nprint(x)\n")
+    report = _check(tmp_path)
+    assert _rules(report, "chain.py") == ["BG504"]  # the print, found by the gate's own rule
+    _assert_other_checked(report)
+
+
+@pytest.mark.parametrize("terms", [5000, 20000])
+def test_a_chain_too_deep_for_python_is_one_finding(tmp_path: Path, terms: int) -> None:
+    """Deeper than Python's own parser goes (it cannot compile the file either): one BG001,
+    and libcst (whose parser crashes the process on 8,000 terms) is never asked."""
+    (tmp_path / "chain.py").write_text("x = " + "+".join(["1"] * terms) + "\nprint(x)\n")
+    report = _check(tmp_path)
+    (finding,) = [f for f in report.findings if f.path == "chain.py"]
+    assert finding.rule == "BG001" and "nested" in finding.message
+    _assert_other_checked(report)
+
+
 def test_ten_megabyte_file(tmp_path: Path) -> None:
     line = "value_{0} = {0}  # a generated constant with some padding text\n"
     body = "".join(line.format(i) for i in range(160_000))
