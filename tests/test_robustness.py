@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,3 +164,28 @@ def test_paths_with_spaces_and_non_ascii(tmp_path: Path) -> None:
     (folder / "ñandú.py").write_text("x = 1  # XXX: here\n")
     report = _check(tmp_path)
     assert "my app/módulos/ñandú.py" in {f.path for f in report.findings}
+
+
+def test_a_rule_that_runs_out_of_stack_is_that_files_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a rule's walk still run out of stack, the file gets one BG001 saying so, its
+    wrapped tools still run, and every other file is checked (never exit 2 for the run)."""
+    from backend_gate import engine
+
+    real = engine.visit_batched
+
+    def visit(module: Any, rules: Any) -> None:
+        if any(rule.context.path == "deep.py" for rule in rules):
+            raise RecursionError("maximum recursion depth exceeded")
+        real(module, rules)
+
+    monkeypatch.setattr(engine, "visit_batched", visit)
+    (tmp_path / "deep.py").write_text(
+        'value = eval(input())\ncursor.execute(f"SELECT * FROM t WHERE id = {value}")\n')
+    report = _check(tmp_path)
+    rules = _rules(report, "deep.py")
+    assert "BG001" in rules and "bandit:B307" in rules, rules
+    (finding,) = [f for f in report.findings if f.path == "deep.py" and f.rule == "BG001"]
+    assert "too deeply nested" in finding.message
+    _assert_other_checked(report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import replace
@@ -177,6 +178,7 @@ def _build(
     holds the sources', then the context's bytes and digests."""
     from backend_gate.adapters import ProjectFile
     from backend_gate.engine import Plan, fingerprint_outside, run_project_rules
+    from backend_gate.newsyntax import requires_python_note
     from backend_gate.runner import collect_facts, run_files
     from backend_gate.verdict import assemble
 
@@ -197,6 +199,8 @@ def _build(
     extra = fingerprint_outside(config, extra)
     report = assemble(plan, results, extra, adapters, __version__, baseline=entries,
                       changed=changed, context=others)
+    note = requires_python_note(config.root)
+    report = dataclasses.replace(report, notes=(note,)) if note else report
     return report, _clean(results, adapters)
 
 
