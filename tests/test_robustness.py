@@ -95,6 +95,25 @@ def test_a_long_operator_chain_is_checked(tmp_path: Path, terms: int) -> None:
     _assert_other_checked(report)
 
 
+DEEP_SHAPES = {  # 2,000 terms: Python parses them; libcst's code generation recurses on them
+    "sql_concat.py": ("def f(cursor, v):\n    cursor.execute('SELECT ' + "
+                      + " + ".join(["v"] * 2000) + ")\n", "BG301"),
+    "print_attr.py": ("print(a" + ".b" * 2000 + ")\n", "BG504"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_SHAPES))
+def test_deep_expressions_get_their_rule_findings(tmp_path: Path, name: str) -> None:
+    """The SQL rule's tree pre-filter walks with its own stack, and a finding inside a
+    statement libcst cannot generate code for is placed at the statement (ast positions)."""
+    code, rule = DEEP_SHAPES[name]
+    (tmp_path / name).write_text(code)
+    report = _check(tmp_path)
+    rules = _rules(report, name)
+    assert rule in rules and "BG001" not in rules, rules
+    _assert_other_checked(report)
+
+
 @pytest.mark.parametrize("terms", [5000, 20000])
 def test_a_chain_too_deep_for_python_is_one_finding(tmp_path: Path, terms: int) -> None:
     """Deeper than Python's own parser goes (it cannot compile the file either): one BG001,

@@ -47,7 +47,7 @@ def resolve(
     return out
 
 
-Group = tuple[tuple[cst.CSTNode, ...], int, list[cst.CSTNode]]
+Group = tuple[tuple[cst.CSTNode, ...], ast.stmt, list[cst.CSTNode]]
 
 
 def _place_pruned(
@@ -68,9 +68,12 @@ def _place_pruned(
             out[node] = _ast_range(kept[1], text)  # a def or class: no code generated at all
         else:
             path, located = kept
-            groups.setdefault(id(path[-1]), (path, located.lineno, []))[2].append(node)
-    for path, start_line, members in groups.values():
-        out.update(_pruned_positions(module, path, start_line, members))
+            groups.setdefault(id(path[-1]), (path, located, []))[2].append(node)
+    for path, located, members in groups.values():
+        try:
+            out.update(_pruned_positions(module, path, located.lineno, members))
+        except RecursionError:  # libcst's code generation recurses: a 2,000-term chain
+            out.update((node, _ast_range(located, text)) for node in members)
     return rest
 
 
