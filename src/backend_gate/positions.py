@@ -116,21 +116,23 @@ def _kept(
             break
         kept.append(statement)
         last = located
-        if not _descends(chain, index):
+        if not _descends(chain, index, places):
             break
         assert isinstance(statement, _DEFS) and isinstance(located, _AST_DEFS)
         body, ast_body, index = statement.body.body, located.body, index + 2
     return (tuple(kept), last) if last is not None else None
 
 
-def _descends(chain: tuple[cst.CSTNode, ...], index: int) -> bool:
+def _descends(
+    chain: tuple[cst.CSTNode, ...], index: int, places: dict[int, dict[int, int]]
+) -> bool:
     """The path goes on from the def or class at `index` into a statement of its body."""
     statement = chain[index]
     if index + 2 >= len(chain) or not isinstance(statement, _DEFS):
         return False
     block = statement.body
     return (isinstance(block, cst.IndentedBlock) and chain[index + 1] is block
-            and any(chain[index + 2] is s for s in block.body))
+            and _ast_position(block.body, chain[index + 2], places) is not None)
 
 
 # the ast statement kinds that each compound CST statement stands for
