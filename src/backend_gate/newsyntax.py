@@ -83,7 +83,10 @@ def newer_syntax(text: str) -> tuple[cst.Module, str, str] | None:
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
         return None
     finder = _Finder(module)
-    visit_batched(module, [finder])  # type: ignore[list-item]
+    try:
+        visit_batched(module, [finder])  # type: ignore[list-item]
+    except RecursionError:  # libcst's code generation of a deep f-string field
+        return None
     if not finder.found:
         return None
     what, version = max(finder.found.items(), key=lambda item: _version_key(item[1]))
