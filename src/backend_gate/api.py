@@ -178,7 +178,6 @@ def _build(
     holds the sources', then the context's bytes and digests."""
     from backend_gate.adapters import ProjectFile
     from backend_gate.engine import Plan, fingerprint_outside, run_project_rules
-    from backend_gate.newsyntax import requires_python_note
     from backend_gate.runner import collect_facts, run_files
     from backend_gate.verdict import assemble
 
@@ -199,9 +198,16 @@ def _build(
     extra = fingerprint_outside(config, extra)
     report = assemble(plan, results, extra, adapters, __version__, baseline=entries,
                       changed=changed, context=others)
-    note = requires_python_note(config.root)
-    report = dataclasses.replace(report, notes=(note,)) if note else report
+    report = _with_python_note(report, config)
     return report, _clean(results, adapters)
+
+
+def _with_python_note(report: Report, config: GateConfig) -> Report:
+    """One report-level note when the project requires a newer Python than the running one."""
+    from backend_gate.newsyntax import requires_python_note
+
+    note = requires_python_note(config.root)
+    return dataclasses.replace(report, notes=(note,)) if note else report
 
 
 def _clean(results: Sequence[FileResult], adapters: Mapping[str, AdapterResult]) -> bool:
