@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,6 +84,47 @@ def test_deep_nesting(tmp_path: Path) -> None:
     _assert_other_checked(report)
 
 
+@pytest.mark.parametrize("terms", [340, 1000, 2500])
+def test_a_long_operator_chain_is_checked(tmp_path: Path, terms: int) -> None:
+    """`x = 1+1+...` of 340 terms killed the whole run (issue 21 item 14): every walk over a
+    tree is iterative or bounded, and one file's trouble stays that file's. Python's ast.parse
+    accepts about 2,900 terms on 3.11; libcst accepts them too."""
+    (tmp_path / "chain.py").write_text("x = " + "+".join(["1"] * terms) + "\nprint(x)\n")
+    report = _check(tmp_path)
+    assert _rules(report, "chain.py") == ["BG504"]  # the print, found by the gate's own rule
+    _assert_other_checked(report)
+
+
+DEEP_SHAPES = {  # 2,000 terms: Python parses them; libcst's code generation recurses on them
+    "sql_concat.py": ("def f(cursor, v):\n    cursor.execute('SELECT ' + "
+                      + " + ".join(["v"] * 2000) + ")\n", "BG301"),
+    "print_attr.py": ("print(a" + ".b" * 2000 + ")\n", "BG504"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_SHAPES))
+def test_deep_expressions_get_their_rule_findings(tmp_path: Path, name: str) -> None:
+    """The SQL rule's tree pre-filter walks with its own stack, and a finding inside a
+    statement libcst cannot generate code for is placed at the statement (ast positions)."""
+    code, rule = DEEP_SHAPES[name]
+    (tmp_path / name).write_text(code)
+    report = _check(tmp_path)
+    rules = _rules(report, name)
+    assert rule in rules and "BG001" not in rules, rules
+    _assert_other_checked(report)
+
+
+@pytest.mark.parametrize("terms", [5000, 20000])
+def test_a_chain_too_deep_for_python_is_one_finding(tmp_path: Path, terms: int) -> None:
+    """Deeper than Python's own parser goes (it cannot compile the file either): one BG001,
+    and libcst (whose parser crashes the process on 8,000 terms) is never asked."""
+    (tmp_path / "chain.py").write_text("x = " + "+".join(["1"] * terms) + "\nprint(x)\n")
+    report = _check(tmp_path)
+    (finding,) = [f for f in report.findings if f.path == "chain.py"]
+    assert finding.rule == "BG001" and "nested" in finding.message
+    _assert_other_checked(report)
+
+
 def test_ten_megabyte_file(tmp_path: Path) -> None:
     line = "value_{0} = {0}  # a generated constant with some padding text\n"
     body = "".join(line.format(i) for i in range(160_000))
@@ -141,3 +183,28 @@ def test_paths_with_spaces_and_non_ascii(tmp_path: Path) -> None:
     (folder / "ñandú.py").write_text("x = 1  # XXX: here\n")
     report = _check(tmp_path)
     assert "my app/módulos/ñandú.py" in {f.path for f in report.findings}
+
+
+def test_a_rule_that_runs_out_of_stack_is_that_files_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a rule's walk still run out of stack, the file gets one BG001 saying so, its
+    wrapped tools still run, and every other file is checked (never exit 2 for the run)."""
+    from backend_gate import engine
+
+    real = engine.visit_batched
+
+    def visit(module: Any, rules: Any) -> None:
+        if any(rule.context.path == "deep.py" for rule in rules):
+            raise RecursionError("maximum recursion depth exceeded")
+        real(module, rules)
+
+    monkeypatch.setattr(engine, "visit_batched", visit)
+    (tmp_path / "deep.py").write_text(
+        'value = eval(input())\ncursor.execute(f"SELECT * FROM t WHERE id = {value}")\n')
+    report = _check(tmp_path)
+    rules = _rules(report, "deep.py")
+    assert "BG001" in rules and "bandit:B307" in rules, rules
+    (finding,) = [f for f in report.findings if f.path == "deep.py" and f.rule == "BG001"]
+    assert "too deeply nested" in finding.message
+    _assert_other_checked(report)

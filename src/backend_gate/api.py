@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import replace
@@ -197,7 +198,16 @@ def _build(
     extra = fingerprint_outside(config, extra)
     report = assemble(plan, results, extra, adapters, __version__, baseline=entries,
                       changed=changed, context=others)
+    report = _with_python_note(report, config)
     return report, _clean(results, adapters)
+
+
+def _with_python_note(report: Report, config: GateConfig) -> Report:
+    """One report-level note when the project requires a newer Python than the running one."""
+    from backend_gate.newsyntax import requires_python_note
+
+    note = requires_python_note(config.root)
+    return dataclasses.replace(report, notes=(note,)) if note else report
 
 
 def _clean(results: Sequence[FileResult], adapters: Mapping[str, AdapterResult]) -> bool:

@@ -10,6 +10,7 @@ is built once per file, and only when a rule asks.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -157,12 +158,18 @@ NEWLINE = re.compile(r"\r\n?|\n")  # libcst's own NEWLINE_RE, which its position
 
 def char_column(text: str, line: int, offset: int) -> int:
     """The 0-based character column of the ast's `offset` (UTF-8 bytes) on 1-based `line`."""
-    start = 0
-    for _ in range(line - 1):
-        found = NEWLINE.search(text, start)
-        start = found.end() if found else len(text)
+    starts = line_starts(text)
+    start = starts[line - 1] if line <= len(starts) else len(text)
     found = NEWLINE.search(text, start)
     return row_column(text[start: found.start() if found else len(text)], offset)
+
+
+@functools.lru_cache(maxsize=4)
+def line_starts(text: str) -> tuple[int, ...]:
+    """The offset where each line of `text` starts, as libcst counts lines: built once per
+    text, so placing one finding per line stays linear in the file (not a scan from the top
+    for each one)."""
+    return (0, *(found.end() for found in NEWLINE.finditer(text)))
 
 
 def row_column(row: str, offset: int) -> int:

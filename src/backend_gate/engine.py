@@ -23,6 +23,7 @@ from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath, raw_path
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
+from backend_gate.newsyntax import RUNNING, newer_syntax
 from backend_gate.positions import resolve as resolve_positions
 from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
@@ -126,22 +127,39 @@ def check_data(source: SourcePath, data: bytes | None, problem: str, plan: Plan)
 
 
 class _ParseFailed(Exception):
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int, newer: bool = False) -> None:
         super().__init__(message)
         self.line, self.column = line, column
+        self.newer = newer  # a syntax error that a newer Python's grammar may not have
 
 
 def check_text(path: str, text: str, is_test: bool, plan: Plan) -> FileResult:
     lines = text.splitlines()
     try:
-        tree = _parse_python(path, text)
-        findings, facts = _cst_pass(path, text, is_test, plan, lines, tree)
+        tree, module, newer = _parse(path, text)
+        findings, facts = _cst_pass(path, text, is_test, plan, lines, (tree, module))
     except _ParseFailed as failure:
         return _parse_failure(path, plan.config, str(failure), failure.line, failure.column, lines)
-    source = SourceText(path, text, is_test, tree)
+    except RecursionError:  # a rule's walk: the file's finding, never the end of the run
+        findings, facts = [_too_deep(path, plan.config, lines)], {}
+    source = SourceText(path, text, is_test, tree, newer)
     adapter_findings, errors = _adapter_pass(source, plan, lines)
     return FileResult(path, (*findings, *adapter_findings), facts, parse_suppressions(text),
                       False, errors)
+
+
+def _parse(path: str, text: str) -> tuple[ast.Module | None, cst.Module | None, str]:
+    """-> (Python's ast, None, ""), or (None, libcst's tree, "Python 3.12 (what needs it)") for
+    a file written for a newer Python than the one running the gate (`newsyntax`): the gate's
+    own rules still check it."""
+    try:
+        return _parse_python(path, text), None, ""
+    except _ParseFailed as failure:
+        newer = newer_syntax(text) if failure.newer else None
+        if newer is None:
+            raise
+        module, version, what = newer
+        return None, module, f"Python {version} ({what})"
 
 
 def _parse_python(path: str, text: str) -> ast.Module:
@@ -149,29 +167,46 @@ def _parse_python(path: str, text: str) -> ast.Module:
     try:
         return ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as exc:
-        raise _ParseFailed(f"the file does not parse ({exc.msg})", exc.lineno or 1,
-                           exc.offset or 1) from None
+        newer = "too many nested" not in str(exc.msg)  # a limit every Python has
+        raise _ParseFailed(f"the file does not parse on {RUNNING} ({exc.msg})", exc.lineno or 1,
+                           exc.offset or 1, newer) from None
     except (RecursionError, MemoryError, ValueError):
-        raise _ParseFailed("the file is too deeply nested to parse", 1, 1) from None
+        raise _ParseFailed(f"the file is too deeply nested to parse on {RUNNING}", 1, 1) from None
+
+
+def _too_deep(path: str, config: GateConfig, lines: list[str]) -> Finding:
+    message = (f"the file is too deeply nested for the gate's rules on {RUNNING} (a walk of its "
+               "tree ran out of stack): no rule finding is known for it; the wrapped tools ran")
+    return make_finding(SyntaxErrorRule, config, path, (1, 1, 1, 1), message, lines)
 
 
 def _cst_pass(
-    path: str, text: str, is_test: bool, plan: Plan, lines: list[str], tree: ast.Module
+    path: str, text: str, is_test: bool, plan: Plan, lines: list[str],
+    trees: tuple[ast.Module | None, cst.Module | None],
 ) -> tuple[list[Finding], dict[str, list[Any]]]:
     """One libcst parse and one batched traversal, only if some rule that needs the CST can
-    fire on this text; fact collectors that work on Python's AST run without it."""
+    fire on this text; fact collectors that work on Python's AST run without it. A file only
+    libcst reads (`trees` is (None, module)) has every tree pre-filter open, and the rules that
+    work on the ast run their CST hooks instead (`_on_cst`)."""
     config = plan.config
+    tree, module = trees
     rules = [
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, tree))
         for rule in _rules_for(plan, text, is_test, path, tree)
     ]
-    for collector in (rule for rule in rules if not rule.NEEDS_CST):
+    visitors = [rule for rule in rules if rule.NEEDS_CST or _on_cst(rule, tree)]
+    for collector in (rule for rule in rules if rule not in visitors):
         collector.collect()
     findings = _placed_in_file(rules, config, lines)
-    visitors = [rule for rule in rules if rule.NEEDS_CST]
     if visitors:
-        findings.extend(_traverse(text, visitors, path, config, lines, tree))
+        findings.extend(_traverse(text, visitors, path, config, lines, trees))
     return findings, _facts_of(rules)
+
+
+def _on_cst(rule: Rule, tree: ast.Module | None) -> bool:
+    """A rule that works on the ast, on a file without one: it runs its CST hooks, if it has
+    any (a rule of the text alone, like a line count, has none and runs `collect()`)."""
+    return tree is None and bool(rule.get_visitors())
 
 
 def _placed_in_file(rules: list[Rule], config: GateConfig, lines: list[str]) -> list[Finding]:
@@ -195,14 +230,16 @@ def _facts_of(rules: list[Rule]) -> dict[str, list[Any]]:
 
 def _traverse(
     text: str, rules: list[Rule], path: str, config: GateConfig, lines: list[str],
-    tree: ast.Module,
+    trees: tuple[ast.Module | None, cst.Module | None],
 ) -> Iterable[Finding]:
-    try:
-        module = parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        raise _ParseFailed(_syntax_message(exc), exc.raw_line, exc.raw_column + 1) from None
-    except RecursionError:
-        raise _ParseFailed("the file is too deeply nested to parse", 1, 1) from None
+    tree, module = trees
+    if module is None:
+        try:
+            module = parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            raise _ParseFailed(_syntax_message(exc), exc.raw_line, exc.raw_column + 1) from None
+        except RecursionError:
+            raise _ParseFailed("the file is too deeply nested to parse", 1, 1) from None
     return _run_rules(module, rules, path, config, (text, lines, tree))
 
 
@@ -285,7 +322,7 @@ def _parse_failure(
 
 def _run_rules(
     module: cst.Module, rules: list[Rule], path: str, config: GateConfig,
-    source: tuple[str, list[str], ast.Module],
+    source: tuple[str, list[str], ast.Module | None],
 ) -> Iterable[Finding]:
     text, lines, tree = source
     visit_batched(module, rules)

@@ -10,23 +10,40 @@ _SPACE = re.compile(r"\s+")
 
 
 def enclosing_scope(lines: list[str], line: int) -> str:
-    """Dotted names of the defs/classes around `line` (1-based), found by indentation."""
-    names: list[str] = []
+    """Dotted names of the defs/classes around `line` (1-based), found by indentation: the
+    nearest `def` or `class` above with less indentation, then the nearest above that with
+    less still, and so on. Computed for every line of `lines` in one pass and kept for the
+    last list asked about, so a finding on every line of a long body stays linear."""
     if not 1 <= line <= len(lines):
         return ""
-    limit = _indent(lines[line - 1]) if lines[line - 1].strip() else 10**6
-    for index in range(line - 2, -1, -1):
-        text = lines[index]
+    global _LAST
+    if _LAST[0] is not lines:
+        _LAST = (lines, _scopes(lines))
+    return _LAST[1][line - 1]
+
+
+_LAST: tuple[list[str] | None, list[str]] = (None, [])
+
+
+def _scopes(lines: list[str]) -> list[str]:
+    """The scope of each line. `open` holds the defs above the current line that can still
+    enclose something, indentation strictly growing: the nearest def above with indentation
+    under a limit is the last of them under it (a def that a later one of no more indentation
+    replaced is never the nearest)."""
+    scopes = []
+    open_defs: list[tuple[int, str]] = []
+    for text in lines:
+        limit = _indent(text) if text.strip() else 10**6
+        scopes.append(".".join(name for width, name in open_defs if width < limit))
         if not text.strip():
             continue
         match = _DEF.match(text)
-        width = _indent(text)
-        if match and width < limit:
-            names.append(match.group("name"))
-            limit = width
-        if limit == 0:
-            break
-    return ".".join(reversed(names))
+        if match:
+            width = _indent(text)
+            while open_defs and open_defs[-1][0] >= width:
+                open_defs.pop()
+            open_defs.append((width, match.group("name")))
+    return scopes
 
 
 def _indent(text: str) -> int:

@@ -178,9 +178,10 @@ class Report:
     # `path-base`): `backend/` in a monorepo, "" when they are one folder. SARIF, GitHub,
     # GitLab and JUnit put it before every path; text and JSON do not.
     path_prefix: str = ""
+    notes: tuple[str, ...] = ()  # about the whole run (the project needs a newer Python)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "tool": self.tool,
             "version": self.version,
             "verdict": self.verdict.value,
@@ -189,6 +190,9 @@ class Report:
             "findings": [finding.to_dict() for finding in self.findings],
             "fixed_baseline": list(self.fixed_baseline),
         }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
 
 
 class GateError(Exception):

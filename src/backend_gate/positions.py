@@ -47,7 +47,7 @@ def resolve(
     return out
 
 
-Group = tuple[tuple[cst.CSTNode, ...], int, list[cst.CSTNode]]
+Group = tuple[tuple[cst.CSTNode, ...], ast.stmt, list[cst.CSTNode]]
 
 
 def _place_pruned(
@@ -58,44 +58,46 @@ def _place_pruned(
     chains = _chains(module, wanted)
     groups: dict[int, Group] = {}
     rest: list[cst.CSTNode] = []
+    places: dict[int, dict[int, int]] = {}
     for node in wanted:
         chain = chains.get(id(node))
-        kept = _kept(module, tree, chain) if chain is not None else None
+        kept = _kept(module, tree, chain, places) if chain is not None else None
         if kept is None:
             rest.append(node)
         elif node is kept[0][-1] and isinstance(node, _AST_RANGED):
             out[node] = _ast_range(kept[1], text)  # a def or class: no code generated at all
         else:
             path, located = kept
-            groups.setdefault(id(path[-1]), (path, located.lineno, []))[2].append(node)
-    for path, start_line, members in groups.values():
-        out.update(_pruned_positions(module, path, start_line, members))
+            groups.setdefault(id(path[-1]), (path, located, []))[2].append(node)
+    for path, located, members in groups.values():
+        try:
+            out.update(_pruned_positions(module, path, located.lineno, members))
+        except RecursionError:  # libcst's code generation recurses: a 2,000-term chain
+            out.update((node, _ast_range(located, text)) for node in members)
     return rest
 
 
 def _chains(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, tuple[cst.CSTNode, ...]]:
-    """id of each target -> the nodes from the module down to it, found in one walk."""
+    """id of each target -> the nodes from the module down to it, found in one walk (a
+    hand-kept stack: a chain of 1,000 operators is as deep as the tree goes)."""
     found: dict[int, tuple[cst.CSTNode, ...]] = {}
-    stack: list[cst.CSTNode] = []
     children = children_of(frozenset() if any(type(n) in TRIVIA for n in nodes) else TRIVIA)
     targets = {id(node) for node in nodes}
-
-    def walk(node: cst.CSTNode) -> None:
+    path: list[cst.CSTNode] = []
+    pending: list[tuple[int, cst.CSTNode]] = [(0, module)]  # (depth, node), in visit order
+    while pending and len(found) < len(targets):
+        depth, node = pending.pop()
+        del path[depth:]
+        path.append(node)
         if id(node) in targets:
-            found[id(node)] = (*stack, node)
-        stack.append(node)
-        for child in children(node):
-            if len(found) == len(targets):
-                break
-            walk(child)
-        stack.pop()
-
-    walk(module)
+            found[id(node)] = tuple(path)
+        pending.extend((depth + 1, child) for child in reversed(children(node)))
     return found
 
 
 def _kept(
-    module: cst.Module, tree: ast.Module, chain: tuple[cst.CSTNode, ...]
+    module: cst.Module, tree: ast.Module, chain: tuple[cst.CSTNode, ...],
+    places: dict[int, dict[int, int]],
 ) -> tuple[tuple[cst.CSTNode, ...], ast.stmt] | None:
     """-> (the statements kept, outermost first; the ast statement of the innermost one),
     or None when the node is not inside a statement of the module's body. `chain` runs from
@@ -109,26 +111,28 @@ def _kept(
     index = 1
     while index < len(chain):
         statement = chain[index]
-        located = _ast_statement(body, ast_body, statement)
+        located = _ast_statement(body, ast_body, statement, places)
         if located is None:
             break
         kept.append(statement)
         last = located
-        if not _descends(chain, index):
+        if not _descends(chain, index, places):
             break
         assert isinstance(statement, _DEFS) and isinstance(located, _AST_DEFS)
         body, ast_body, index = statement.body.body, located.body, index + 2
     return (tuple(kept), last) if last is not None else None
 
 
-def _descends(chain: tuple[cst.CSTNode, ...], index: int) -> bool:
+def _descends(
+    chain: tuple[cst.CSTNode, ...], index: int, places: dict[int, dict[int, int]]
+) -> bool:
     """The path goes on from the def or class at `index` into a statement of its body."""
     statement = chain[index]
     if index + 2 >= len(chain) or not isinstance(statement, _DEFS):
         return False
     block = statement.body
     return (isinstance(block, cst.IndentedBlock) and chain[index + 1] is block
-            and any(chain[index + 2] is s for s in block.body))
+            and _ast_position(block.body, chain[index + 2], places) is not None)
 
 
 # the ast statement kinds that each compound CST statement stands for
@@ -142,11 +146,12 @@ _AST_COMPOUND = tuple(kind for kinds in _COMPOUND.values() for kind in kinds)
 
 
 def _ast_statement(
-    body: Sequence[cst.CSTNode], ast_body: list[ast.stmt], statement: cst.CSTNode
+    body: Sequence[cst.CSTNode], ast_body: list[ast.stmt], statement: cst.CSTNode,
+    places: dict[int, dict[int, int]],
 ) -> ast.stmt | None:
     """The ast statement where `statement` (one of `body`) starts: a simple statement line of
     n small statements stands for n ast statements. None when the two trees disagree."""
-    position = _ast_position(body, statement)
+    position = _ast_position(body, statement, places)
     if position is None or position >= len(ast_body):
         return None
     located = ast_body[position]
@@ -156,13 +161,19 @@ def _ast_statement(
     return located if kinds is not None and isinstance(located, kinds) else None
 
 
-def _ast_position(body: Sequence[cst.CSTNode], statement: cst.CSTNode) -> int | None:
-    position = 0
-    for candidate in body:
-        if candidate is statement:
-            return position
-        position += len(candidate.body) if isinstance(candidate, cst.SimpleStatementLine) else 1
-    return None
+def _ast_position(
+    body: Sequence[cst.CSTNode], statement: cst.CSTNode, places: dict[int, dict[int, int]]
+) -> int | None:
+    """The index in the ast's body where `statement` starts. Each body is indexed once per
+    resolve (`places`, by the body's id): a finding on every line of a long body stays linear."""
+    place = places.get(id(body))
+    if place is None:
+        place = places[id(body)] = {}
+        position = 0
+        for candidate in body:
+            place[id(candidate)] = position
+            position += len(candidate.body) if isinstance(candidate, cst.SimpleStatementLine) else 1
+    return place.get(id(statement))
 
 
 def _pruned_positions(

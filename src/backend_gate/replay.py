@@ -146,7 +146,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         ],
         "findings": [finding_to_json(f) for f in report.findings],
         "files": report.files, "fixed_baseline": list(report.fixed_baseline),
-        "fail_on": [s.value for s in report.fail_on],
+        "fail_on": [s.value for s in report.fail_on], "notes": list(report.notes),
     }
 
 
@@ -160,6 +160,7 @@ def report_from_json(data: dict[str, Any]) -> Report:
         findings=tuple(finding_from_json(f) for f in data["findings"]),
         files=data["files"], fixed_baseline=tuple(data["fixed_baseline"]),
         fail_on=tuple(Severity(s) for s in data["fail_on"]),
+        notes=tuple(data.get("notes", ())),
     )
 
 

@@ -113,16 +113,20 @@ def visit_batched(root: cst.CSTNode, visitors: Iterable[cst.BatchableCSTVisitor]
     wants_trivia = not _TRIVIA_NAMES.isdisjoint((*enter, *leave))
     children = children_of(frozenset() if wants_trivia else TRIVIA)
 
-    def walk(node: cst.CSTNode) -> None:
+    # A hand-kept stack, not recursion: an operator chain is as deep as it is long. An entry
+    # is a node to enter, or (after its children) the node to leave.
+    pending: list[tuple[bool, cst.CSTNode]] = [(True, root)]
+    while pending:
+        entering, node = pending.pop()
         name = type(node).__name__
+        if not entering:
+            for method in leave.get(name, ()):
+                method(node)
+            continue
         for method in enter.get(name, ()):
             method(node)
-        for child in children(node):
-            walk(child)
-        for method in leave.get(name, ()):
-            method(node)
-
-    walk(root)
+        pending.append((False, node))
+        pending.extend((True, child) for child in reversed(children(node)))
 
 
 def children_of(skipped: frozenset[type]) -> Callable[[cst.CSTNode], list[cst.CSTNode]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import ast
 import functools
+import sys
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping, Sequence
 
@@ -24,11 +25,23 @@ class SourceText:
     path: str  # posix, relative to the root
     text: str
     is_test: bool
-    tree: ast.Module
+    tree: ast.Module | None  # None: written for a newer Python than the gate's (`newer`)
+    newer: str = ""  # what that Python is: "Python 3.12 (type parameters)"
 
     @functools.cached_property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    def unreadable(self, tool: str) -> FileOutcome | None:
+        """The file's error for a tool that reads the gate's `ast`, when there is none: the
+        check cannot pass on what it never read."""
+        if self.tree is not None:
+            return None
+        running = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+        return FileOutcome(error=(
+            f"{tool} reads the ast of {running}, which runs the gate, and the file needs "
+            f"{self.newer or 'a newer Python'}: run the gate on the project's Python (e.g. "
+            "pre-commit's `language_version`)"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -385,6 +385,9 @@ class BanditAdapter(FileAdapter):
             return FileOutcome(error=_SETUP + str(exc))
         if _excluded(source.path, kit.excluded):
             return FileOutcome()
+        unreadable = source.unreadable("bandit")
+        if unreadable is not None:
+            return unreadable
         abspath = os.path.join(self.config.root, source.path)
         try:
             issues, crashes = run_bandit(kit, source, abspath)

@@ -166,6 +166,9 @@ class RadonAdapter(FileAdapter):
         if not any(self.config.is_enabled(code, name, self.CHECK)
                    for code, name in (HIGH_COMPLEXITY, LOW_MAINTAINABILITY)):
             return FileOutcome()  # --select bandit: and the like: nothing of ours is wanted
+        unreadable = source.unreadable("radon")
+        if unreadable is not None:
+            return unreadable
         limit = int(self.options["max-complexity"])
         floor = float(self.options["min-maintainability"])
         try:

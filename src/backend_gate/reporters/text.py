@@ -21,7 +21,8 @@ def render_text(report: Report, *, verbosity: int = 1) -> str:
     """verbosity 0 (`--quiet`): the findings that fail the gate (by `fail-on`), the checks
     that failed or could not run with their summaries, and the verdict; 1: all shown findings
     and every check; 2: also suppressed and baselined findings."""
-    lines = [_line(f) for f in report.findings if _shown(f, verbosity, report)]
+    lines = [f"Note: {note}" for note in report.notes]
+    lines += [_line(f) for f in report.findings if _shown(f, verbosity, report)]
     if lines:
         lines.append("")
     lines += _checks_table(report, verbosity)

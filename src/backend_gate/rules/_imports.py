@@ -100,4 +100,65 @@ class ImportFacts(Rule):
                 self.record("registrars", registrar)
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.collect()
+        """The same facts from libcst's tree, for a file only libcst reads (newer Python than
+        the gate's, `newsyntax`): the engine runs this hook instead of `collect()` there."""
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        found = list(_cst_imports(node))
+        if not found:
+            return
+        positions = MetadataWrapper(node, unsafe_skip_copy=True).resolve(PositionProvider)
+        for statement, guarded, deferred in found:
+            start = positions[statement].start
+            where = (start.line, start.column + 1, guarded, deferred)
+            for fact in _cst_facts(statement, where):
+                self.record("imports", fact)
+
+
+_BLOCKS = ("BaseCompoundStatement", "BaseSuite", "ExceptHandler", "ExceptStarHandler", "Else",
+           "Finally", "MatchCase", "SimpleStatementLine")
+
+
+def _cst_imports(module: cst.Module) -> Iterator[tuple[cst.Import | cst.ImportFrom, bool, bool]]:
+    """Every import statement, with (under `if TYPE_CHECKING:`, inside a function), in source
+    order; a hand-kept stack through statements only, as `_walk` does on the ast."""
+    stack: list[tuple[cst.CSTNode, bool, bool]] = [(module, False, False)]
+    while stack:
+        node, guarded, deferred = stack.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            yield node, guarded, deferred
+        else:
+            stack.extend(reversed(_cst_children(node, guarded, deferred)))
+
+
+def _cst_children(
+    node: cst.CSTNode, guarded: bool, deferred: bool
+) -> list[tuple[cst.CSTNode, bool, bool]]:
+    """The statements and blocks directly inside `node`, with what holds for each."""
+    kinds = (*(getattr(cst, name) for name in _BLOCKS), cst.Import, cst.ImportFrom)
+    deferred = deferred or isinstance(node, cst.FunctionDef)
+    checking = isinstance(node, cst.If) and _cst_type_checking(node.test)
+    return [(child, guarded or (checking and child is not node.orelse), deferred)
+            for child in node.children if isinstance(child, kinds)]
+
+
+def _cst_type_checking(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.Name):
+        return test.value == "TYPE_CHECKING"
+    return isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
+
+
+def _cst_dotted(node: cst.CSTNode | None) -> str:
+    if isinstance(node, cst.Attribute):
+        return f"{_cst_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else ""
+
+
+def _cst_facts(
+    node: cst.Import | cst.ImportFrom, where: tuple[int, int, bool, bool]
+) -> list[ImportFact]:
+    if isinstance(node, cst.Import):
+        return [(_cst_dotted(alias.name), (), 0, *where) for alias in node.names]
+    names = ("*",) if isinstance(node.names, cst.ImportStar) else tuple(
+        _cst_dotted(alias.name) for alias in node.names)
+    return [(_cst_dotted(node.module), names, len(node.relative), *where)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from typing import Any, Mapping
 
+import libcst as cst
+
 from backend_gate.astindex import AstIndex, span_of, walk_statements
 from backend_gate.config import Option
 from backend_gate.model import Severity
@@ -116,3 +118,15 @@ class GodClass(Rule):
                     line, column, end_line, end_column = span_of(node, self.context.text)
                     message = self.MESSAGE.format(name=node.name, count=count, limit=limit)
                     self.report_at(line, column, message, end=(end_line, end_column))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """The same count on libcst's tree, for a file only libcst reads (newer Python than
+        the gate's, `newsyntax`): the engine runs this hook instead of `collect()` there."""
+        if folder_layer(self.context.path, layers_of(self.options)) is None:
+            return
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        count = sum(1 for statement in body if isinstance(statement, cst.FunctionDef)
+                    and not statement.name.value.startswith("_"))
+        limit = self.options["max-public-methods"]
+        if count > limit:
+            self.report(node, self.MESSAGE.format(name=node.name.value, count=count, limit=limit))

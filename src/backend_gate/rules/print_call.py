@@ -98,13 +98,17 @@ def _ast_main_guard(test: ast.expr) -> bool:
 
 def _unguarded_print(node: ast.AST, guarded: bool) -> bool:
     """A call of the name `print` outside every `if __name__ == "__main__":` (either branch,
-    as the rule counts it)."""
-    if isinstance(node, ast.If) and _ast_main_guard(node.test):
-        guarded = True
-    if not guarded and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-            and node.func.id == "print":
-        return True
-    return any(_unguarded_print(child, guarded) for child in ast.iter_child_nodes(node))
+    as the rule counts it). A hand-kept stack: an operator chain is as deep as it is long."""
+    stack = [(node, guarded)]
+    while stack:
+        node, guarded = stack.pop()
+        if isinstance(node, ast.If) and _ast_main_guard(node.test):
+            guarded = True
+        if not guarded and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "print":
+            return True
+        stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
+    return False
 
 
 class PrintCall(Rule):

@@ -249,46 +249,49 @@ class _AstScope:
     augmented: set[str] = field(default_factory=set)  # names grown with `+=`
 
 
-class _AstFlow(ast.NodeVisitor):
+class _AstFlow:
     """The rule's scopes on the ast (module, each class, each function, pushed before their
     decorators and arguments, as the rule's visits do): the locals each one assigns, and the
-    sink calls made in it."""
+    sink calls made in it. A hand-kept stack, in `ast.NodeVisitor`'s order: an operator chain
+    is as deep as it is long."""
 
     def __init__(self, sinks: frozenset[str]) -> None:
         self.sinks = sinks
         self.scopes = [_AstScope()]
         self.pending: list[tuple[ast.Call, _AstScope]] = []
 
-    def _scoped(self, node: ast.AST) -> None:
-        self.scopes.append(_AstScope())
-        self.generic_visit(node)
-        self.scopes.pop()
+    def visit(self, tree: ast.AST) -> None:
+        stack: list[ast.AST | None] = [tree]  # None: leave the innermost scope
+        while stack:
+            node = stack.pop()
+            if node is None:
+                self.scopes.pop()
+                continue
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.scopes.append(_AstScope())
+                stack.append(None)
+            else:
+                self._note(node)
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _scoped
-
-    def visit_Assign(self, node: ast.Assign) -> None:
-        for target in node.targets:
-            self._assign(target, node.value)
-        self.generic_visit(node)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        if node.value is not None:
+    def _note(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._assign(target, node.value)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
             self._assign(node.target, node.value)
-        self.generic_visit(node)
-
-    def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
-            self.scopes[-1].augmented.add(node.target.id)
-        self.generic_visit(node)
+        elif isinstance(node, ast.AugAssign):
+            self._augment(node)
+        elif isinstance(node, ast.Call) and _ast_sink(node) in self.sinks:
+            self.pending.append((node, self.scopes[-1]))
 
     def _assign(self, target: ast.expr, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
             self.scopes[-1].assigned.setdefault(target.id, []).append(value)
 
-    def visit_Call(self, node: ast.Call) -> None:
-        if _ast_sink(node) in self.sinks:
-            self.pending.append((node, self.scopes[-1]))
-        self.generic_visit(node)
+    def _augment(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            self.scopes[-1].augmented.add(node.target.id)
 
 
 def _ast_sink(call: ast.Call) -> str | None:

@@ -6,9 +6,11 @@ import ast
 import io
 import re
 import tokenize
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, Mapping
+
+import libcst as cst
 
 from backend_gate.astindex import NEWLINE, row_column, walk_statements
 from backend_gate.config import Option
@@ -253,6 +255,16 @@ class TodoTag(Rule):
         return message_end
 
     def _scan(self, start: tuple[int, int], text: str, first_column: int) -> None:
+        for line_delta, column, tag in self._tags(text):
+            if not line_delta:
+                column += first_column + start[1]
+            line = start[0] + line_delta
+            self.report_at(line, column + 1, self.MESSAGE.format(tag=tag),
+                           end=(line, column + 1 + len(tag)))
+
+    def _tags(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(line delta, column on that line, tag) of each tag in a comment's or docstring's
+        text."""
         pattern = _pattern(tuple(self.options["tags"]))
         for match in pattern.finditer(text):
             group = next(name for name in ("lead", "head", "tag") if match.group(name))
@@ -260,10 +272,31 @@ class TodoTag(Rule):
             if self.options["allow-tracked"] and re.match(_TRACKED, text[match.end(group):]):
                 continue
             before = text[: match.start(group)]
-            line_delta = before.count("\n")
-            column = len(before) - (before.rfind("\n") + 1)
-            if not line_delta:
-                column += first_column + start[1]
-            line = start[0] + line_delta
-            self.report_at(line, column + 1, self.MESSAGE.format(tag=tag),
-                           end=(line, column + 1 + len(tag)))
+            yield before.count("\n"), len(before) - (before.rfind("\n") + 1), tag
+
+    # On a file only libcst reads (newer Python than the gate's, `newsyntax`), the same
+    # comments and lone strings come from libcst's tree: the engine runs these hooks instead.
+    def visit_Comment(self, node: cst.Comment) -> None:
+        for _, column, tag in self._tags(node.value[1:]):
+            self.report(node, self.MESSAGE.format(tag=tag), offset=(0, column + 1),
+                        length=len(tag))
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, cst.SimpleString):
+            self._report_in(node.value, _mask_quoted(node.value.value))
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        """The strings of a raised exception's message, f-strings left out (as `collect`)."""
+        stack: list[cst.CSTNode] = [node.exc] if node.exc is not None else []
+        while stack:
+            part = stack.pop()
+            if isinstance(part, cst.SimpleString):
+                self._report_in(part, _mask_message(part.value))
+            elif not isinstance(part, cst.FormattedString):
+                stack.extend(part.children)
+
+    def _report_in(self, string: cst.SimpleString, masked: str) -> None:
+        text = "\n".join(NEWLINE.split(masked))  # lines as libcst's positions count them
+        for line_delta, column, tag in self._tags(text):
+            self.report(string, self.MESSAGE.format(tag=tag), offset=(line_delta, column),
+                        length=len(tag))

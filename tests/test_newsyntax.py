@@ -1,0 +1,182 @@
+"""Files written for a newer Python than the one running the gate (issue 18 item 3).
+
+On the running interpreter (3.11 here) Python's `ast` rejects a project's valid 3.12+ code; the
+gate's own rules must still check it (libcst reads those grammars), the wrapped tools that read
+the gate's `ast` must say they could not, and only a file no Python accepts is a BG001.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend_gate import api
+from backend_gate.api import check, check_source, option_schema
+from backend_gate.config import parse_table
+from backend_gate.model import CheckStatus, Report
+from backend_gate.rules import ALL_RULES, EngineRule, Invalid, Valid
+
+RUNNING = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+NEWER = sys.version_info < (3, 12)  # the cases below are newer syntax only before 3.12
+
+GENERIC_SQL = '''\
+def find[T](cursor, key: T) -> T:
+    cursor.execute(f"SELECT * FROM users WHERE id = {key}")
+    return cursor.fetchone()
+'''
+
+NEWER_FILES = {
+    "type_params.py": ("def first[T](items: list[T]) -> T:\n    return items[0]\n", "3.12"),
+    "type_alias.py": ("type UserId = int\n", "3.12"),
+    "class_params.py": ("class Box[T]:\n    item: T\n", "3.12"),
+    "pep701.py": ('def g(d):\n    return f"{d["key"]}"\n', "3.12"),
+    "pep696.py": ("def f[T = int](x: T) -> T:\n    return x\n", "3.13"),
+    "pep758.py": ("try:\n    pass\nexcept ValueError, TypeError:\n    raise\n", "3.14"),
+}
+
+
+def _check(root: Path, skip: tuple[str, ...] = ("coverage", "layout")) -> Report:
+    (root / "pyproject.toml").write_text("")
+    config = api.load([root]).with_overrides(skip=skip, cache=False)
+    return api.check([root], config, jobs=1)
+
+
+def _check_of(report: Report, name: str) -> Any:
+    return next(check for check in report.checks if check.name == name)
+
+
+@pytest.mark.skipif(not NEWER, reason="PEP 695 is the running Python's own syntax")
+def test_a_generic_function_is_checked_by_the_gates_rules(tmp_path: Path) -> None:
+    with pytest.raises(SyntaxError):
+        ast.parse(GENERIC_SQL)
+    (tmp_path / "repo.py").write_text(GENERIC_SQL)
+    report = _check(tmp_path)
+    rules = [(f.rule, f.line) for f in report.findings if f.path == "repo.py"]
+    assert ("BG301", 2) in rules
+    assert "BG001" not in [rule for rule, _ in rules]
+    for check, tool in (("security", "bandit"), ("complexity", "radon")):
+        result = _check_of(report, check)
+        assert result.status is CheckStatus.ERROR, result
+        for part in (tool, "repo.py", RUNNING, "Python 3.12", "language_version"):
+            assert part in result.summary, (part, result.summary)
+    assert report.verdict.value == "fail"
+
+
+@pytest.mark.skipif(not NEWER, reason="the newer syntax is the running Python's own")
+@pytest.mark.parametrize("name", sorted(NEWER_FILES))
+def test_newer_syntax_is_no_syntax_error(tmp_path: Path, name: str) -> None:
+    code, version = NEWER_FILES[name]
+    (tmp_path / name).write_text(code + "# TODO: still found\n")
+    report = _check(tmp_path, skip=("coverage", "layout", "lint"))
+    assert [f.rule for f in report.findings if f.path == name] == ["BG101"]
+    summary = _check_of(report, "security").summary
+    assert name in summary and f"Python {version}" in summary
+    assert _check_of(report, "security").status is CheckStatus.ERROR
+
+
+@pytest.mark.parametrize("code", [
+    "def f(:\n    pass\n",
+    "type X = int\ndef f(:\n    pass\n",  # newer syntax and a real error: no Python accepts it
+    "x = " + "(" * 1000 + "1" + ")" * 1000 + "\n",  # libcst accepts it, no Python does
+    "x = 1\nprint 'python 2'\n",
+])
+def test_a_file_no_python_accepts_is_one_bg001_naming_the_interpreter(
+    tmp_path: Path, code: str
+) -> None:
+    (tmp_path / "broken.py").write_text(code)
+    report = _check(tmp_path)
+    (finding,) = [f for f in report.findings if f.path == "broken.py"]
+    assert finding.rule == "BG001"
+    assert RUNNING in finding.message
+
+
+def test_a_newer_file_too_deep_for_libcst_is_one_finding(tmp_path: Path) -> None:
+    """libcst's parser crashes the process on ~8,000 chained operators: it is never asked."""
+    code = "type X = int\nx = " + "+".join(["1"] * 10_000) + "\n"
+    (tmp_path / "deep.py").write_text(code)
+    report = _check(tmp_path, skip=("coverage", "layout", "lint"))
+    assert [f.rule for f in report.findings if f.path == "deep.py"] == ["BG001"]
+
+
+def _newer(code: str) -> str:
+    return code + ("" if code.endswith("\n") else "\n") + "\n\ntype _Newer = int\n"
+
+
+CASES = [
+    pytest.param(rule, case, id=f"{rule.CODE}-{kind}-{index}")
+    for rule in ALL_RULES
+    if not issubclass(rule, EngineRule) and not getattr(rule, "EXAMPLES_ARE_DOCS", False)
+    for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID))
+    for index, case in enumerate(cases)
+    if not (rule.CODE == "BG406" and kind == "valid")  # a line count: two more lines count
+]
+
+
+@pytest.mark.skipif(not NEWER, reason="`type X = ...` is the running Python's own syntax")
+@pytest.mark.parametrize(("rule", "case"), CASES)
+def test_every_example_holds_in_a_newer_file(rule: Any, case: Valid | Invalid) -> None:
+    """Every rule's examples, with a 3.12 statement added at the end, give the same findings:
+    the tree pre-filters are open there and the ast-only rules run on libcst's tree."""
+    table = {rule.NAME: dict(case.options)} if case.options else {}
+    report = check_source(_newer(case.code), case.path, table)
+    assert not [f for f in report.findings if f.rule == "BG001"], report.findings
+    hits = [(f.line, f.column, f.message) for f in report.findings if f.rule == rule.CODE]
+    if isinstance(case, Valid):
+        assert hits == []
+        return
+    assert hits[:1] and hits[0][:2] == (case.line, case.column), hits
+    assert case.message_contains in hits[0][2]
+
+
+LAYOUT = Path(__file__).resolve().parent.parent / "fixtures" / "layout"
+
+
+def _layout_findings(root: Path) -> list[tuple[str, str, int, int, str]]:
+    config = parse_table({"select": ["BG4"], "test-patterns": []}, root=root, file=None,
+                         schema=option_schema())
+    report = check([root], config.with_overrides(cache=False), jobs=1)
+    return sorted((f.rule, f.path, f.line, f.column, f.message) for f in report.findings)
+
+
+@pytest.mark.skipif(not NEWER, reason="`type X = ...` is the running Python's own syntax")
+@pytest.mark.parametrize("scenario", sorted(p.name for p in LAYOUT.iterdir() if p.is_dir()))
+def test_import_facts_of_newer_files_are_the_same(tmp_path: Path, scenario: str) -> None:
+    """Upward imports and cycles (BG402, BG404) from files only libcst reads: the import
+    facts come from libcst's tree, with the same lines and columns."""
+    root = tmp_path / scenario
+    shutil.copytree(LAYOUT / scenario, root)
+    for path in root.rglob("*.py"):
+        path.write_text(_newer(path.read_text()))
+    expected = _layout_findings(LAYOUT / scenario)
+    assert _layout_findings(root) == expected
+
+
+@pytest.mark.parametrize(("requires", "noted"), [
+    (">=3.99", True), (">= 3.99, <4", True), ("~=3.99", True), ("==3.99.*", True),
+    (">=3.8", False), (f">={sys.version_info.major}.{sys.version_info.minor}", False), ("", False),
+])
+def test_a_project_that_requires_a_newer_python_is_noted_once(
+    tmp_path: Path, requires: str, noted: bool
+) -> None:
+    from backend_gate.reporters import json as json_report
+    from backend_gate.reporters import text as text_report
+
+    project = f'[project]\nname = "x"\nrequires-python = "{requires}"\n' if requires else ""
+    (tmp_path / "pyproject.toml").write_text(project)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    config = api.load([tmp_path]).with_overrides(skip=("coverage",), cache=False)
+    report = api.check([tmp_path], config, jobs=1)
+    text, data = text_report.render(report), json.loads(json_report.render(report))
+    if not noted:
+        assert report.notes == () and "notes" not in data and "Note:" not in text
+        return
+    (note,) = report.notes
+    assert requires.strip() in note and RUNNING in note and "language_version" in note
+    assert text.startswith(f"Note: {note}\n") and text.count("Note:") == 1
+    assert data["notes"] == [note]
