@@ -17,7 +17,17 @@ from backend_gate import engine
 from backend_gate.api import option_schema
 from backend_gate.config import parse_table
 from backend_gate.engine import Plan
-from backend_gate.rules import ALL_RULES, EngineRule, Invalid, Rule, Valid
+from backend_gate.rules import ALL_RULES, EngineRule, Invalid, ProjectRule, Rule, Valid
+
+# the per-file rules: the registered ones and the fact collectors of the project rules, each
+# with the INVALID examples that must get through its pre-filters
+FILE_RULES: dict[type[Rule], tuple[Invalid, ...]] = {}
+for _rule in ALL_RULES:
+    if issubclass(_rule, Rule):
+        FILE_RULES[_rule] = FILE_RULES.get(_rule, ()) + _rule.INVALID
+    elif issubclass(_rule, ProjectRule):
+        for _collector in _rule.COLLECTORS:
+            FILE_RULES[_collector] = FILE_RULES.get(_collector, ()) + _rule.INVALID
 
 # Code at the edges of the patterns: parenthesised names, line continuations, comments inside
 # brackets, statements after `;` and `:`.
@@ -70,25 +80,24 @@ def test_prefilter_never_changes_results(
     plan = _plan(rule, case, tmp_path)
     filtered = _outcome(case.path, case.code, plan)
     monkeypatch.setattr(engine, "_has_needle", lambda *args: True)
-    for cls in (r for r in ALL_RULES if isinstance(r, type) and issubclass(r, Rule)):
+    for cls in FILE_RULES:
         monkeypatch.setattr(cls, "wants", classmethod(lambda *args: True))
         monkeypatch.setattr(cls, "wants_tree", classmethod(lambda *args: True))
     assert _outcome(case.path, case.code, plan) == filtered
 
 
-@pytest.mark.parametrize("rule", [r for r in ALL_RULES if issubclass(r, Rule)],
-                         ids=lambda r: r.CODE or r.NAME)
+@pytest.mark.parametrize("rule", list(FILE_RULES), ids=lambda r: r.CODE or r.NAME)
 def test_pattern_lets_every_invalid_example_through(rule: type[Rule], tmp_path: Path) -> None:
     pattern = rule.needle_pattern()
     if pattern is None:
         pytest.skip(f"{rule.NAME} declares no NEEDLE_PATTERN")
-    for case in rule.INVALID:
+    for case in FILE_RULES[rule]:
         assert pattern.search(case.code), f"{rule.NAME}'s pattern skips:\n{case.code}"
 
 
 def test_patterns_skip_what_cannot_fire() -> None:
     """The patterns do skip work: ordinary code that merely mentions the words is filtered."""
-    by_name = {r.NAME: r for r in ALL_RULES if issubclass(r, Rule)}
+    by_name = {r.NAME: r for r in FILE_RULES if r.CODE or r.NEEDLE_PATTERN}
     quiet = {
         "bare-except": "try:\n    run()\nexcept ValueError:\n    raise\n",
         "print-call": "printer = make_printer()\nblueprint = 1\n",
