@@ -30,10 +30,17 @@ ClassFact = tuple[str, tuple[Base, ...]]
 def _bindings(tree: ast.Module) -> dict[str, tuple[str, int]]:
     """Local name -> (the dotted name it imports, relative level), from every import."""
     bound: dict[str, tuple[str, int]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound.update(_bound_by(node))
+    for node in _imports(tree):
+        bound.update(_bound_by(node))
     return bound
+
+
+def _imports(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    for child in child_statements(node):  # imports are statements: no expression is entered
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child
+        else:
+            yield from _imports(child)
 
 
 def _bound_by(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, tuple[str, int]]]:
@@ -74,7 +81,29 @@ def _classes(
 
 def class_facts(tree: ast.Module) -> list[ClassFact]:
     """Every class of the module, by its dotted path of enclosing classes and functions."""
-    return list(_classes(tree.body, "", _bindings(tree)))
+    return list(_classes(tree.body, "", _LazyBindings(tree)))
+
+
+class _LazyBindings(Mapping[str, tuple[str, int]]):
+    """The file's import bindings, gathered on the first look (a class with a base)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self._tree = tree
+        self._bound: dict[str, tuple[str, int]] | None = None
+
+    def _all(self) -> dict[str, tuple[str, int]]:
+        if self._bound is None:
+            self._bound = _bindings(self._tree)
+        return self._bound
+
+    def __getitem__(self, name: str) -> tuple[str, int]:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 class ClassFacts(Rule):

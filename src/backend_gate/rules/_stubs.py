@@ -16,7 +16,6 @@ from typing import Any, Iterator, Mapping, TypeGuard
 import libcst as cst
 
 from backend_gate.astindex import AstIndex, child_statements, dotted, str_constant
-from backend_gate.positions import resolve as resolve_positions
 from backend_gate.rules._base import Rule, RuleContext
 from backend_gate.rules._helpers import body_statements, dotted_name, string_value
 
@@ -386,12 +385,11 @@ class StubCandidates(Rule):
     def leave_Module(self, original_node: cst.Module) -> None:
         """Record once the module's classes are known: a class that another class in the module
         derives from is a base class, and its stubs are the hooks the subclasses fill in."""
-        targets = _decorator_targets(self.context.tree)
-        stubs = [(owner, node, kind) for owner, name, node, kind in self._stubs
-                 if (not owner or name not in self._bases)
-                 and not (kind != _RAISE and node.name.value in targets)]
+        stubs = self._shipped() if self._stubs else []
         if not stubs:
             return
+        from backend_gate.positions import resolve as resolve_positions  # loads libcst.metadata
+
         names = [node.name for _, node, _ in stubs]
         positions = resolve_positions(original_node, self.context.tree, names,
                                       self.context.text)
@@ -400,6 +398,14 @@ class StubCandidates(Rule):
             message = MESSAGE.format(name=node.name.value, kind=kind)
             self.record("stubs", (owner, where.start.line, where.start.column + 1,
                                   where.end.line, where.end.column + 1, message))
+
+    def _shipped(self) -> list[tuple[str, cst.FunctionDef, str]]:
+        """The stubs left once the module is known: not in a base of another class of the
+        module, not an empty stand-in that a decorator only wraps."""
+        targets = _decorator_targets(self.context.tree)
+        return [(owner, node, kind) for owner, name, node, kind in self._stubs
+                if (not owner or name not in self._bases)
+                and not (kind != _RAISE and node.name.value in targets)]
 
 
 MESSAGE = (
