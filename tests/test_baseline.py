@@ -90,7 +90,7 @@ def test_a_fixed_entry_is_reported_and_pruned(tmp_path: Path) -> None:
     before = load(root / DEFAULT_FILE)
     out = _baseline(root, "--update")
     after = load(root / DEFAULT_FILE)
-    assert len(before) == 2 and len(after) == 1 and "1 entries fixed" in out
+    assert len(before) == 2 and len(after) == 1 and "1 entry fixed" in out
     assert _check(root)[1]["fixed_baseline"] == []
 
 
@@ -99,7 +99,7 @@ def test_update_adds_new_findings_only_when_asked(tmp_path: Path) -> None:
     _baseline(root)
     (root / "app" / "a.py").write_text(MODULE.replace("return 2", "return 2  # FIXME: new"))
     out = _baseline(root, "--update")
-    assert len(load(root / DEFAULT_FILE)) == 1 and "1 new findings left out" in out
+    assert len(load(root / DEFAULT_FILE)) == 1 and "1 new finding left out" in out
     assert _check(root)[0] == 1
     _baseline(root, "--update", "--add-new")
     assert len(load(root / DEFAULT_FILE)) == 2 and _check(root)[0] == 0

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from backend_gate import baseline as bl
 from backend_gate.model import GateError
+from backend_gate.reporters._common import plural
 from backend_gate.targets import check_target
 
 if sys.version_info >= (3, 11):
@@ -101,12 +102,14 @@ def _target(config: Any, target: Path | None) -> Path:
 def _summary(file: Path, root: Path, old: Any, entries: Any, report: Any, left_out: bool) -> str:
     where = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
     findings = sum(e.count for e in entries)
-    text = f"backend-gate: wrote {len(entries)} baseline entries ({findings} findings) to {where}"
+    text = (f"backend-gate: wrote {plural(len(entries), 'baseline entry', 'baseline entries')} "
+            f"({plural(findings, 'finding')}) to {where}")
     if old:
-        text += f"; {len(report.fixed_baseline)} entries fixed since the last baseline"
+        fixed = plural(len(report.fixed_baseline), "entry", "entries")
+        text += f"; {fixed} fixed since the last baseline"
     new = sum(1 for f in report.findings if f.counts)
     if left_out and new:
-        text += f"; {new} new findings left out (add them with --update --add-new)"
+        text += f"; {plural(new, 'new finding')} left out (add them with --update --add-new)"
     return text
 
 
