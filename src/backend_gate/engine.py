@@ -412,8 +412,9 @@ def fingerprint_outside(config: GateConfig, findings: Iterable[Finding]) -> list
     out = []
     for finding in findings:
         if not finding.fingerprint:
-            lines = cache.setdefault(finding.path, _lines_of(config, finding.path))
-            finding = _with_fingerprint(finding, lines)
+            if finding.path not in cache:  # each file read once, and only when needed
+                cache[finding.path] = _lines_of(config, finding.path)
+            finding = _with_fingerprint(finding, cache[finding.path])
         out.append(finding)
     return out
 
