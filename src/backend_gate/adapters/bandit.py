@@ -14,9 +14,9 @@ The user's bandit configuration is honoured: `[tool.bandit]` in the root's pypro
 (tests, skips, exclude_dirs, plugin settings), and a `.bandit` INI file at the root (`tests`,
 `skips`, `exclude`), combined the way bandit's CLI combines them. Findings keep bandit's ids
 (`bandit:B608`), its test name in kebab case and its own CWE; severity medium/high is an error and
-low a warning (DECISIONS 2); issues under the `severity` and `confidence` thresholds (default
+low a warning; issues under the `severity` and `confidence` thresholds (default
 medium) are not reported. A bandit crash on a file (a test raising, the visitor failing) lists
-that file and makes the check `error`; every finding stays (DECISIONS 5).
+that file and makes the check `error`; every finding stays.
 """
 
 from __future__ import annotations
