@@ -235,8 +235,8 @@ def _lighten(tester: Any, text: str) -> None:
     `BanditTester.run_tests` runs each test of a node type on a copy of the node's context.
     Around each call it spends as long again on bookkeeping that is the same every time:
     `copy.copy` dispatch, `hasattr(test, "_config")`, two `# nosec` lookups (always empty
-    here), debug logging; on Django that is ~1.3 million test calls. This does the same calls
-    in the same order on the same copies, records a result exactly as bandit does when no
+    here), debug logging, on each of a large project's many test calls. This does the same
+    calls in the same order on the same copies, records a result exactly as bandit does when no
     `# nosec` applies, and reports a test that raises the same way.
     tests/adapters/test_bandit.py compares every issue with bandit's own tester.
 
