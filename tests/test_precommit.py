@@ -2,8 +2,9 @@
 
 try-repo clones THIS repository at its HEAD commit (`--ref`, so half-done work in the working
 tree is never used) and installs backend-gate into pre-commit's own venv with pip, which needs
-the package index: slow (a minute or two the first time), so the store is shared by both tests,
-which run on one xdist worker, and both are `slow`: left out of the default run, run by .ci/run.
+the package index: slow (a minute or two the first time), so the store is shared by every test
+here, all run on one xdist worker, and all are `slow`: left out of the default run, run by
+.ci/run.
 """
 
 from __future__ import annotations
