@@ -166,6 +166,7 @@ def _finish(process: subprocess.Popen[str]) -> str:
     return out
 
 
+@pytest.mark.slow  # ~20 s: two gates race over a large tree
 def test_two_gates_at_once_do_not_corrupt_the_cache(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))  # both make the key
     _project(tmp_path, 60)

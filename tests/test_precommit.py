@@ -2,7 +2,9 @@
 
 try-repo clones THIS repository at its HEAD commit (`--ref`, so half-done work in the working
 tree is never used) and installs backend-gate into pre-commit's own venv with pip, which needs
-the package index: slow (a minute or two the first time), so the store is shared by both tests.
+the package index: slow (a minute or two the first time), so the store is shared by every test
+here, all run on one xdist worker, and all are `slow`: left out of the default run, run by
+.ci/run.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ TIMEOUT = 900
 NO_NETWORK = ("Temporary failure in name resolution", "NewConnectionError",
               "No matching distribution found", "Network is unreachable")
 
-pytestmark = pytest.mark.skipif(
-    not (REPO / ".git").exists() or shutil.which("git") is None or not PRE_COMMIT.exists(),
-    reason="needs this repository as a git checkout, git and pre-commit")
+pytestmark = [
+    pytest.mark.skipif(
+        not (REPO / ".git").exists() or shutil.which("git") is None or not PRE_COMMIT.exists(),
+        reason="needs this repository as a git checkout, git and pre-commit"),
+    pytest.mark.slow,
+    pytest.mark.xdist_group("pre-commit-store"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,6 @@ from backend_gate.runner import run_files
 
 PLAN = Plan.build(parse_table({"skip": ["coverage", "lint"]}, root=Path("."), file=None,
                               schema=api.option_schema()))
-EXAMPLES = 150
 
 
 def _valid(code: str) -> bool:
@@ -30,7 +30,7 @@ def _valid(code: str) -> bool:
     return True
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
+@settings(deadline=None,  # examples: the profile's (tests/conftest.py)
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(hypothesmith.from_grammar().filter(_valid))
 def test_every_rule_survives_generated_programs(code: str) -> None:
@@ -40,6 +40,7 @@ def test_every_rule_survives_generated_programs(code: str) -> None:
         assert finding.message
 
 
+@pytest.mark.slow  # ~45 s: 90 generated programs, each checked twice
 @settings(max_examples=3, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(st.lists(hypothesmith.from_grammar().filter(_valid), min_size=30, max_size=30))

@@ -125,6 +125,7 @@ def test_a_chain_too_deep_for_python_is_one_finding(tmp_path: Path, terms: int) 
     _assert_other_checked(report)
 
 
+@pytest.mark.slow
 def test_ten_megabyte_file(tmp_path: Path) -> None:
     line = "value_{0} = {0}  # a generated constant with some padding text\n"
     body = "".join(line.format(i) for i in range(160_000))

@@ -1,8 +1,8 @@
 """Deferred imports: a module registered now, its code run on first use.
 
 The rule classes are needed to read a configuration (their options) and to replay a cached run,
-neither of which touches a syntax tree, while importing libcst costs ~0.3 s, as long as a whole
-warm run. `defer("libcst")` puts the module in `sys.modules` unexecuted, so every
+neither of which touches a syntax tree, while importing libcst costs about as long as a whole warm
+run. `defer("libcst")` puts the module in `sys.modules` unexecuted, so every
 `import libcst as cst` binds it at once; libcst's own code runs, into that same module object,
 when a rule first reads an attribute that is not there yet (`cst.Name`, in a visit).
 

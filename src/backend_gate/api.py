@@ -211,7 +211,8 @@ def _with_python_note(report: Report, config: GateConfig) -> Report:
 
 
 def _clean(results: Sequence[FileResult], adapters: Mapping[str, AdapterResult]) -> bool:
-    """No tool failed on a file or on the project: a failure (a time-out) may not recur."""
+    """No tool failed on a file or on the project: only such a run is saved for replay, since
+    a failure (a time-out) may not recur."""
     return not any(r.adapter_errors for r in results) and all(
         a.status is not CheckStatus.ERROR for a in adapters.values())
 

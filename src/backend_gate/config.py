@@ -257,7 +257,7 @@ _TOP_LEVEL: dict[str, tuple[Callable[[Any], str | None], str, Callable[[Any], An
 
 
 def find_project_root(paths: tuple[Path, ...], config_file: Path | None) -> Path:
-    """DECISIONS 1: nearest pyproject.toml at or above the first path, else that path's folder."""
+    """The project root: the nearest pyproject.toml at or above the first path, else that path's folder."""
     if config_file is not None:
         return config_file.resolve().parent
     first = (paths[0] if paths else Path(".")).resolve()

@@ -1,4 +1,4 @@
-"""Contain a wrapped tool's failure on one file (DECISIONS 5): a crash or a hang becomes that
+"""Contain a wrapped tool's failure on one file: a crash or a hang becomes that
 file's error for that check, and every other file and check goes on.
 
 The time limit (`per-file-timeout`, seconds, 0 for none) uses a one-shot `SIGALRM` interval timer

@@ -1,7 +1,8 @@
 """Read once, parse once, one batched traversal per file; then project rules and adapters.
 
-The worker function `check_file` is pure (path + plan -> FileResult) so it runs the same in one
-process or many. Positions are resolved only for files that have something to report.
+The worker function `check_data` is pure (a file's bytes + plan -> FileResult; the caller reads
+the file) so it runs the same in one process or many. Positions are resolved only for files
+that have something to report.
 """
 
 from __future__ import annotations
@@ -113,11 +114,6 @@ def read_source(abspath: str) -> tuple[str | None, str, int, int]:
     return decode_source(data) if data is not None else (None, problem, 1, 1)
 
 
-def check_file(source: SourcePath, plan: Plan) -> FileResult:
-    data, problem = read_bytes(source.abspath)
-    return check_data(source, data, problem, plan)
-
-
 def check_data(source: SourcePath, data: bytes | None, problem: str, plan: Plan) -> FileResult:
     """The worker: one file's bytes (read once, by the caller) through every per-file check."""
     text, problem, line, column = decode_source(data) if data is not None else (None, problem, 1, 1)
@@ -163,7 +159,7 @@ def _parse(path: str, text: str) -> tuple[ast.Module | None, cst.Module | None, 
 
 
 def _parse_python(path: str, text: str) -> ast.Module:
-    """Python's own parser is the judge of what parses; it is 10x cheaper than libcst."""
+    """Python's own parser is the judge of what parses; it is much cheaper than libcst."""
     try:
         return ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as exc:
@@ -412,8 +408,9 @@ def fingerprint_outside(config: GateConfig, findings: Iterable[Finding]) -> list
     out = []
     for finding in findings:
         if not finding.fingerprint:
-            lines = cache.setdefault(finding.path, _lines_of(config, finding.path))
-            finding = _with_fingerprint(finding, lines)
+            if finding.path not in cache:  # each file read once, and only when needed
+                cache[finding.path] = _lines_of(config, finding.path)
+            finding = _with_fingerprint(finding, cache[finding.path])
         out.append(finding)
     return out
 

@@ -58,7 +58,7 @@ CHECK_DESCRIPTIONS: Mapping[str, str] = {
     "lint": "ruff's correctness checks",
 }
 
-# A file that does not parse (BG001, DECISIONS 4) always fails the gate: no selection, skip,
+# A file that does not parse (BG001) always fails the gate: no selection, skip,
 # severity, suppression or baseline silences it.
 UNSILENCEABLE = "BG001"
 

@@ -2,8 +2,8 @@
 one the last run built, read back instead of rebuilt.
 
 A warm run with no change is the common case (an editor's save hook, a second `check .`); with
-every file's result cached it still paid for libcst's import, the cache's 883 entries and the
-project rules, about 1 s on Django. The replay is keyed by everything a report depends on:
+every file's result cached it still paid for libcst's import, reading every cache entry and
+the project rules. The replay is keyed by everything a report depends on:
 
 - the content of every file checked (the same digests the per-file cache uses) and their paths;
 - the configuration after the command line's overrides, the gate's version and its own code;

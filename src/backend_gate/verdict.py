@@ -124,7 +124,7 @@ def collect(plan: Plan, results: Sequence[FileResult], extra: Sequence[Finding])
 
 
 def _healthy(results: Sequence[FileResult], extra: Sequence[Finding]) -> list[Finding]:
-    """The wrapped tools' findings on a file that does not parse are dropped (DECISIONS 4)."""
+    """The wrapped tools' findings on a file that does not parse are dropped: BG001 covers it."""
     broken = {r.path for r in results if r.parse_failed}
     return [f for f in extra if f.source == TOOL or f.path not in broken]
 

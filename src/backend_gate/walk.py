@@ -30,7 +30,7 @@ def parse_module(text: str) -> cst.Module:
     """`libcst.parse_module`, minus the validation of every node as the parser builds it.
 
     Each node's dataclass `__post_init__` runs `_validate()` (regular expressions over its
-    whitespace, checks of its parentheses): 40% of a parse, spent proving that what the
+    whitespace, checks of its parentheses): a large share of a parse, spent proving that what the
     parser just built from valid code is valid (libcst's own `CSTNode.__post_init__` says so
     in a PERF note). The check is off only while the parser runs, in this process, and back
     on for any node built after it. `tests/test_walk.py` compares the trees and their code with

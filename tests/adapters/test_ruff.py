@@ -103,7 +103,8 @@ def test_ruff_crash_is_an_error_with_its_message(tmp_path: Path) -> None:
     (root / "ruff.toml").write_text("line-length =\n", encoding="utf-8")
     report, check = _check(root)
     assert check.status.value == "error" and report.verdict.value == "fail"
-    assert check.summary.startswith("ruff failed: Failed to load configuration `ruff.toml`: ")
+    # ruff's own words (they vary between the ruff versions allowed), on one line
+    assert check.summary.startswith("ruff failed: ") and "ruff.toml" in check.summary
     assert "\n" not in check.summary and str(root) not in check.summary
 
 

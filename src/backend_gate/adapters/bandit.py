@@ -14,9 +14,9 @@ The user's bandit configuration is honoured: `[tool.bandit]` in the root's pypro
 (tests, skips, exclude_dirs, plugin settings), and a `.bandit` INI file at the root (`tests`,
 `skips`, `exclude`), combined the way bandit's CLI combines them. Findings keep bandit's ids
 (`bandit:B608`), its test name in kebab case and its own CWE; severity medium/high is an error and
-low a warning (DECISIONS 2); issues under the `severity` and `confidence` thresholds (default
+low a warning; issues under the `severity` and `confidence` thresholds (default
 medium) are not reported. A bandit crash on a file (a test raising, the visitor failing) lists
-that file and makes the check `error`; every finding stays (DECISIONS 5).
+that file and makes the check `error`; every finding stays.
 """
 
 from __future__ import annotations
@@ -235,8 +235,8 @@ def _lighten(tester: Any, text: str) -> None:
     `BanditTester.run_tests` runs each test of a node type on a copy of the node's context.
     Around each call it spends as long again on bookkeeping that is the same every time:
     `copy.copy` dispatch, `hasattr(test, "_config")`, two `# nosec` lookups (always empty
-    here), debug logging; on Django that is ~1.3 million test calls. This does the same calls
-    in the same order on the same copies, records a result exactly as bandit does when no
+    here), debug logging, on each of a large project's many test calls. This does the same
+    calls in the same order on the same copies, records a result exactly as bandit does when no
     `# nosec` applies, and reports a test that raises the same way.
     tests/adapters/test_bandit.py compares every issue with bandit's own tester.
 

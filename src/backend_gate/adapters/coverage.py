@@ -1,6 +1,6 @@
 """The `coverage` check: coverage.py data after a test run -> BG701/BG702/BG703 and a figure.
 
-The data is looked for at the project root (DECISIONS 7): coverage's own `data_file` setting
+The data is looked for at the project root: coverage's own `data_file` setting
 (`[tool.coverage.run] data_file`, else `.coverage`), then `coverage.xml`, then `coverage.json`;
 `--coverage-file` overrides. The total is coverage.py's own figure on the same data (lines and
 branches when the data holds branches), compared exactly: the figure shown is rounded toward the

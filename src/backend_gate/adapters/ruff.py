@@ -16,8 +16,8 @@ A file ruff could not read (its `E902`) is selected on the command line whatever
 configuration ignores (ruff would otherwise skip the file with a warning `--quiet` hides), and is
 a failure of the check naming the file, never a finding `--ignore` could drop.
 
-Findings keep ruff's code as `ruff:F401` and are errors (DECISIONS 2). Ruff's syntax-error
-diagnostics are dropped: the engine reports BG001 for such files (DECISIONS 4). ruff's cache
+Findings keep ruff's code as `ruff:F401` and are errors. Ruff's syntax-error
+diagnostics are dropped: the engine reports BG001 for such files. ruff's cache
 goes into the gate's own `.backend_gate_cache/ruff` (never a `.ruff_cache` in the checked tree).
 """
 
@@ -41,7 +41,7 @@ DEFAULT_SELECT = ("E9", "F63", "F7", "F82", "F401", "F811", "F841")
 ARGV_BUDGET = 30_000  # characters of file paths per ruff run (Windows' limit is 32,767)
 _CODE = re.compile(r"[A-Z]+[0-9]+")
 UNREAD = "E902"  # ruff could not read the file: always selected, never a finding (see above)
-_SYNTAX = (None, "invalid-syntax", "syntax-error")  # BG001 covers the file (DECISIONS 4)
+_SYNTAX = (None, "invalid-syntax", "syntax-error")  # BG001 covers the file
 _PANIC = re.compile(r"Panicked while linting (.+?): ")
 
 if sys.version_info >= (3, 11):

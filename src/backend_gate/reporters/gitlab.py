@@ -19,7 +19,7 @@ _CATEGORY = {"sql": "Security", "config": "Security", "security": "Security",
 
 
 def severity(finding: Finding) -> str:
-    """DECISIONS 9: critical for errors with a CWE, major for other errors, minor, info."""
+    """GitLab severities: critical for errors with a CWE, major for other errors, minor, info."""
     if finding.severity is Severity.ERROR:
         return "critical" if finding.cwe else "major"
     return "minor" if finding.severity is Severity.WARNING else "info"

@@ -44,7 +44,7 @@ class DebugEnabled(Rule):
     `DEBUG = False` are left alone, and so is `DEBUG = True` in a function or in a
     development or test config class (`class DevelopmentConfig(Config)`). Test files are out of
     scope unless `include-tests` is set.
-    The reload case is a heuristic and is reported as a warning (DECISIONS 2).
+    The reload case is a heuristic and is reported as a warning.
 
     ## Why is this bad?
     A debug server shows tracebacks, settings and local variables to anyone who triggers an

@@ -41,7 +41,7 @@ def _may_swallow(statement: ast.stmt) -> bool:
 
 
 class _BroadAfterExcept:
-    """`search(text)`: the word `Exception` or `BaseException` after the first word `except`
+    r"""`search(text)`: the word `Exception` or `BaseException` after the first word `except`
     (what `(?s)\A(?=(.*?\bexcept\b))\1.*\b(?:Base)?Exception\b` matches), by literal searches,
     which re does fast, instead of that pattern's scan over every character."""
 
