@@ -12,12 +12,15 @@ cause lines, which `--diff-base` looks at besides the sink's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
 from backend_gate.rules._data import SQL_SAFE_CALLS
 from backend_gate.rules._helpers import dotted_name, string_value
+from backend_gate.rules._sqlfacts import Facts, Scope, is_literal, percent_conversions
+
+__all__ = ["Facts", "Scope", "Trace", "Tracer", "is_constant_name", "looks_like_sql"]
 
 _SQLISH = re.compile(
     r"\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\s+[\w.\"`]+\s+set|delete\s+from"
@@ -41,14 +44,6 @@ class Trace:
     via: str | None = None  # the local name the value reached the sink through
 
 
-@dataclass
-class Scope:
-    """Assignments to local names in one function (or the module body)."""
-
-    assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
-    augmented: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
-
-
 def _join(traces: list[Trace], how: str | None) -> Trace:
     const = all(t.const for t in traces)
     inner = next((t.how for t in traces if t.how), None)
@@ -57,17 +52,19 @@ def _join(traces: list[Trace], how: str | None) -> Trace:
 
 
 class Tracer:
-    def __init__(self, scope: Scope, constants: dict[str, str],
-                 attributes: dict[str, str] | None = None) -> None:
+    def __init__(self, scope: Scope, facts: Facts, guarded: frozenset[str] = frozenset()) -> None:
         self.scope = scope
-        self.constants = constants
-        self.attributes = attributes or {}  # class attributes holding string literals
+        self.facts = facts
+        self.guarded = guarded  # names an allow-list or range check proved before the sink
         self.seen: set[str] = set()
+        self.bound: dict[str, Trace] = {}  # comprehension variables
         self.through: list[cst.BaseExpression] = []  # every assigned value a name was traced to
         self._handlers = {
             cst.FormattedString: self._fstring, cst.ConcatenatedString: self._concatenated,
             cst.BinaryOperation: self._binary, cst.Call: self._call, cst.Name: self._name,
-            cst.IfExp: self._either, cst.Attribute: self._attribute,
+            cst.IfExp: self._either, cst.Attribute: self._attribute, cst.Tuple: self._items,
+            cst.List: self._items, cst.Set: self._items, cst.ListComp: self._items,
+            cst.SetComp: self._items, cst.GeneratorExp: self._items,
         }
 
     def trace(self, node: cst.BaseExpression, depth: int = 0) -> Trace:
@@ -76,6 +73,8 @@ class Tracer:
         literal = string_value(node)
         if literal is not None:
             return Trace(True, text=literal)
+        if is_literal(node):  # a number, True, False, None
+            return Trace(True)
         handler = self._handlers.get(type(node))
         return handler(node, depth) if handler else Trace(False)  # type: ignore[operator]
 
@@ -88,11 +87,60 @@ class Tracer:
         return _join([self.trace(node.body, depth + 1), self.trace(node.orelse, depth + 1)], None)
 
     def _attribute(self, node: cst.Attribute, depth: int) -> Trace:
-        """`self.TABLE` / `cls.table` / `Repo.table`: a class attribute holding a literal."""
-        text = self.attributes.get(node.attr.value)
-        if text is not None and isinstance(node.value, cst.Name):
-            return Trace(True, text=text)
+        """`self.TABLE` / `cls.table` / `Repo.table`: a class attribute assigned only
+        literals in this file; an enum member and its `.value` / `.name`; `self.value` in an
+        Enum's method; a parameter annotated with an Enum of this file or `ZoneInfo`."""
+        attr, owner = node.attr.value, node.value
+        if isinstance(owner, cst.Name):
+            return self._member(owner.value, attr, depth)
+        if isinstance(owner, cst.Attribute) and attr in ("value", "name") and isinstance(
+                owner.value, cst.Name) and self.facts.is_enum(owner.value.value):
+            return Trace(self._enum_proved(owner.value.value, depth))
         return Trace(False)
+
+    def _member(self, owner: str, attr: str, depth: int) -> Trace:
+        annotation = self.scope.params.get(owner)
+        if annotation is not None and owner not in self.scope.assigned:
+            return Trace(self._annotated(annotation, attr, depth))
+        enum = self._own_enum(owner, attr)
+        if enum or self.facts.is_enum(owner):
+            return Trace(self._enum_proved(enum or owner, depth))
+        if owner not in ("self", "cls") and owner not in self.facts.classes:
+            return Trace(False)
+        return self._class_attribute(attr, depth)
+
+    def _own_enum(self, owner: str, attr: str) -> str | None:
+        """`self.value` / `self.name` in a method of an Enum: that Enum."""
+        return self.scope.enum_class if owner == "self" and attr in ("value", "name") else None
+
+    def _annotated(self, annotation: str, attr: str, depth: int) -> bool:
+        """`unit.value` of `unit: SomeEnum`, `timezone.key` of `timezone: ZoneInfo`."""
+        if annotation == "ZoneInfo":
+            return attr == "key"
+        return attr in ("value", "name") and self.facts.is_enum(annotation) \
+            and self._enum_proved(annotation, depth)
+
+    def _class_attribute(self, attr: str, depth: int) -> Trace:
+        method = self.facts.method_value(attr)  # a property that returns a literal
+        if method is not None:
+            return self.trace(method, depth + 1)
+        values = self.facts.class_values.get(attr)
+        if not values or attr in self.facts.spoiled:
+            return Trace(False)
+        return _join([self.trace_in_module(v, depth) for v in values], None)
+
+    def trace_in_module(self, node: cst.BaseExpression, depth: int) -> Trace:
+        """A value assigned at module or class level, traced among the module's names."""
+        if self.scope is self.facts.module:
+            return self.trace(node, depth + 1)
+        inner = Tracer(self.facts.module, self.facts)
+        inner.seen = self.seen
+        return inner.trace(node, depth + 1)
+
+    def _enum_proved(self, name: str, depth: int) -> bool:
+        """An Enum of this file whose members are literals (or `auto()`)."""
+        return all(_is_auto(v) or self.trace_in_module(v, depth).const
+                   for v in self.facts.enums.get(name, []))
 
     def _fstring(self, node: cst.FormattedString, depth: int) -> Trace:
         parts: list[Trace] = []
@@ -110,9 +158,22 @@ class Tracer:
         if isinstance(node.operator, cst.Add):
             return _join([left, self.trace(node.right, depth + 1)], "`+` concatenation")
         if isinstance(node.operator, cst.Modulo) and _stringish(node.left, left):
-            right = self._items(node.right, depth)
+            right = self._percent(left, node.right, depth)
             return _join([left, right], "`%` formatting")
         return Trace(False)
+
+    def _percent(self, left: Trace, right: cst.BaseExpression, depth: int) -> Trace:
+        """The values of `template % values`: those a numeric conversion (`%d`) prints are
+        numbers whatever they hold."""
+        conversions = percent_conversions(left.text) if left.const else []
+        if conversions and all(numeric for _, numeric in conversions):
+            return Trace(True)
+        elements = _paired(right, conversions)
+        if elements is None:
+            return self._items(right, depth)
+        kept = [self.trace(e, depth + 1) for e, (_, numeric) in zip(elements, conversions)
+                if not numeric]
+        return _join(kept, None)
 
     def _items(self, node: cst.BaseExpression, depth: int) -> Trace:
         """A tuple, list, set or dict of pieces (the right of `%`, the argument of join)."""
@@ -120,18 +181,50 @@ class Tracer:
         if elements is not None:
             return _join([self.trace(e, depth + 1) for e in elements], None)
         if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
-            return self.trace(node.elt, depth + 1)
+            return self._comprehension(node, depth)
         return self.trace(node, depth + 1)
+
+    def _comprehension(self, node: cst.GeneratorExp | cst.ListComp | cst.SetComp,
+                       depth: int) -> Trace:
+        """`[f"max({c})" for c in ("a", "b")]`: the loop variables take the iterable's pieces."""
+        saved = dict(self.bound)
+        clause: cst.CompFor | None = node.for_in
+        while clause is not None:
+            source = self._items(clause.iter, depth)
+            for name in _target_names(clause.target):
+                self.bound[name] = Trace(source.const, source.how)
+            clause = clause.inner_for_in
+        element = self.trace(node.elt, depth + 1)
+        self.bound = saved
+        return element
 
     def _call(self, node: cst.Call, depth: int) -> Trace:
         callee = (dotted_name(node.func) or "").split(".")[-1]
-        if callee in SQL_SAFE_CALLS or "quote" in callee.lower():
+        if callee in SQL_SAFE_CALLS or "quote" in callee.lower() or _django_query(node):
             return Trace(True)
         if not isinstance(node.func, cst.Attribute):
-            return Trace(False)
+            return self._function_call(node, callee, depth)
         handler = {"format": self._format, "join": self._joined, "substitute": self._substitute,
                    "safe_substitute": self._substitute}.get(node.func.attr.value)
-        return handler(node.func.value, node, depth) if handler else Trace(False)
+        if handler:
+            return handler(node.func.value, node, depth)
+        return self._method_call(node.func, depth)
+
+    def _function_call(self, node: cst.Call, callee: str, depth: int) -> Trace:
+        """`str(x)`, `tuple(xs)`, `frozenset({...})`: as constant as what they are given."""
+        if isinstance(node.func, cst.Name) and callee in _PASS_THROUGH and len(node.args) == 1:
+            return self._items(node.args[0].value, depth)
+        return Trace(False)
+
+    def _method_call(self, func: cst.Attribute, depth: int) -> Trace:
+        """`self.table_name()`: a method of a class of this file that only returns a literal."""
+        owner = func.value
+        if isinstance(owner, cst.Name) and (owner.value in ("self", "cls")
+                                            or owner.value in self.facts.classes):
+            method = self.facts.method_value(func.attr.value)
+            if method is not None:
+                return self.trace(method, depth + 1)
+        return Trace(False)
 
     def _format(self, owner: cst.BaseExpression, node: cst.Call, depth: int) -> Trace:
         if _is_psycopg_sql(owner):
@@ -155,22 +248,107 @@ class Tracer:
 
     def _name(self, node: cst.Name, depth: int) -> Trace:
         name = node.value
-        if name in self.seen:
-            return Trace(True)
         values = self.scope.assigned.get(name, [])
-        if not values:
-            constant = self.constants.get(name)
-            return Trace(True, text=constant) if constant is not None else Trace(False)
+        known = self._known(name, values, depth)
+        if known is not None:
+            return known
         self.seen.add(name)
         grows = self.scope.augmented.get(name, [])
         self.through.extend((*values, *grows))
-        parts = [self.trace(v, depth + 1) for v in values]
+        first = self._assigned(name, values, depth)
         augmented = [self.trace(v, depth + 1) for v in grows]
         self.seen.discard(name)
-        first = _join(parts, None)
         grown = _join(augmented, "`+=` concatenation") if augmented else Trace(True)
         how = first.how or grown.how
         return Trace(first.const and grown.const, how, first.text + grown.text, via=name)
+
+    def _known(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace | None:
+        """A comprehension variable, a name being traced already, a module constant, or a
+        parameter an `if` checked: answered without following assignments."""
+        if name in self.bound:
+            return self.bound[name]
+        if name in self.seen:
+            return Trace(True)
+        if values:
+            return None
+        if name not in self.scope.params:
+            return self._global(name, depth)
+        return Trace(True) if name in self.guarded else None
+
+    def _assigned(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace:
+        """The parameter (if it is one), every value assigned, and what was added to it."""
+        parts = [self._parameter(name)] if name in self.scope.params else []
+        parts += [self.trace(v, depth + 1) for v in values]
+        return _join([*parts, self._added(name, values, depth)], None)
+
+    def _parameter(self, name: str) -> Trace:
+        """A parameter: constant only when annotated with an Enum of this file."""
+        annotation = self.scope.params[name]
+        return Trace(self.facts.is_enum(annotation) and self._enum_proved(annotation, 0))
+
+    def _added(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace:
+        """What `.append()` / `.extend()` put into a local list; a list handed to another
+        call (which may change it) is not constant."""
+        mutable = any(isinstance(v, _MUTABLE) for v in values)
+        if mutable and name in self.scope.escaped:
+            return Trace(False)
+        added = [self.trace(v, depth + 1) for v in self.scope.added.get(name, [])]
+        added += [self._items(v, depth) for v in self.scope.grown.get(name, [])]
+        return _join(added, None) if added else Trace(True)
+
+    def _global(self, name: str, depth: int) -> Trace:
+        """A module-level UPPER_CASE constant, traced through the module's assignments."""
+        module = self.facts.module
+        if not is_constant_name(name) or name not in module.assigned:
+            return Trace(False)
+        return self.trace_in_module(cst.Name(name), depth)
+
+
+_PASS_THROUGH = frozenset({"str", "tuple", "list", "set", "frozenset", "sorted"})
+_MUTABLE = (cst.List, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.DictComp)
+
+
+def _is_auto(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Call) and (dotted_name(node.func) or "").endswith("auto")
+
+
+def _target_names(node: cst.BaseExpression) -> list[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [n for e in node.elements for n in _target_names(e.value)]
+    return []
+
+
+def _django_query(node: cst.Call) -> bool:
+    """`qs.query.sql_with_params()` (its text; the values are the params) and
+    `str(queryset.query)`: Django's compiled SQL, values left as placeholders."""
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "sql_with_params":
+        return isinstance(func.value, cst.Attribute) and func.value.attr.value == "query"
+    return _str_of_queryset(node)
+
+
+def _str_of_queryset(node: cst.Call) -> bool:
+    func = node.func
+    if not (isinstance(func, cst.Name) and func.value == "str" and len(node.args) == 1):
+        return False
+    arg = node.args[0].value
+    if not (isinstance(arg, cst.Attribute) and arg.attr.value == "query"):
+        return False
+    return bool(_QUERYSET.search((dotted_name(arg.value) or "").lower()))
+
+
+_QUERYSET = re.compile(r"queryset|(?:^|[._])qs$|\.objects\b")
+
+
+def _paired(right: cst.BaseExpression,
+            conversions: list[tuple[str | None, bool]]) -> list[cst.BaseExpression] | None:
+    """The values of a tuple with one value per positional conversion, else None."""
+    elements = _elements(right) if isinstance(right, cst.Tuple) else None
+    if not conversions or elements is None or len(elements) != len(conversions):
+        return None
+    return elements if conversions[0][0] is None else None
 
 
 def _stringish(node: cst.BaseExpression, trace: Trace) -> bool:

@@ -12,8 +12,15 @@ from backend_gate.astindex import AstIndex, str_constant
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import SQL_DB_WORDS, SQL_SINKS, SQL_SPECIFIC_SINKS
-from backend_gate.rules._helpers import dotted_name, string_value
-from backend_gate.rules._sqlflow import Scope, Tracer, is_constant_name, looks_like_sql
+from backend_gate.rules._helpers import body_statements, dotted_name
+from backend_gate.rules._sqlfacts import (
+    Facts,
+    annotation_name,
+    enum_bases,
+    guard_of,
+    literal_return,
+)
+from backend_gate.rules._sqlflow import Scope, Tracer, looks_like_sql
 
 _SQL_KEYWORDS = ("sql", "query", "statement", "operation", "stmt", "sql_query")
 _EXTRA_KEYWORDS = ("select", "where", "tables", "order_by")
@@ -39,6 +46,7 @@ class _Pending:
     argument: cst.BaseExpression
     scope: Scope
     callee: cst.BaseExpression  # the sink's name: a cause line when the call spans lines
+    guarded: frozenset[str] = frozenset()  # names an `if` proved before the sink
 
 
 class SqlBuiltFromStrings(Rule):
@@ -53,10 +61,29 @@ class SqlBuiltFromStrings(Rule):
     `pandas.read_sql*`. A local name is followed through every assignment in its function
     (reassignment, `+=`, both branches of an `if`).
 
-    Safe values: string literals, module-level UPPER_CASE constants holding string literals,
-    class attributes holding string literals (`self.table`), locals assigned only from those,
-    results of identifier quoting (`quote_name(...)`, `sql.Identifier(...)`) and of `int()` /
-    `float()`, and psycopg's `sql.SQL(...).format(sql.Identifier(...))`.
+    Kinds of proof that a spliced value is constant (such splices are left alone):
+    - literals: strings, numbers, `True`/`False`/`None`, and module-level UPPER_CASE
+      constants assigned only those (or tuples, lists, sets, frozensets of them);
+    - locals assigned only constant values, lists grown only with constant
+      `.append()` / `.extend()` / `+=` (a list handed to another call is not followed), and
+      comprehensions over constant iterables; `str.join` of such a list;
+    - numbers whatever their source: `int()`, `float()`, `len()`, `bool()`, `str()` of a
+      constant, and every value a numeric `%` conversion prints (`"... %d" % n`);
+    - class attributes assigned only literals in a class body of the file and never through
+      an attribute (`self._table = name` spoils it), read as `self.x` / `cls.x` /
+      `Class.x`; a method or property that only returns a literal, defined once in the file;
+    - members of an `Enum` class of the file whose values are literals or `auto()`, their
+      `.value` / `.name`, `self.value` in the Enum's methods, and a parameter annotated with
+      such an Enum; `.key` of a parameter annotated `ZoneInfo` (a time zone database name);
+    - a name the function body checks first, on every path, against a constant allow-list or
+      a numeric range, leaving (`raise` / `return`) when it fails
+      (`if table not in ALLOWED: raise ...`, `if not 2000 <= year <= 2100: return`), and never
+      reassigns;
+    - SQL a database library built: identifier quoting (`quote_name(...)`,
+      `sql.Identifier(...)`), psycopg's `sql.SQL(...).format(...)`, Django's
+      `qs.query.sql_with_params()` text and `str(queryset.query)`.
+    Anything else is not followed and stays a finding: parameters, request data, attributes of
+    other objects, configuration values, results of other functions.
     Generic sink names (`execute`, `fetch`, `text`, `raw`, `extra`...) are flagged only when the
     text looks like SQL or the receiver looks like a database handle (`cursor`, `conn`,
     `session`, `db`, `engine`, `objects`...), so `executor.execute(task)` is left alone. A value
@@ -114,6 +141,11 @@ class SqlBuiltFromStrings(Rule):
         Valid('def f(runner, name):\n    runner.run_query(f"SELECT * FROM {name}")\n'),
         Valid('def f(runner, name):\n    runner.run_query(f"SELECT * FROM {name}")\n',
               options={"extra-sinks": ["run"]}),
+        Valid('COLUMNS = ("id", "name")\n\ndef f(cur):\n'
+              '    cur.execute(f"SELECT {\', \'.join(COLUMNS)} FROM users")\n'),
+        Valid('def f(cur, pid):\n    cur.execute("KILL %d" % pid)\n'),
+        Valid('ALLOWED = ("users", "teams")\n\ndef f(cur, table):\n    if table not in ALLOWED:\n'
+              '        raise ValueError(table)\n    cur.execute(f"SELECT * FROM {table}")\n'),
     )
     INVALID = (
         Invalid('def f(cursor, uid):\n    cursor.execute(f"SELECT * FROM users WHERE id = {uid}")\n',
@@ -125,15 +157,20 @@ class SqlBuiltFromStrings(Rule):
                 line=2, column=18, message_contains="`%` formatting"),
         Invalid('def f(runner, name):\n    runner.run_query(f"SELECT * FROM {name}")\n',
                 line=2, column=22, options={"extra-sinks": ["run_query"]}),
+        Invalid('COLUMNS = ("id", "name")\n\ndef f(cur, extra):\n'
+                '    cur.execute(f"SELECT {\', \'.join(COLUMNS)}, {extra} FROM users")\n',
+                line=4, column=17),
+        Invalid('ALLOWED = ("users", "teams")\n\ndef f(cur, table, strict):\n'
+                '    if strict and table not in ALLOWED:\n        raise ValueError(table)\n'
+                '    cur.execute(f"SELECT * FROM {table}")\n', line=6, column=17),
     )
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)
-        self._constants: dict[str, str] = {}
-        self._attributes: dict[str, str] = {}  # class attributes assigned a string literal
-        self._classes = 0  # how deep in class bodies (outside any function)
+        self._facts = Facts()
+        self._class_names: list[str] = []  # the classes we are in (outside any function)
         self._sql_text = False  # `text` imported from SQLAlchemy/SQLModel: a specific sink
-        self._scopes: list[Scope] = [Scope()]
+        self._scopes: list[Scope] = [self._facts.module]
         self._pending: list[_Pending] = []
         self._sinks = frozenset((*SQL_SINKS, *self.options.get("extra-sinks", ())))
 
@@ -162,18 +199,46 @@ class SqlBuiltFromStrings(Rule):
             self._sql_text |= any(alias.evaluated_name == "text" for alias in node.names)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._classes += 1
+        facts = self._facts
+        facts.classes.add(node.name.value)
+        if enum_bases(node, facts):
+            facts.enums.setdefault(node.name.value, [])
+        self._class_names.append(node.name.value)
         self._scopes.append(Scope())
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._classes -= 1
+        self._class_names.pop()
         self._scopes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.append(Scope())
+        in_class = self._in_class_body()
+        scope = Scope(top={id(s) for s in body_statements(node.body)})
+        if in_class:
+            self._facts.methods.setdefault(node.name.value, []).append(literal_return(node))
+            if self._class_names[-1] in self._facts.enums:
+                scope.enum_class = self._class_names[-1]
+        for param in (*node.params.posonly_params, *node.params.params,
+                      *node.params.kwonly_params):
+            if param.name.value not in ("self", "cls"):
+                scope.params[param.name.value] = annotation_name(param)
+        self._scopes.append(scope)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._scopes.pop()
+
+    def _in_class_body(self) -> bool:
+        """Directly in a class body: each class pushed one scope, no function since."""
+        return bool(self._class_names) and len(self._scopes) == len(self._class_names) + 1 \
+            and self._scopes[-1].params == {} and not self._scopes[-1].top
+
+    def visit_If(self, node: cst.If) -> None:
+        scope = self._scopes[-1]
+        if id(node) not in scope.top:
+            return
+        tracer = Tracer(scope, self._facts)
+        for name, allowed in guard_of(node):
+            if allowed is None or tracer.trace(allowed).const:
+                scope.guarded[name] = scope.guarded.get(name, 0) + 1
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -184,34 +249,80 @@ class SqlBuiltFromStrings(Rule):
             self._assign(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
-            self._scopes[-1].augmented.setdefault(node.target.value, []).append(node.value)
+        target = node.target
+        if isinstance(target, cst.Name) and isinstance(node.operator, cst.AddAssign):
+            self._scopes[-1].augmented.setdefault(target.value, []).append(node.value)
+        self._spoil(target)
 
     def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        scope = self._scopes[-1]
+        self._spoil(target)
+        if isinstance(value, cst.Name):  # an alias may be changed in its place
+            scope.escaped.add(value.value)
+        if isinstance(target, (cst.Tuple, cst.List)):
+            self._unpack(target, value)
+            return
+        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+            scope.added.setdefault(target.value.value, []).append(value)
         if not isinstance(target, cst.Name):
             return
-        self._scopes[-1].assigned.setdefault(target.value, []).append(value)
-        literal = string_value(value)
-        if literal is None:
-            return
-        if len(self._scopes) == 1 and is_constant_name(target.value):
-            self._constants[target.value] = literal
-        elif self._classes and len(self._scopes) == self._classes + 1:
-            self._attributes[target.value] = literal
+        scope.assigned.setdefault(target.value, []).append(value)
+        if self._in_class_body():
+            values = self._facts.class_values.setdefault(target.value, [])
+            values.append(value)
+            if self._class_names[-1] in self._facts.enums:
+                self._facts.enums[self._class_names[-1]].append(value)
+
+    def _unpack(self, target: cst.Tuple | cst.List, value: cst.BaseExpression) -> None:
+        """`sql, params = qs.query.sql_with_params()`: the first name holds the SQL text;
+        any other unpacked name holds something this rule cannot follow."""
+        scope = self._scopes[-1]
+        names = [e.value for e in target.elements]
+        for position, name in enumerate(names):
+            self._spoil(name)
+            if isinstance(name, cst.Name):
+                unknown = position > 0 and _is_sql_with_params(value)
+                held = cst.Ellipsis() if unknown else value
+                scope.assigned.setdefault(name.value, []).append(held)
+
+    def _spoil(self, target: cst.BaseExpression) -> None:
+        """`self.table = name`: that attribute name is no longer a class constant."""
+        if isinstance(target, cst.Attribute):
+            self._facts.spoiled.add(target.attr.value)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._grow(node)
         sink, receiver = _sink_of(node)
         if sink not in self._sinks:
             return
+        scope = self._scopes[-1]
+        guarded = frozenset(scope.guarded)
         for argument in _sql_arguments(node, sink):
-            self._pending.append(_Pending(sink, receiver, argument, self._scopes[-1], node.func))
+            self._pending.append(_Pending(sink, receiver, argument, scope, node.func, guarded))
+
+    def _grow(self, node: cst.Call) -> None:
+        """`parts.append(x)` / `.add(x)` / `.insert(i, x)` / `.extend(xs)` / `.update(xs)`, and
+        a name handed to any other call (which may change a list in its place)."""
+        scope, func = self._scopes[-1], node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args:
+            kind = _GROWERS.get(func.attr.value)
+            into = scope.grown if kind == "grown" else scope.added if kind else None
+            if into is not None:
+                into.setdefault(func.value.value, []).append(node.args[-1].value)
+        self._escape(node)
+
+    def _escape(self, node: cst.Call) -> None:
+        func = node.func
+        tail = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if tail not in _READS_ONLY:
+            self._scopes[-1].escaped.update(a.value.value for a in node.args if isinstance(a.value, cst.Name))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for pending in self._pending:
             self._judge(pending)
 
     def _judge(self, pending: _Pending) -> None:
-        tracer = Tracer(pending.scope, self._constants, self._attributes)
+        tracer = Tracer(pending.scope, self._facts, pending.guarded)
         trace = tracer.trace(pending.argument)
         if trace.how is None or trace.const or not self._is_sql(pending, trace.text):
             return
@@ -238,6 +349,19 @@ def _may_build_sql(call: ast.Call, sinks: frozenset[str]) -> bool:
         return True
     argument = _ast_sql_argument(call)
     return argument is not None and str_constant(argument) is None
+
+
+# Methods that put something into a list or set: one element (`added`) or many (`grown`);
+# the value is the last argument (`insert(i, x)`).
+_GROWERS = {"append": "added", "add": "added", "insert": "added", "extend": "grown",
+            "update": "grown"}
+_READS_ONLY = frozenset({"join", "len", "str", "int", "float", "tuple", "list", "set",
+                         "frozenset", "sorted", "format", "execute", "executemany", "print"})
+
+
+def _is_sql_with_params(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+        and value.func.attr.value == "sql_with_params"
 
 
 _BUILDERS = frozenset({"format", "join", "substitute", "safe_substitute"})
