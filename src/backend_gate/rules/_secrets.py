@@ -91,7 +91,32 @@ def is_label(name: str, value: str) -> bool:
 def is_hardcoded_secret(name: str, value: str) -> bool:
     if not is_secret_name(name) or is_placeholder(value) or is_label(name, value):
         return False
+    if is_marker(name, value):
+        return False
     return credential_shaped(value) or words(name)[-1] not in _AMBIGUOUS
+
+
+_SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "y", "n"})
+_MARKER = re.compile(r"[A-Z]{2,6}")
+_DUMMY_WORDS = frozenset({"dummy", "placeholder", "example", "sample", "fake", "mock",
+                          "valid", "invalid"})
+_DUMMY = re.compile(r"(?i)change[-_ ]me|replace[-_ ]me|x{3,}")
+
+
+def is_marker(name: str, value: str) -> bool:
+    """Not a secret by its shape: a boolean switch's default (`"true"` under
+    `ALLOW_CREDENTIALS`), or a short all-capitals marker in a password field (`"LDAP"`,
+    `"OIDC"`: an account without a local password)."""
+    if value.strip().lower() in _SWITCHES:
+        return True
+    return is_password_name(name) and bool(_MARKER.fullmatch(value))
+
+
+def is_dummy(value: str) -> bool:
+    """A stand-in for the real value (`"DummyKey"`, `"xoxb-valid"`, `"CHANGE_ME"`)."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1_\2", value)
+    parts = set(re.split(r"[^A-Za-z]+", spaced.lower()))
+    return bool(parts & _DUMMY_WORDS) or bool(_DUMMY.fullmatch(value))
 
 
 def credential_shaped(value: str) -> bool:

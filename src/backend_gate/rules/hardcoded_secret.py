@@ -11,8 +11,11 @@ from backend_gate.astindex import AstIndex, dotted, str_constant
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._helpers import call_name, dotted_name, string_value, target_name
+from backend_gate.model import Severity
+from backend_gate.rules._context import CONTEXT_OPTIONS, Context
 from backend_gate.rules._secrets import (
     credential_in,
+    is_dummy,
     is_hardcoded_secret,
     is_password_name,
     is_secret_name,
@@ -121,8 +124,23 @@ class HardcodedSecret(Rule):
     engine = connect(host=HOST, password=settings.db_password.get_secret_value())
     ```
 
+    Not secrets by their shape: a boolean switch's default (`"true"`, `"false"`, `"1"` under
+    `ALLOW_CREDENTIALS`), a short all-capitals marker in a password field (`"LDAP"`, `"OIDC"`:
+    an account without a local password), and the field a JSON schema marks secret
+    (`"secret": "url"` beside `"properties"`). Stand-ins (`"DummyKey"`, `"xoxb-valid"`,
+    `"CHANGE_ME"`) are reported as `info`: production must still set the real value. A
+    default on a settings class field (`SECRET: str = "..."` on a pydantic `BaseSettings`) is
+    an error: production falls back to it. In files that exist for docs builds, CI or local
+    development, and in functions that build test-only resources, findings are `info`.
+
     ## Options
     - `include-tests`: also check test files and fixtures.
+    - `context-paths`: globs (gitignore style, from the project root) of files for docs
+      builds, CI or local development, where findings are `info` (defaults: `docs/conf.py`,
+      `*_testing.py`, `settings/test.py`, `settings_dev.py`, `*.example.py`,
+      `local_settings*.py`, read-the-docs configs and a few more).
+    - `context-functions`: name patterns of functions that build test-only resources, where
+      findings are `info` (defaults: `create_test_*`, `*_for_tests`, `*_for_test`).
 
     ## References
     - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
@@ -134,7 +152,10 @@ class HardcodedSecret(Rule):
     CWE = (798,)
     MESSAGE = ("hardcoded secret `{value}` in `{name}`: read it from the environment or a "
                "secrets manager")
-    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    PLACEHOLDER = ("placeholder `{value}` in `{name}`: production must set the real value "
+                   "from the environment or a secrets manager")
+    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),
+               *CONTEXT_OPTIONS)
     IN_TESTS = False  # the engine honours include-tests
     # every secret name holds one of these words (camelCase and run-together names included);
     # jwt.encode/decode literal keys hold "jwt": a sound pre-filter
@@ -148,6 +169,8 @@ class HardcodedSecret(Rule):
         Valid('password = "<password>"\nsecret = "${APP_SECRET}"\napi_key = "***"\n'),
         Valid('password_reset_url = "https://example.com/reset"\nauth_backend = "x"\n'),
         Valid('SECRET_KEY = "dev"\n', path="tests/test_app.py"),
+        Valid('user = {"password": "LDAP"}\nALLOW_CREDENTIALS = getenv("ALLOW_CREDENTIALS", "false")\n'),
+        Valid('schema = {"properties": {"url": {"type": "string"}}, "secret": "url"}\n'),
     )
     INVALID = (
         Invalid('SECRET_KEY = "changeme"\n', line=1, column=14),
@@ -179,13 +202,34 @@ class HardcodedSecret(Rule):
     def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context)
         self._enum_depth = 0
+        self._context = Context(context.path, self.options)
+        self._schema: set[int] = set()  # `"secret": "url"` items of a JSON schema
 
     def _check(self, name: str | None, value_node: cst.BaseExpression | None) -> None:
         value = _literal(value_node)
         if name is None or value is None or value_node is None:
             return
-        if is_hardcoded_secret(name, value) and credential_in(value) is None:  # else BG202
-            self.report(value_node, self.MESSAGE.format(value=mask(value), name=name))
+        if not is_hardcoded_secret(name, value) or credential_in(value) is not None:
+            return  # a credential format is BG202's
+        if is_dummy(value):
+            self.report(value_node, self.PLACEHOLDER.format(value=mask(value), name=name),
+                        severity=Severity.INFO)
+            return
+        self.report(value_node, self.MESSAGE.format(value=mask(value), name=name),
+                    severity=self._context.severity())
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._context.enter(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._context.leave()
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        """A JSON schema (`"properties"` beside it) names its secret fields: `"secret": "url"`."""
+        elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
+        if any(string_value(e.key) == "properties" for e in elements):
+            self._schema.update(id(e) for e in elements
+                                if string_value(e.key) in ("secret", "secrets"))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = (dotted_name(arg.value) or "" for arg in node.bases)
@@ -211,7 +255,8 @@ class HardcodedSecret(Rule):
         self._check(node.name.value, node.default)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
-        self._check(string_value(node.key), node.value)
+        if id(node) not in self._schema:
+            self._check(string_value(node.key), node.value)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         """`password == "letmein"`; `token == "is"` is a parser, not a credential check."""
