@@ -126,3 +126,54 @@ def test_reload_in_a_cli_develop_command_is_info() -> None:
 def test_reload_in_a_plain_function_stays_a_warning() -> None:
     code = 'import uvicorn\n\ndef serve():\n    uvicorn.run("app:app", reload=True)\n'
     assert _found(code, "app/server.py", "BG203") == [("BG203", 4, Severity.WARNING)]
+
+
+@pytest.mark.parametrize(("code", "rule"), [
+    ('url = f"postgresql://{user}:s3cretPw9@{host}/{db}"\n', "BG202"),
+    ('url = "postgresql://{}:s3cretPw9@{}/{}".format(user, host, db)\n', "BG202"),
+    ('token = jwt.encode(payload, "my-signing-key-2024")\n', "BG201"),
+    ('digest = hmac.new(b"k3y-for-signing-42", body, hashlib.sha256)\n', "BG201"),
+    ('signer = URLSafeTimedSerializer("my-signing-key-2024")\n', "BG201"),
+    ('s3 = boto3.client("s3", aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCY")\n', "BG201"),
+    ('smtp_relay_pass = "Zq8#kLm2!vRt"\n', "BG201"),
+    ('mail_secret_for_alerts = "Zq8#kLm2!vRt"\n', "BG201"),
+])
+def test_secrets_missed_before(code: str, rule: str) -> None:
+    assert [(r, s) for r, _, s in _found(code, "app/services/mail.py")] == [(rule, Severity.ERROR)]
+
+
+@pytest.mark.parametrize("code", [
+    'url = f"postgresql://{user}:{password}@{host}/{db}"\n',
+    'smtp_relay_pass_hint = "at least 12 characters"\n',
+    'mail_secret_for_alerts = "<your-key>"\n',
+    'digest = hmac.new(key, body, hashlib.sha256)\n',
+])
+def test_secret_lookalikes_stay_clean(code: str) -> None:
+    assert _found(code, "app/services/mail.py") == []
+
+
+def test_debug_true_through_a_parameter_default_reaches_run() -> None:
+    code = "def run(app, debug=True):\n    socketio.run(app, debug=debug)\n"
+    assert _found(code, "app/server.py", "BG203") == [("BG203", 1, Severity.ERROR)]
+
+
+def test_a_debug_parameter_defaulting_to_false_is_left_alone() -> None:
+    code = "def run(app, debug=False):\n    socketio.run(app, debug=debug)\n"
+    assert _found(code, "app/server.py", "BG203") == []
+
+
+def test_credentials_and_hosts_in_a_test_only_function_are_info() -> None:
+    code = ('def create_test_engine():\n'
+            '    return create_engine("postgresql://app:s3cretPw9@10.1.2.3/app")\n\n'
+            'def create_test_cache():\n    return redis.Redis(host="10.0.3.17")\n')
+    assert _found(code, "app/db.py") == [("BG202", 2, Severity.INFO),
+                                         ("BG204", 5, Severity.INFO)]
+
+
+@pytest.mark.parametrize("code", [
+    'TOKEN_PREFIX = "polar_oauth2_"\n',
+    "SECRET_KEY_CHARSET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*(-_=+)'\n",
+])
+def test_metadata_about_a_secret_is_not_a_secret(code: str) -> None:
+    """Found on polar and netbox when any-name credentials were added."""
+    assert _found(code, "app/services/auth.py") == []

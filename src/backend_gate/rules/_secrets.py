@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from backend_gate import redact
+from backend_gate.rules._data import LOG_SAFE_WORDS
 from backend_gate.rules.secret_in_log import words
 
 # The credential formats and the mask live in `redact`, which masks them in every message too.
@@ -89,11 +90,39 @@ def is_label(name: str, value: str) -> bool:
 
 
 def is_hardcoded_secret(name: str, value: str) -> bool:
-    if not is_secret_name(name) or is_placeholder(value) or is_label(name, value):
+    """A secret name and a value that is not a placeholder, label or marker; or any name with
+    a secret word in it (`smtp_relay_pass`, `mail_secret_for_alerts`) and a value shaped like
+    a credential (12+ characters mixing letters, digits and symbols)."""
+    if not is_secret_like_name(name) or is_placeholder(value) or is_label(name, value):
         return False
     if is_marker(name, value):
         return False
-    return credential_shaped(value) or words(name)[-1] not in _AMBIGUOUS
+    if is_secret_name(name):
+        return credential_shaped(value) or words(name)[-1] not in _AMBIGUOUS
+    return strong_credential(value) and words(name)[-1] not in _ABOUT_A_SECRET
+
+
+_SECRET_WORDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase", "secret",
+                           "secrets", "token", "apikey", "credential", "credentials"})
+
+
+def is_secret_like_name(identifier: str) -> bool:
+    """A secret name, or any name with a secret word in it."""
+    return is_secret_name(identifier) or not _SECRET_WORDS.isdisjoint(words(identifier))
+
+
+# Last words of a name that is about a secret, not the secret (`TOKEN_PREFIX`, `KEY_CHARSET`).
+_ABOUT_A_SECRET = frozenset(LOG_SAFE_WORDS) | {
+    "suffix", "charset", "chars", "characters", "alphabet", "pattern", "regex", "template",
+    "message", "msg", "text", "help", "example", "description", "title", "placeholder"}
+
+
+def strong_credential(value: str) -> bool:
+    """12+ characters, no spaces, with letters, digits and a symbol other than `_ - .`."""
+    return len(value) >= 12 and bool(_STRONG.fullmatch(value))
+
+
+_STRONG = re.compile(r"(?=.*[A-Za-z])(?=.*\d)(?=.*[^\w\s.-])\S+")
 
 
 _SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "y", "n"})

@@ -9,8 +9,16 @@ import libcst as cst
 from backend_gate.astindex import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._context import CONTEXT_OPTIONS, Context
 from backend_gate.rules._helpers import string_value, target_name
-from backend_gate.rules._secrets import credential_in, mask, may_hold_credential
+from backend_gate.rules._secrets import (
+    DSN_WITH_PASSWORD,
+    credential_in,
+    mask,
+    may_hold_credential,
+)
+
+_HOLE = "\x00"  # where an f-string's value goes
 
 
 class CredentialInLiteral(Rule):
@@ -20,7 +28,9 @@ class CredentialInLiteral(Rule):
     called: AWS access key ids (`AKIA...`), Stripe live keys (`sk_live_...`), GitHub
     (`ghp_...`, `github_pat_...`), GitLab (`glpat-...`) and Slack (`xoxb-...`) tokens, PEM
     private keys, JWTs, and URLs or DSNs with an embedded password
-    (`postgresql://app:s3cret@db/app`). A URL whose password is a template (`${PW}`) or empty
+    (`postgresql://app:s3cret@db/app`), also a literal password between the values of an
+    f-string (`f"postgresql://{user}:s3cret@{host}/{db}"`). A URL whose password is a
+    template (`${PW}`), a value of the f-string, or empty
     (`user:@host`) is left alone, and so is an example URL in a docstring. Test files are out
     of scope unless `include-tests` is set.
 
@@ -42,6 +52,12 @@ class CredentialInLiteral(Rule):
 
     ## Options
     - `include-tests`: also check test files and fixtures.
+    - `context-paths`: globs (gitignore style, from the project root) of files for docs
+      builds, CI or local development, where findings are `info` (defaults: `docs/conf.py`,
+      `*_testing.py`, `settings/test.py`, `settings_dev.py`, `*.example.py`,
+      `local_settings*.py`, read-the-docs configs and a few more).
+    - `context-functions`: name patterns of functions that build test-only resources, where
+      findings are `info` (defaults: `create_test_*`, `*_for_tests`, `*_for_test`).
 
     ## References
     - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
@@ -53,7 +69,8 @@ class CredentialInLiteral(Rule):
     CWE = (798,)
     MESSAGE = ("{what} (`{value}`) in {where}: revoke it, then read it from the "
                "environment or a secrets manager")
-    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),
+               *CONTEXT_OPTIONS)
     IN_TESTS = False  # the engine honours include-tests
     NEEDLES = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "_live_", "gh", "github_pat_", "glpat-",
                "xox", "PRIVATE KEY", "eyJ", "AIza", "SG.", "://")
@@ -85,12 +102,19 @@ class CredentialInLiteral(Rule):
         super().__init__(context)
         self._names: dict[int, str] = {}  # id of a string literal -> the name it is given to
         self._docs: set[int] = set()  # ids of docstrings and other standalone strings
+        self._context = Context(context.path, self.options)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._context.enter(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._context.leave()
 
     def _name(self, name: str | None, value: cst.BaseExpression | None) -> None:
         while isinstance(value, cst.ConcatenatedString):
             self._names[id(value.right)] = name or ""
             value = value.left
-        if name and isinstance(value, cst.SimpleString):
+        if name and isinstance(value, (cst.SimpleString, cst.FormattedString)):
             self._names[id(value)] = name
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -111,6 +135,21 @@ class CredentialInLiteral(Rule):
         if isinstance(node.value, cst.SimpleString):
             self._docs.add(id(node.value))
 
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        """`f"postgresql://{user}:literal@{host}/{db}"`: a literal password between values."""
+        text = "".join(p.value if isinstance(p, cst.FormattedStringText) else _HOLE
+                       for p in node.parts)
+        match = DSN_WITH_PASSWORD.search(text) if "://" in text else None
+        if match is None or _HOLE in match.group("password"):
+            return
+        found = credential_in(match.group(0).replace(_HOLE, "x"))
+        if found is not None:
+            what, secret = found
+            name = self._names.get(id(node))
+            where = f"`{name}`" if name else "an f-string"
+            self.report(node, self.MESSAGE.format(what=what, value=mask(secret), where=where),
+                        severity=self._context.severity())
+
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = string_value(node)
         urls = id(node) not in self._docs
@@ -119,4 +158,5 @@ class CredentialInLiteral(Rule):
             what, secret = found
             name = self._names.get(id(node))
             where = f"`{name}`" if name else "a string literal"
-            self.report(node, self.MESSAGE.format(what=what, value=mask(secret), where=where))
+            self.report(node, self.MESSAGE.format(what=what, value=mask(secret), where=where),
+                        severity=self._context.severity())

@@ -12,7 +12,12 @@ from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
-from backend_gate.rules._helpers import call_name, dotted_name, string_value, target_name
+from backend_gate.rules._helpers import (
+    call_name,
+    dotted_name,
+    string_value,
+    target_name,
+)
 
 _SETTINGS_PATH = re.compile(r"(?:^|/)[^/]*(?:settings|config)[^/]*(?:/|\.py$)")
 _DEBUG_CALLS = ("run", "FastAPI", "Flask", "Starlette", "Quart", "Sanic")
@@ -165,6 +170,7 @@ class DebugEnabled(Rule):
         """`DEBUG = True`, `x.debug = True`, or a `debug=True` / `reload=True` keyword."""
         return (not index.true_targets.isdisjoint({"DEBUG", "debug"})
                 or not index.true_keywords.isdisjoint({"debug", "reload", "DEBUG", "TESTING"})
+                or "debug" in index.names  # `run(app, debug=debug)` under `debug=True`
                 or any("DEBUG" in text.upper() or text in ("TESTING", "ENV")
                        for text in index.strings))
 
@@ -175,6 +181,7 @@ class DebugEnabled(Rule):
         self._settings = bool(_SETTINGS_PATH.search(context.path))
         self._context = Context(context.path, self.options)
         self._functions: list[cst.FunctionDef] = []
+        self._true_params: list[dict[str, cst.Param]] = []  # parameters defaulting to True
         self._main_calls: set[str] = set()  # functions called in `if __name__ == "__main__":`
         self._runners: list[tuple[cst.Arg, str, str]] = []  # reload=True in a main()-like
 
@@ -188,11 +195,15 @@ class DebugEnabled(Rule):
         self._scopes.append("")
         self._functions.append(node)
         self._context.enter(node.name.value)
+        self._true_params.append({p.name.value: p for p in (*node.params.params,
+                                                             *node.params.kwonly_params)
+                                  if _is_true(p.default)})
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._scopes.pop()
         self._functions.pop()
         self._context.leave()
+        self._true_params.pop()
 
     def _report(self, node: cst.CSTNode, what: str, severity: Severity | None = None) -> None:
         self.report(node, self.MESSAGE.format(what=what),
@@ -237,8 +248,21 @@ class DebugEnabled(Rule):
         if name.endswith(("config.update", "config.from_mapping")):
             self._flask_keywords(name, node)
         for arg in node.args:
-            if arg.keyword is not None and _is_true(arg.value):
-                self._keyword(name, arg.keyword.value, arg)
+            self._argument(name, arg)
+
+    def _argument(self, name: str, arg: cst.Arg) -> None:
+        if arg.keyword is not None and _is_true(arg.value):
+            self._keyword(name, arg.keyword.value, arg)
+        elif arg.keyword is not None and arg.keyword.value == "debug":
+            self._debug_parameter(name, arg.value)
+
+    def _debug_parameter(self, name: str, value: cst.BaseExpression) -> None:
+        """`def run(app, debug=True): socketio.run(app, debug=debug)`: on unless a caller
+        says otherwise."""
+        param = self._true_params[-1].get(getattr(value, "value", "")) \
+            if self._true_params and isinstance(value, cst.Name) else None
+        if param is not None and param.default is not None and name.endswith(_DEBUG_CALLS):
+            self._report(param.default, f"`{name}(debug=...)` gets a parameter defaulting to True")
 
     def _flask_keywords(self, name: str, node: cst.Call) -> None:
         for arg in node.args:

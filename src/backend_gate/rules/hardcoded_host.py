@@ -12,6 +12,7 @@ from backend_gate.astindex import AstIndex, dotted, str_constant
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._context import CONTEXT_OPTIONS, Context
 from backend_gate.rules._helpers import call_name, string_value
 
 _HOST_KEYWORDS = frozenset({"host", "hostname", "server", "address", "endpoint_url", "hosts",
@@ -90,6 +91,12 @@ class HardcodedHost(Rule):
 
     ## Options
     - `include-tests`: also check test files and fixtures.
+    - `context-paths`: globs (gitignore style, from the project root) of files for docs
+      builds, CI or local development, where findings are `info` (defaults: `docs/conf.py`,
+      `*_testing.py`, `settings/test.py`, `settings_dev.py`, `*.example.py`,
+      `local_settings*.py`, read-the-docs configs and a few more).
+    - `context-functions`: name patterns of functions that build test-only resources, where
+      findings are `info` (defaults: `create_test_*`, `*_for_tests`, `*_for_test`).
 
     ## References
     - [The Twelve-Factor App: III. Config](https://12factor.net/config)
@@ -102,7 +109,8 @@ class HardcodedHost(Rule):
     SEVERITY = Severity.WARNING
     MESSAGE = ("hardcoded host `{host}` passed to `{call}`: read it from settings or the "
                "environment")
-    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),)
+    OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),
+               *CONTEXT_OPTIONS)
     IN_TESTS = False  # the engine honours include-tests
     VALID = (
         Valid('cache = redis.Redis(host="localhost", port=6379)\n'),
@@ -126,6 +134,16 @@ class HardcodedHost(Rule):
             return False
         return any(_ast_reports(call) for call in index.call_nodes)
 
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self._context = Context(context.path, self.options)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._context.enter(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._context.leave()
+
     def visit_Call(self, node: cst.Call) -> None:
         name = call_name(node) or ""
         if not name.split(".")[-1].endswith(_CLIENTS):
@@ -138,4 +156,5 @@ class HardcodedHost(Rule):
     def _check(self, name: str, node: cst.BaseExpression, url_only: bool) -> None:
         host = reported_host(string_value(node), url_only)
         if host is not None:
-            self.report(node, self.MESSAGE.format(host=host, call=name))
+            self.report(node, self.MESSAGE.format(host=host, call=name),
+                        severity=self._context.severity())

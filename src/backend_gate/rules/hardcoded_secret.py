@@ -9,16 +9,21 @@ import libcst as cst
 
 from backend_gate.astindex import AstIndex, dotted, str_constant
 from backend_gate.config import Option
-from backend_gate.rules._base import Invalid, Rule, Valid
-from backend_gate.rules._helpers import call_name, dotted_name, string_value, target_name
 from backend_gate.model import Severity
+from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
+from backend_gate.rules._helpers import (
+    call_name,
+    dotted_name,
+    string_value,
+    target_name,
+)
 from backend_gate.rules._secrets import (
     credential_in,
     is_dummy,
     is_hardcoded_secret,
     is_password_name,
-    is_secret_name,
+    is_secret_like_name,
     mask,
 )
 
@@ -27,13 +32,25 @@ _ENV_DEFAULTS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get
                            "env.str", "environ.Env.str"})
 _JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "encode_jwt", "decode_jwt"})
 _WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "pydantic.SecretStr"})
+# Signing and MAC APIs whose first argument (or `key=` / `secret_key=`) is the key.
+_SIGNERS = frozenset({"URLSafeTimedSerializer", "URLSafeSerializer", "TimedSerializer",
+                      "Serializer", "Signer", "TimestampSigner", "JSONWebSignatureSerializer",
+                      "TimedJSONWebSignatureSerializer", "HMAC"})
+
+
+def _signing(name: str | None) -> bool:
+    """`hmac.new`, `hmac.HMAC`, an itsdangerous serializer or signer."""
+    return name == "hmac.new" or (name or "").split(".")[-1] in _SIGNERS
 _ENUM_BASES = ("Enum", "StrEnum", "IntEnum", "Flag", "TextChoices", "Choices")
 
 
 def _literal(node: cst.BaseExpression | None) -> str | None:
-    """A string literal, also wrapped in `SecretStr("...")`."""
+    """A string (or bytes) literal, also wrapped in `SecretStr("...")`."""
     if isinstance(node, cst.Call) and call_name(node) in _WRAPPERS and node.args:
         node = node.args[0].value
+    if isinstance(node, cst.SimpleString) and "b" in node.prefix.lower():
+        raw = node.evaluated_value
+        return raw.decode("latin-1") if isinstance(raw, bytes) else None
     return string_value(node) if node is not None else None
 
 
@@ -83,15 +100,31 @@ def _call_pairs(node: ast.Call) -> Iterator[tuple[str | None, ast.expr | None]]:
     if name in _ENV_DEFAULTS and node.args:
         yield from ((_ast_literal(node.args[0]), value) for value in node.args[1:2])
         yield from ((_ast_literal(node.args[0]), k.value) for k in node.keywords)
-    elif name in _JWT_CALLS:
-        yield from (("signing_key", value) for value in node.args[1:2])
-        yield from (("signing_key", k.value) for k in node.keywords if k.arg == "key")
+    else:
+        yield from _key_pairs(name, node)
+
+
+def _key_pairs(name: str | None, node: ast.Call) -> Iterator[tuple[str | None, ast.expr | None]]:
+    """The key of a JWT call (second argument) or a signing call (first), or `key=`."""
+    position = 1 if name in _JWT_CALLS else 0 if _signing(name) else None
+    if position is None:
+        return
+    yield from (("signing_key", value) for value in node.args[position:position + 1])
+    yield from (("signing_key", k.value) for k in node.keywords
+                if k.arg in ("key", "secret_key"))
+
+
+def _may_name_a_secret(index: AstIndex) -> bool:
+    return any(is_secret_like_name(n) for n in (*index.names, *index.strings)) or any(
+        _signing(name) for name in index.calls)
 
 
 def _ast_literal(node: ast.expr | None) -> str | None:
     """The ast form of `_literal`: a str constant, also as `SecretStr("...")`'s argument."""
     if isinstance(node, ast.Call) and dotted(node.func) in _WRAPPERS and node.args:
         node = node.args[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+        return node.value.decode("latin-1")
     return str_constant(node)
 
 
@@ -101,8 +134,12 @@ class HardcodedSecret(Rule):
     Flags a string literal assigned to, passed as a keyword to, stored in a dict under, or given
     as the `os.getenv` / `environ.get` default for a name that denotes a secret (`password`,
     `db_password`, `dbPassword`, `DATABASEPASSWORD`, `SECRET_KEY`, `api_key`, `token`,
-    `client_secret` ...), and a literal key handed to `jwt.encode` / `jwt.decode`. The last word
-    of the name decides: `password_reset_url`, `token_type` and `auth_backend` are not secrets.
+    `client_secret` ...), and a literal key (string or bytes) handed to `jwt.encode` /
+    `jwt.decode`, `hmac.new` / `HMAC` or an itsdangerous serializer or signer. The last word
+    of the name decides: `password_reset_url`, `token_type` and `auth_backend` are not secrets;
+    a name with a secret word anywhere (`smtp_relay_pass`, `mail_secret_for_alerts`) counts
+    when the value is shaped like a credential (12+ characters mixing letters, digits and
+    symbols).
     Left alone: empty strings, placeholders (`"<password>"`, `"${DB_PASSWORD}"`, `"***"`),
     labels (`PASSWORD_FIELD = "password"`, `token_type = "Bearer"`, enum members such as
     `REFRESH_TOKEN = "refresh_token"`), URL and dotted paths. `"changeme"` is a secret. Test
@@ -157,9 +194,10 @@ class HardcodedSecret(Rule):
     OPTIONS = (Option("include-tests", bool, False, "Also check test files and fixtures."),
                *CONTEXT_OPTIONS)
     IN_TESTS = False  # the engine honours include-tests
-    # every secret name holds one of these words (camelCase and run-together names included);
+    # every secret name holds one of these words (camelCase and run-together names included),
+    # and so does every signing call's name (hmac, ...Serializer, ...Signer);
     # jwt.encode/decode literal keys hold "jwt": a sound pre-filter
-    NEEDLE_PATTERN = r"(?i)passw|passphrase|pwd|secret|token|auth|credential|key|jwt"
+    NEEDLE_PATTERN = r"(?i)pass|pwd|secret|token|auth|credential|key|jwt|hmac|serializer|signer"
     VALID = (
         Valid('PASSWORD_FIELD = "password"\nTOKEN_HEADER = "Authorization"\n'),
         Valid('token_type = "Bearer"\nNEXT_TOKEN_KEY = "NextToken"\n'),
@@ -190,7 +228,7 @@ class HardcodedSecret(Rule):
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
         """A name that denotes a secret is given a string that could be its hardcoded value,
         in one of the places the rule looks (its checks on the ast, a little wider)."""
-        if not any(is_secret_name(n) for n in (*index.names, *index.strings)):
+        if not _may_name_a_secret(index):
             return False
         for name, node in _given_pairs(index.tree):
             value = _ast_literal(node)
@@ -282,3 +320,6 @@ class HardcodedSecret(Rule):
             self._check(string_value(positional[0]), keywords.get("default") or _nth(positional, 1))
         elif name in _JWT_CALLS:
             self._check("signing_key", keywords.get("key") or _nth(positional, 1))
+        elif _signing(name):
+            key = keywords.get("key") or keywords.get("secret_key") or _nth(positional, 0)
+            self._check("signing_key", key)
