@@ -21,7 +21,7 @@ from backend_gate.rules._helpers import body_statements, dotted_name, string_val
 
 ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "ReprEnum"})
 # `%` conversions that print a number whatever the value is (`%d` of a string raises).
-_NUMERIC = frozenset("diouxXeEfFgGc")  # `%c` prints one character of an int
+_NUMERIC = frozenset("diouxXeEfFgG")  # not `%c`: it prints a one-character string as is
 _CONVERSION = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
                          r"(?P<kind>[a-zA-Z%])")
 
@@ -138,7 +138,8 @@ def percent_conversions(text: str) -> list[tuple[str | None, bool]] | None:
     out: list[tuple[str | None, bool]] = []
     for match in _CONVERSION.finditer(text):
         kind = match.group("kind")
-        if kind == "%":
-            continue
-        out.append((match.group("key"), kind in _NUMERIC))
+        if "*" in match.group(0):  # a `*` width takes a value of its own: not paired here
+            return None
+        if kind != "%":
+            out.append((match.group("key"), kind in _NUMERIC))
     return out
