@@ -134,7 +134,7 @@ class Tracer:
         if self.scope is self.facts.module:
             return self.trace(node, depth + 1)
         inner = Tracer(self.facts.module, self.facts)
-        inner.seen = self.seen
+        inner.seen, inner.through = self.seen, self.through  # one set of visited names and causes
         return inner.trace(node, depth + 1)
 
     def _enum_proved(self, name: str, depth: int) -> bool:
