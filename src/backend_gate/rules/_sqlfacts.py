@@ -49,6 +49,7 @@ class Facts:
     methods: dict[str, list[cst.BaseExpression | None]] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
     enums: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    rebound: set[str] = field(default_factory=set)  # module names a `global` statement rebinds
 
     def is_enum(self, name: str) -> bool:
         return name in self.enums

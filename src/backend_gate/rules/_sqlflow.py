@@ -299,7 +299,7 @@ class Tracer:
     def _global(self, name: str, depth: int) -> Trace:
         """A module-level UPPER_CASE constant, traced through the module's assignments."""
         module = self.facts.module
-        if not is_constant_name(name) or name not in module.assigned:
+        if not is_constant_name(name) or name not in module.assigned or name in self.facts.rebound:
             return Trace(False)
         return self.trace_in_module(cst.Name(name), depth)
 

@@ -231,6 +231,10 @@ class SqlBuiltFromStrings(Rule):
         return bool(self._class_names) and len(self._scopes) == len(self._class_names) + 1 \
             and self._scopes[-1].params == {} and not self._scopes[-1].top
 
+    def visit_Global(self, node: cst.Global) -> None:
+        """`global TABLE` in a function: the module constant may be rebound at run time."""
+        self._facts.rebound.update(n.name.value for n in node.names)
+
     def visit_If(self, node: cst.If) -> None:
         scope = self._scopes[-1]
         if id(node) not in scope.top:
