@@ -309,17 +309,31 @@ class SqlBuiltFromStrings(Rule):
         a name handed to any other call (which may change a list in its place)."""
         scope, func = self._scopes[-1], node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args:
-            kind = _GROWERS.get(func.attr.value)
-            into = scope.grown if kind == "grown" else scope.added if kind else None
-            if into is not None:
-                into.setdefault(func.value.value, []).append(node.args[-1].value)
+            self._grow_name(scope, func.value.value, func.attr.value, node.args[-1].value)
         self._escape(node)
+
+    def _grow_name(self, scope: Scope, name: str, method: str,
+                   value: cst.BaseExpression) -> None:
+        """Record what a grower adds; a module-level list grown in a function grows there too."""
+        kind = _GROWERS.get(method)
+        if kind is None:
+            return
+        scopes = [scope]
+        if name not in scope.assigned and name not in scope.params:
+            scopes.append(self._facts.module)
+        for target in scopes:
+            into = target.grown if kind == "grown" else target.added
+            into.setdefault(name, []).append(value)
 
     def _escape(self, node: cst.Call) -> None:
         func = node.func
         tail = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-        if tail not in _READS_ONLY:
-            self._scopes[-1].escaped.update(a.value.value for a in node.args if isinstance(a.value, cst.Name))
+        if tail in _READS_ONLY:
+            return
+        names = {a.value.value for a in node.args if isinstance(a.value, cst.Name)}
+        scope = self._scopes[-1]
+        scope.escaped.update(names)
+        self._facts.module.escaped.update(n for n in names if n not in scope.assigned)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for pending in self._pending:
