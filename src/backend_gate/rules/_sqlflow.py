@@ -289,7 +289,7 @@ class Tracer:
     def _added(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace:
         """What `.append()` / `.extend()` put into a local list; a list handed to another
         call (which may change it) is not constant."""
-        mutable = any(isinstance(v, _MUTABLE) for v in values)
+        mutable = any(type(v).__name__ in _MUTABLE for v in values)
         if mutable and name in self.scope.escaped:
             return Trace(False)
         added = [self.trace(v, depth + 1) for v in self.scope.added.get(name, [])]
@@ -305,7 +305,9 @@ class Tracer:
 
 
 _PASS_THROUGH = frozenset({"str", "tuple", "list", "set", "frozenset", "sorted"})
-_MUTABLE = (cst.List, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.DictComp)
+# node class names of values that can be changed in their place (names, not classes: reading
+# `cst.List` at import would load libcst for a run that never parses with it)
+_MUTABLE = frozenset({"List", "Set", "Dict", "ListComp", "SetComp", "DictComp"})
 
 
 def _is_auto(node: cst.BaseExpression) -> bool:
