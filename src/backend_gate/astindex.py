@@ -148,6 +148,22 @@ def build(tree: ast.Module, text: str) -> AstIndex:
     return index
 
 
+def walk_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node under `tree` (itself included), in no particular order: `build`'s walk
+    (a hand-kept stack, no recursion, each class's fields less `ctx`) for other callers."""
+    fields_of, node_type = _FIELDS, ast.AST
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in fields_of.get(type(node)) or _fields(type(node)):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                stack.append(value)
+
+
 def _fields(kind: type) -> tuple[str, ...]:
     fields = _FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")
     return fields
