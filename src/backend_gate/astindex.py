@@ -152,16 +152,20 @@ def walk_nodes(tree: ast.AST) -> Iterator[ast.AST]:
     """Every node under `tree` (itself included), in no particular order: `build`'s walk
     (a hand-kept stack, no recursion, each class's fields less `ctx`) for other callers."""
     fields_of, node_type = _FIELDS, ast.AST
-    stack: list[ast.AST] = [tree]
+    stack: list[Any] = [tree]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
+        if not isinstance(node, node_type):
+            continue  # a list's None (`{**a}`'s key) or name (`global x`)
         yield node
-        for name in fields_of.get(type(node)) or _fields(type(node)):
+        kind = type(node)
+        for name in fields_of.get(kind) or _fields(kind):
             value = getattr(node, name, None)
-            if isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, node_type))
+            if value.__class__ is list:
+                extend(value)
             elif isinstance(value, node_type):
-                stack.append(value)
+                push(value)
 
 
 def _fields(kind: type) -> tuple[str, ...]:

@@ -270,9 +270,9 @@ class _FileView:
     """What the text pre-filters search, built at most once per file. Needles and patterns
     are written for source text, and where source text differs from what it means they
     search the meaning too: line ends are `\n` (Python also ends lines at a lone `\r`), and
-    a file that fails on its text is searched again with the values of its string literals
-    appended (escapes decoded, implicit concatenations joined: `"\x41KIA..."` holds
-    `AKIA`). Without a tree (a file Python's `ast` cannot read) nothing is skipped there."""
+    a file that fails on its text is searched again in the values of its string literals
+    (escapes decoded, implicit concatenations joined: `"\x41KIA..."` holds `AKIA`). Without a
+    tree (a file Python's `ast` cannot read) nothing is skipped there."""
 
     __slots__ = ("source", "text", "tree", "_index", "_meaning")
 
@@ -294,8 +294,8 @@ class _FileView:
             return True
         if self.tree is None:
             return True
-        if self._meaning is None:
-            self._meaning = "\n".join((self.text, *self.index().strings))
+        if self._meaning is None:  # what the text failed on can only be in a literal's value
+            self._meaning = "\n".join(self.index().strings)
         return _has_needle(rule, config, self._meaning)
 
 

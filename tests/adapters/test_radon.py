@@ -232,3 +232,23 @@ def test_a_function_without_decision_words_is_never_given_to_radon(
     branchy = simple + "\n\ndef d(x):\n    if x and x > 1:\n        return 1\n    return 0\n"
     (score,) = radon_adapter.scores_over(ast.parse(branchy), 1)
     assert (score.name, score.complexity, seen) == ("d", 3, [1])
+
+
+def test_the_bound_holds_on_generated_programs() -> None:
+    """radon's pruning never drops a function radon scores over the limit, on programs
+    generated from Python's grammar (keywords glued to numbers, odd spacing and all)."""
+    import hypothesmith
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(hypothesmith.from_grammar())
+    def bound_holds(code: str) -> None:
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return
+        for limit in (0, 1, 3):
+            whole = [s for s in radon_adapter.scores(tree)[0] if s.complexity > limit]
+            assert radon_adapter.scores_over(tree, limit) == whole, code
+
+    bound_holds()
