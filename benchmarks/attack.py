@@ -48,6 +48,7 @@ from attack_plants import CHAIN, Placed, Program, mutate, program  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("text", "sarif", "junit", "github", "markdown", "gitlab")
 _FAILING = "error"
+_UNREADABLE_FOR_RUFF = "stream did not contain valid UTF-8"  # E902 on a latin-1 file
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Tally:
     hangs: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
     inconclusive: list[str] = field(default_factory=list)  # (c) files a forced-open tool failed on
+    notes: list[str] = field(default_factory=list)  # a check in error as documented (ruff on latin-1)
 
     def defects(self) -> int:
         return len(self.wrong) + len(self.crashes) + len(self.hangs) + len(self.leaks)
@@ -87,7 +89,11 @@ def _gate(project: Path, jobs: int, timeout: float, tally: Tally) -> tuple[dict[
         return None
     report = json.loads(stdout)
     for check in report["checks"]:
-        if check["status"] == "error":
+        if check["status"] != "error":
+            continue
+        if _UNREADABLE_FOR_RUFF in check["summary"]:  # ruff reads UTF-8 only: named, not hidden
+            tally.notes.append(f"{project.name}: {check['summary']}")
+        else:
             tally.crashes.append(f"{project.name}: check {check['name']} in error: {check['summary']}")
     texts = [stdout, stderr] + [p.read_text("utf-8", "replace") for p in outputs.iterdir()]
     return report, "\n".join(texts)
@@ -369,6 +375,8 @@ def _print(tally: Tally, seconds: float) -> None:
     print(f"programs {tally.programs}  mutants {tally.mutants}  files compared {tally.compared}  "
           f"wrong verdicts {len(tally.wrong)}  crashes {len(tally.crashes)}  "
           f"hangs {len(tally.hangs)}  leaks {len(tally.leaks)}  ({seconds:.0f} s)")
+    for note in tally.notes:
+        print(f"as documented, a check that could not read a file cannot pass: {note[:300]}")
     if tally.inconclusive:
         print(f"not compared: {len(tally.inconclusive)} file(s) where a wrapped tool failed only "
               f"with the filters open (radon on a whole module too deep for it), e.g. "

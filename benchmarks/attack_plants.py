@@ -163,8 +163,8 @@ def complex_function(rng: random.Random, n: int) -> Plant:
 
 def exception_text(rng: random.Random, n: int) -> Plant:
     clause = rng.choice(["except Exception as exc:", "except Exception as \\\nexc:",
-                         "except (\n        ValueError,  # note: bad input\n    ) as exc:",
-                         "except ERRORS[1:] as exc:", "except(ValueError)as exc:"])
+                         "except (\n        RuntimeError,  # note: any failure\n    ) as exc:",
+                         "except ERRORS[1:] as exc:", "except(RuntimeError)as exc:"])
     leak = rng.choice(["str(exc)", "repr(exc)", 'f"failed: {exc}"', '"failed: %s" % exc'])
     return Plant("BG503", [f"def view_{n}():", "    try:", "        return work()", f"    {clause}",
                            f'        return JSONResponse({{"error": {leak}}})'])
