@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import random
+import re
 import string
 import unicodedata
 from dataclasses import dataclass, field
@@ -286,6 +287,12 @@ MUTATIONS = (sql, secret, credential, bare_except, print_call, complex_function,
              todo, swallowed, secret_log)
 
 
+# BG504 leaves command-line programs alone (a main block, argparse, click/typer, a management
+# command), modules that bind their own `print`, prompts and logging handlers' `emit`
+_MAY_PRINT = re.compile(r"__main__|ArgumentParser|click|typer|Command\b|\bprint\s*=|def print\b"
+                        r"|import[^\n]*\bprint\b|\binput\(|\bemit\b")
+
+
 def _positions(tree: ast.Module, rows: list[str]) -> list[tuple[int, str]]:
     """(line, indentation) before which a block of statements can go: module statements and
     statements in the bodies of top-level functions and of methods of top-level classes."""
@@ -322,7 +329,7 @@ def mutate(rng: random.Random, text: str, k: int) -> tuple[str, Placed] | None:
             return None
         line, indent = rng.choice(positions)
         plant = rng.choice(MUTATIONS)(rng, 900000 + k)
-        if indent and not plant.nestable:
+        if (indent and not plant.nestable) or (plant.rule == "BG504" and _MAY_PRINT.search(text)):
             continue
         block = [indent + row if row else row for row in "\n".join(plant.lines).split("\n")]
         mutated = "\n".join(rows[: line - 1] + block + rows[line - 1:])
