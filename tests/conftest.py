@@ -28,7 +28,3 @@ def sarif_validator() -> Any:
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)
     return validator(schema, format_checker=validator.FORMAT_CHECKER)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: a test that takes several seconds (-m 'not slow' skips it)")

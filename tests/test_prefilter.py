@@ -167,9 +167,11 @@ def _force_open(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _all_findings(path: str, code: str, plan: Plan) -> tuple[tuple[Any, ...], ...]:
+    """The file's findings and those project rules (BG102's stubs, ...) make of its facts."""
     result = engine.check_text(path, code, False, plan)
+    found = (*result.findings, *engine.run_project_rules(plan, [result]))
     return tuple(sorted((f.rule, f.line, f.column, f.end_line, f.end_column, f.message)
-                        for f in result.findings if f.check not in {"security", "lint"}))
+                        for f in found if f.check not in {"security", "lint"}))
 
 
 _GLUED = "def pick(a):\n    return a(1or 2or 3or 4or 5or 6or 7or 8or 9or 10or 11or 12)\n"
