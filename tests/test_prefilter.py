@@ -151,3 +151,74 @@ def test_fast_searches_decide_as_their_patterns_do() -> None:
         assert bool(words.search(text)) == bool(any_case.search(text)), text
 
     agree()
+
+
+def _force_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pre-filter open: text needles, `wants`, `wants_tree`, and radon's pruning."""
+    from backend_gate.adapters import radon as radon_adapter
+
+    monkeypatch.setattr(engine, "_has_needle", lambda *args: True)
+    for cls in (r for r in ALL_RULES if isinstance(r, type) and issubclass(r, Rule)):
+        monkeypatch.setattr(cls, "wants", classmethod(lambda *args: True))
+        monkeypatch.setattr(cls, "wants_tree", classmethod(lambda *args: True))
+    monkeypatch.setattr(
+        radon_adapter, "scores_over",
+        lambda tree, limit: [s for s in radon_adapter.scores(tree)[0] if s.complexity > limit])
+
+
+def _all_findings(path: str, code: str, plan: Plan) -> tuple[tuple[Any, ...], ...]:
+    """The file's findings and those project rules (BG102's stubs, ...) make of its facts."""
+    result = engine.check_text(path, code, False, plan)
+    found = (*result.findings, *engine.run_project_rules(plan, [result]))
+    return tuple(sorted((f.rule, f.line, f.column, f.end_line, f.end_column, f.message)
+                        for f in found if f.check not in {"security", "lint"}))
+
+
+_GLUED = "def pick(a):\n    return a(1or 2or 3or 4or 5or 6or 7or 8or 9or 10or 11or 12)\n"
+_GLUED_IF = ("def pick(a, b):\n    x = [1for _ in b if 0x1for a], (1if a else 2)\n"
+             "    y = [1.e5for _ in b if 1jor a], (1.if a else 2)\n"
+             "    z = [.5for _ in b if 1_0or a], (0b1if a else 2)\n    return x, y, z\n")
+
+# Where the text differs from what it means: a string escape, a line continuation, a comment
+# holding a colon, a keyword glued to a number, lone-CR line ends, a tab, a tag in mixed case.
+# Each must be reported as the rule reports it with every pre-filter open (issue 21, item 10).
+SHAPES = (
+    ("BG202", "app/keys.py", 'AWS = "\\x41KIAIOSFODNN7EXAMPLE"\n'),
+    ("BG202", "app/keys.py", 'STRIPE = "sk\\x5flive_4eC39HqLyjWDarjtT1zdp7dc"\n'),
+    ("BG202", "app/keys.py", 'DB = "postgresql:\\x2f/u:p4ssw0rd@h/db"\n'),
+    ("BG202", "app/keys.py", 'AWS = "\\N{LATIN CAPITAL LETTER A}KIAIOSFODNN7EXAMPLE"\n'),
+    ("BG201", "app/keys.py", 'conf = {"pass\\x77ord": "hunter2x"}\n'),
+    ("BG201", "app/keys.py", 'conn = connect(**{"pass\\x77ord": "hunter2x"})\n'),
+    ("BG503", "app/views.py", "def run():\n    try:\n        go()\n    except Exception as \\\n"
+                              "exc:\n        return JSONResponse({'error': str(exc)})\n"),
+    ("BG503", "app/views.py", "def run():\n    try:\n        go()\n    except (\n"
+                              "        ValueError,  # note: bad input\n    ) as exc:\n"
+                              "        return JSONResponse({'error': str(exc)})\n"),
+    ("BG503", "app/views.py", "def run():\n    try:\n        go()\n    except E[1:] as exc:\n"
+                              "        return JSONResponse({'error': str(exc)})\n"),
+    ("BG102", "app/services/s.py", 'def save(order):\r    """Save."""\r    pass\r'),
+    ("BG504", "app/services/s.py", '(print  # why\r)("x")\r'),
+    ("BG405", "app/services/s.py",
+     "class A:\n" + "".join(f"    def\tm{i}(self): return {i}\n" for i in range(25))),
+    ("BG101", "app/a.py", "x = 1  # ToDo: fix\n"),
+    ("BG101", "app/a.py", "x = 1  # FixMe(#12x): fix\n"),
+    ("BG505", "app/a.py", "from app import LOG\n\n\ndef f(password):\n"
+                          "    LOG.info('pw %s', password)\n"),
+    ("BG301", "app/repositories/r.py", "import sqlalchemy as sa\n\n\ndef f(conn, uid):\n"
+                                       "    q = sa.text ('SELECT * FROM t WHERE id = ' + uid)\n"
+                                       "    return q\n"),
+    ("BG601", "app/a.py", _GLUED),
+    ("BG601", "app/a.py", _GLUED_IF),
+)
+
+
+@pytest.mark.parametrize(("code", "path", "text"), SHAPES,
+                         ids=[f"{i}-{s[0]}" for i, s in enumerate(SHAPES)])
+def test_text_that_differs_from_its_meaning_is_not_filtered_out(
+    code: str, path: str, text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = _plan(None, Valid(text), tmp_path)
+    filtered = _all_findings(path, text, plan)
+    assert code in {finding[0] for finding in filtered}, filtered
+    _force_open(monkeypatch)
+    assert _all_findings(path, text, plan) == filtered

@@ -148,6 +148,26 @@ def build(tree: ast.Module, text: str) -> AstIndex:
     return index
 
 
+def walk_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node under `tree` (itself included), in no particular order: `build`'s walk
+    (a hand-kept stack, no recursion, each class's fields less `ctx`) for other callers."""
+    fields_of, node_type = _FIELDS, ast.AST
+    stack: list[Any] = [tree]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        if not isinstance(node, node_type):
+            continue  # a list's None (`{**a}`'s key) or name (`global x`)
+        yield node
+        kind = type(node)
+        for name in fields_of.get(kind) or _fields(kind):
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                extend(value)
+            elif isinstance(value, node_type):
+                push(value)
+
+
 def _fields(kind: type) -> tuple[str, ...]:
     fields = _FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")
     return fields

@@ -11,12 +11,12 @@ import ast
 import os
 import tokenize
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Iterable, Mapping, Sequence, TypeVar, cast
 
 import libcst as cst
 
 from backend_gate.adapters import ADAPTERS, FileAdapter, ProjectAdapter, SourceText
-from backend_gate.astindex import AstIndex
+from backend_gate.astindex import NEWLINE, AstIndex
 from backend_gate.astindex import build as build_index
 from backend_gate.cache import read_bytes
 from backend_gate.config import GateConfig
@@ -258,24 +258,55 @@ def _rules_for(
     """The rules in scope for this file whose pre-filters let them fire on it: the text
     needles, then `wants` (path and text), then `wants_tree` (the ast, indexed once)."""
     options = plan.config.options
+    view = _FileView(text, tree)
     passed = [
         rule for rule in _in_scope(plan, is_test)
-        if _has_needle(rule, plan.config, text) and rule.wants(path, text, options.get(rule.NAME, {}))
+        if view.has_needle(rule, plan.config) and rule.wants(path, text, options.get(rule.NAME, {}))
     ]
-    return passed if tree is None else _tree_passed(passed, options, tree, text)
+    return passed if tree is None else _tree_passed(passed, options, view)
+
+
+class _FileView:
+    """What the text pre-filters search, built at most once per file. Needles and patterns
+    are written for source text, and where source text differs from what it means they
+    search the meaning too: line ends are `\n` (Python also ends lines at a lone `\r`), and
+    a file that fails on its text is searched again in the values of its string literals
+    (escapes decoded, implicit concatenations joined: `"\x41KIA..."` holds `AKIA`). Without a
+    tree (a file Python's `ast` cannot read) nothing is skipped there."""
+
+    __slots__ = ("source", "text", "tree", "_index", "_meaning")
+
+    def __init__(self, source: str, tree: ast.Module | None) -> None:
+        self.source = source
+        self.text = NEWLINE.sub("\n", source) if "\r" in source else source
+        self.tree = tree
+        self._index: AstIndex | None = None
+        self._meaning: str | None = None
+
+    def index(self) -> AstIndex:
+        """The file's ast index (asked only when there is a tree)."""
+        if self._index is None:
+            self._index = build_index(cast(ast.Module, self.tree), self.source)
+        return self._index
+
+    def has_needle(self, rule: type[Rule], config: GateConfig) -> bool:
+        if _has_needle(rule, config, self.text):
+            return True
+        if self.tree is None:
+            return True
+        if self._meaning is None:  # what the text failed on can only be in a literal's value
+            self._meaning = "\n".join(self.index().strings)
+        return _has_needle(rule, config, self._meaning)
 
 
 def _tree_passed(
-    rules: list[type[Rule]], options: Mapping[str, Any], tree: ast.Module, text: str
+    rules: list[type[Rule]], options: Mapping[str, Any], view: _FileView
 ) -> list[type[Rule]]:
     """The rules whose `wants_tree` lets them fire; the index is built for the first that asks."""
-    index: AstIndex | None = None
     chosen = []
     for rule in rules:
-        if _asks_tree(rule):
-            index = index if index is not None else build_index(tree, text)
-            if not rule.wants_tree(index, options.get(rule.NAME, {})):
-                continue
+        if _asks_tree(rule) and not rule.wants_tree(view.index(), options.get(rule.NAME, {})):
+            continue
         chosen.append(rule)
     return chosen
 

@@ -214,7 +214,7 @@ def test_scoring_only_the_functions_that_can_exceed_finds_what_radon_finds(limit
             except SyntaxError:
                 continue
             whole = [s for s in radon_adapter.scores(tree)[0] if s.complexity > limit]
-            assert radon_adapter.scores_over(tree, variant, limit) == whole, (path, limit)
+            assert radon_adapter.scores_over(tree, limit) == whole, (path, limit)
             checked += len(whole)
     assert checked >= 10  # the comparison saw real over-limit functions
 
@@ -227,8 +227,28 @@ def test_a_function_without_decision_words_is_never_given_to_radon(
     monkeypatch.setattr(radon_adapter, "scores",
                         lambda tree: seen.append(len(tree.body)) or real(tree))
     simple = "def a():\n    return 1\n\n\nclass B:\n    def c(self):\n        return 2\n"
-    assert radon_adapter.scores_over(ast.parse(simple), simple, 1) == []
+    assert radon_adapter.scores_over(ast.parse(simple), 1) == []
     assert seen == []
     branchy = simple + "\n\ndef d(x):\n    if x and x > 1:\n        return 1\n    return 0\n"
-    (score,) = radon_adapter.scores_over(ast.parse(branchy), branchy, 1)
+    (score,) = radon_adapter.scores_over(ast.parse(branchy), 1)
     assert (score.name, score.complexity, seen) == ("d", 3, [1])
+
+
+def test_the_bound_holds_on_generated_programs() -> None:
+    """radon's pruning never drops a function radon scores over the limit, on programs
+    generated from Python's grammar (keywords glued to numbers, odd spacing and all)."""
+    import hypothesmith
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(hypothesmith.from_grammar())
+    def bound_holds(code: str) -> None:
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return
+        for limit in (0, 1, 3):
+            whole = [s for s in radon_adapter.scores(tree)[0] if s.complexity > limit]
+            assert radon_adapter.scores_over(tree, limit) == whole, code
+
+    bound_holds()

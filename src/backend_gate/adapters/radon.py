@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from typing import Any
 from backend_gate.adapters._base import FileAdapter, FileOutcome, SourceText
 from backend_gate.config import Option
 from backend_gate.model import Finding, Severity
-from backend_gate.astindex import walk_statements
+from backend_gate.astindex import walk_nodes, walk_statements
 
 HIGH_COMPLEXITY = ("BG601", "high-complexity")
 LOW_MAINTAINABILITY = ("BG602", "low-maintainability")
@@ -61,21 +60,16 @@ def scores(tree: ast.Module) -> tuple[list[Score], int]:
     return found, visitor.total_complexity
 
 
-# Every decision point radon counts is one of these words in the function's own text: `if` /
-# `elif` (If, IfExp, a comprehension's ifs), `for` / `while` (+1 with `else`), each `except`
-# (+1 with `else`), each `and` / `or` (a BoolOp of n values counts n - 1), each `case`, `assert`.
-_DECISION_WORDS = re.compile(r"\b(?:if|elif|for|while|except|and|or|case|assert|else)\b")
-
-
-def scores_over(tree: ast.Module, text: str, limit: int) -> list[Score]:
+def scores_over(tree: ast.Module, limit: int) -> list[Score]:
     """The functions radon scores over `limit`, with radon run only on the functions that can
-    be: radon's score is 1 plus decision points inside the function, and each decision point is
-    one of `_DECISION_WORDS` on the function's lines, so a function with at most `limit - 1`
-    such words (in code, strings or comments alike) cannot exceed the limit. radon walks the
-    others, inside a module of just them (a class keeps only those methods): a function's score
-    and its qualified name depend on nothing else. tests/adapters/test_radon.py compares it with
-    radon on the whole file."""
-    lines = _decision_lines(text)
+    be: radon's score is 1 plus the decision points in the function's body, and each is a node
+    of the tree on the function's lines (`_decision_lines`), so a function with at most
+    `limit - 1` of them cannot exceed the limit. radon walks the others, inside a module of
+    just them (a class keeps only those methods): a function's score and its qualified name
+    depend on nothing else. The count is taken from the tree, not the text, which can spell a
+    keyword glued to a number (`1if`, `0x1for`). tests/adapters/test_radon.py compares it
+    with radon on the whole file."""
+    lines = _decision_lines(tree)
 
     def bound(node: ast.AST) -> int:
         first, last = node.lineno, node.end_lineno or node.lineno
@@ -88,15 +82,48 @@ def scores_over(tree: ast.Module, text: str, limit: int) -> list[Score]:
     return [score for score in found if score.complexity > limit]
 
 
-def _decision_lines(text: str) -> list[int]:
-    """The line of every decision word, in order, counted as Python counts lines."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines, line, last = [], 1, 0
-    for match in _DECISION_WORDS.finditer(text):
-        line += text.count("\n", last, match.start())
-        last = match.start()
-        lines.append(line)
+# The decision points radon counts, by node: `if`/`elif` and conditional expressions, loops
+# (+1 with `else`), each except clause and a `try`'s `else`, each `and`/`or` (a BoolOp of n
+# values counts n - 1), each comprehension (+1 per `if` in it), `assert`, each match `case`.
+# Where radon counts less (a wildcard `case _`, an `except*` group) the bound is only higher.
+_ONE = (ast.If, ast.IfExp, ast.Assert, ast.ExceptHandler)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_TRIES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
+
+def _weight(node: ast.AST) -> int:
+    """How many decision points radon can count at `node` (0 for most nodes)."""
+    if isinstance(node, _ONE):
+        return 1
+    if isinstance(node, _LOOPS):
+        return 1 + bool(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return len(node.values) - 1
+    if isinstance(node, ast.comprehension):
+        return 1 + len(node.ifs)
+    if isinstance(node, _TRIES):
+        return int(bool(node.orelse))
+    return 1 if type(node).__name__ == "match_case" else 0
+
+
+def _line(node: ast.AST) -> int:
+    """A line inside `node` (a comprehension and a match case have no position of their own)."""
+    if isinstance(node, ast.comprehension):
+        return node.target.lineno
+    return getattr(node, "lineno", None) or node.pattern.lineno  # type: ignore[attr-defined]
+
+
+_DECIDING = frozenset((*_ONE, *_LOOPS, *_TRIES, ast.BoolOp, ast.comprehension,
+                       *((ast.match_case,) if hasattr(ast, "match_case") else ())))
+
+
+def _decision_lines(tree: ast.Module) -> list[int]:
+    """The line of every decision point radon can count, in order (a line once per point)."""
+    lines = []
+    for node in walk_nodes(tree):
+        if type(node) in _DECIDING:
+            lines.extend([_line(node)] * _weight(node))
+    lines.sort()
     return lines
 
 
@@ -177,7 +204,7 @@ class RadonAdapter(FileAdapter):
                 findings = self._complexity(source, found)
                 findings.extend(self._maintainability(source, total, floor))
             else:
-                findings = self._complexity(source, scores_over(source.tree, source.text, limit))
+                findings = self._complexity(source, scores_over(source.tree, limit))
         except (RecursionError, ValueError, AttributeError, TypeError) as exc:
             return FileOutcome(error=f"{type(exc).__name__}: {exc}")
         return FileOutcome(tuple(findings))

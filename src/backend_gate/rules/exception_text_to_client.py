@@ -208,9 +208,6 @@ class ExceptionTextToClient(Rule):
                 "    return jsonify(error='%s' % err)\n", line=4, column=26),
     )
     NEEDLES = ("except",)
-    # exception text needs a handler that binds the exception (`except ... as exc:`, the
-    # clause may span lines) or one of traceback's formatting functions
-    NEEDLE_PATTERN = r"except(?<=\bexcept)\b[^:]*?\bas\s+\w+\s*:|format_(?:exc|exception|tb|stack)"
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
@@ -224,8 +221,13 @@ class ExceptionTextToClient(Rule):
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
         """Inside an except clause, a sink is called or a route handler returns: so the file
-        has an except clause and a sink call or a route decorator."""
+        has an except clause and a sink call or a route decorator. Exception text needs a
+        handler that binds the exception (`except ... as exc:`) or a call of one of
+        traceback's formatting functions (tested on the tree: the clause may span lines,
+        hold comments and slices, and be continued with a backslash)."""
         if not index.handlers:
+            return False
+        if not any(h.name for h in index.handlers) and index.call_tails.isdisjoint(_TRACEBACK):
             return False
         if not index.call_tails.isdisjoint(options["sinks"]):
             return True

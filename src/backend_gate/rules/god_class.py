@@ -98,7 +98,8 @@ class GodClass(Rule):
     @classmethod
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
         limit = options.get("max-public-methods", 20)
-        return text.count("def ") > limit and _in_layer(path, options)
+        # every method is a `def` (followed by a space, a tab or a continued line)
+        return text.count("def") > limit and _in_layer(path, options)
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:

@@ -168,7 +168,7 @@ class SecretInLog(Rule):
                 options={"safe-words": []}),
         Invalid("logger.debug('oidc login %s', id_token)\n", line=1, column=31),
     )
-    NEEDLES = ("log",)
+    NEEDLE_PATTERN = "(?i)log"  # every logger the rule knows names `log` in some case
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:

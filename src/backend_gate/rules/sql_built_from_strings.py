@@ -127,7 +127,8 @@ class SqlBuiltFromStrings(Rule):
     OPTIONS = (
         Option("extra-sinks", list, [], "More call names that execute SQL text.", item_type=str),
     )
-    NEEDLES = ("exec", "raw", "text(", "fetch", "read_sql", "extra(", "RawSQL", "mogrify",
+    # each sink's name holds one (a call may put a space or a line break before its `(`)
+    NEEDLES = ("exec", "raw", "text", "fetch", "read_sql", "extra", "RawSQL", "mogrify",
                "iterate")
     VALID = (
         Valid('def f(cursor, uid):\n    cursor.execute("SELECT * FROM users WHERE id = %s", (uid,))\n'),

@@ -14,7 +14,7 @@ import libcst as cst
 
 from backend_gate.astindex import NEWLINE, row_column, walk_statements
 from backend_gate.config import Option
-from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._base import Invalid, Rule, Searcher, Valid, _any_case_words
 from backend_gate.rules._data import TODO_TAGS
 
 # after the tag, a ticket in parentheses (`(#123)`, `(PROJ-42)`, `(https://...)`), or an issue
@@ -58,6 +58,16 @@ def _loose(tags: tuple[str, ...]) -> re.Pattern[str]:
 
 
 Positions = Mapping[tuple[int, int], tuple[int, int]]  # start -> end (line, column)
+
+
+@lru_cache(maxsize=32)
+def _any_case(tags: tuple[str, ...]) -> Searcher:
+    """Some tag, in any case: a substring search of the lower-cased text when the tags are
+    ASCII words (the common case, as fast as a plain needle), else a case-blind pattern."""
+    words = "|".join(tag.lower() for tag in tags)
+    if re.fullmatch(r"[a-z]+(?:\|[a-z]+)*", words):
+        return _any_case_words(words)
+    return re.compile("(?i)" + "|".join(re.escape(tag) for tag in tags))
 
 
 def _standalone_strings(tree: ast.Module, text: str) -> dict[tuple[int, int], tuple[int, int]]:
@@ -218,13 +228,10 @@ class TodoTag(Rule):
     )
 
     @classmethod
-    def needles(cls, options: Mapping[str, Any]) -> tuple[str, ...]:
-        tags = options.get("tags", TODO_TAGS)
-        return (*tags, *(tag.lower() for tag in tags), *(tag.title() for tag in tags))
-
-    @classmethod
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
-        return _loose(tuple(options.get("tags", TODO_TAGS))).search(text) is not None
+        """Some tag in any case (a tag opening a comment may be `ToDo:`), then `_loose`."""
+        tags = tuple(options.get("tags", TODO_TAGS))
+        return _any_case(tags).search(text) is not None and _loose(tags).search(text) is not None
 
     def collect(self) -> None:
         """Comments and lone strings from Python's tokenizer, on a file whose text can hold a
