@@ -89,13 +89,26 @@ def is_label(name: str, value: str) -> bool:
     return bool(value_words) and value_words <= set(words(name)) | LABEL_WORDS
 
 
+_PROSE_WORDS = frozenset({"the", "a", "an", "is", "are", "was", "not", "of", "to", "for", "with",
+                          "your", "you", "please", "this", "that", "be", "has", "have", "or"})
+
+
+def is_prose(value: str) -> bool:
+    """A sentence (`"The secret parameter is missing."`): four or more words, one of them a
+    function word; a message about a secret, not one. A diceware passphrase has no such word."""
+    found = value.split()
+    if len(found) < 4 or not re.fullmatch(r"[\w'(),;:!?.\- ]+", value):
+        return False
+    return not _PROSE_WORDS.isdisjoint(w.strip("(),;:!?.").lower() for w in found)
+
+
 def is_hardcoded_secret(name: str, value: str) -> bool:
     """A secret name and a value that is not a placeholder, label or marker; or any name with
     a secret word in it (`smtp_relay_pass`, `mail_secret_for_alerts`) and a value shaped like
     a credential (12+ characters mixing letters, digits and symbols)."""
     if not is_secret_like_name(name) or is_placeholder(value) or is_label(name, value):
         return False
-    if is_marker(name, value):
+    if is_marker(name, value) or is_prose(value):
         return False
     if is_secret_name(name):
         return credential_shaped(value) or words(name)[-1] not in _AMBIGUOUS

@@ -140,7 +140,8 @@ class HardcodedSecret(Rule):
     a name with a secret word anywhere (`smtp_relay_pass`, `mail_secret_for_alerts`) counts
     when the value is shaped like a credential (12+ characters mixing letters, digits and
     symbols).
-    Left alone: empty strings, placeholders (`"<password>"`, `"${DB_PASSWORD}"`, `"***"`),
+    Left alone: messages about a secret (a sentence such as `"The secret parameter is
+    missing."`), empty strings, placeholders (`"<password>"`, `"${DB_PASSWORD}"`, `"***"`),
     labels (`PASSWORD_FIELD = "password"`, `token_type = "Bearer"`, enum members such as
     `REFRESH_TOKEN = "refresh_token"`), URL and dotted paths. `"changeme"` is a secret. Test
     files are out of scope unless `include-tests` is set. Entropy alone never makes a finding.
@@ -209,6 +210,7 @@ class HardcodedSecret(Rule):
         Valid('SECRET_KEY = "dev"\n', path="tests/test_app.py"),
         Valid('user = {"password": "LDAP"}\nALLOW_CREDENTIALS = getenv("ALLOW_CREDENTIALS", "false")\n'),
         Valid('schema = {"properties": {"url": {"type": "string"}}, "secret": "url"}\n'),
+        Valid('ERRORS = {"missing-input-secret": "The secret parameter is missing."}\n'),
     )
     INVALID = (
         Invalid('SECRET_KEY = "changeme"\n', line=1, column=14),
@@ -217,6 +219,7 @@ class HardcodedSecret(Rule):
         Invalid('cfg = {"api_key": "a8f5f167f44f49"}\n', line=1, column=19,
                 message_contains="secret `****` in `api_key`"),
         Invalid('pw = os.getenv("DB_PASSWORD", "devpass1")\n', line=1, column=31),
+        Invalid('vault_passphrase = "correct horse battery staple"\n', line=1, column=20),
         Invalid('app.config["SECRET_KEY"] = "dev"\n', line=1, column=28),
         Invalid('jwt.encode(payload, "my-signing-key", algorithm="HS256")\n', line=1,
                 column=21),
