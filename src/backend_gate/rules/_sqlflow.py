@@ -91,6 +91,8 @@ class Tracer:
         literals in this file; an enum member and its `.value` / `.name`; `self.value` in an
         Enum's method; a parameter annotated with an Enum of this file or `ZoneInfo`."""
         attr, owner = node.attr.value, node.value
+        if attr in _DJANGO_META and isinstance(owner, cst.Attribute) and owner.attr.value == "_meta":
+            return Trace(True)  # `Model._meta.db_table`: set by the model's code, never by input
         if isinstance(owner, cst.Name):
             return self._member(owner.value, attr, depth)
         if isinstance(owner, cst.Attribute) and attr in ("value", "name") and isinstance(
@@ -341,6 +343,8 @@ def _str_of_queryset(node: cst.Call) -> bool:
     return bool(_QUERYSET.search((dotted_name(arg.value) or "").lower()))
 
 
+# Names of a Django model's options that its class definition sets (`class Meta: db_table`).
+_DJANGO_META = frozenset({"db_table", "model_name", "app_label", "db_tablespace"})
 _QUERYSET = re.compile(r"queryset|(?:^|[._])qs$|\.objects\b")
 
 

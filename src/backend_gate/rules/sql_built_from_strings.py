@@ -79,6 +79,8 @@ class SqlBuiltFromStrings(Rule):
       a numeric range, leaving (`raise` / `return`) when it fails
       (`if table not in ALLOWED: raise ...`, `if not 2000 <= year <= 2100: return`), and never
       reassigns;
+    - a Django model's table name and labels (`self.model._meta.db_table`), which its class
+      definition sets;
     - SQL a database library built: identifier quoting (`quote_name(...)`,
       `sql.Identifier(...)`), psycopg's `sql.SQL(...).format(...)`, Django's
       `qs.query.sql_with_params()` text and `str(queryset.query)`.
@@ -145,10 +147,14 @@ class SqlBuiltFromStrings(Rule):
         Valid('COLUMNS = ("id", "name")\n\ndef f(cur):\n'
               '    cur.execute(f"SELECT {\', \'.join(COLUMNS)} FROM users")\n'),
         Valid('def f(cur, pid):\n    cur.execute("KILL %d" % pid)\n'),
+        Valid('def count(self, cursor):\n    cursor.execute("SELECT reltuples FROM pg_class '
+              'WHERE relname = \'%s\'" % self.model._meta.db_table)\n'),
         Valid('ALLOWED = ("users", "teams")\n\ndef f(cur, table):\n    if table not in ALLOWED:\n'
               '        raise ValueError(table)\n    cur.execute(f"SELECT * FROM {table}")\n'),
     )
     INVALID = (
+        Invalid('def f(self, cursor, name):\n    cursor.execute("SELECT * FROM %s WHERE name = '
+                '\'%s\'" % (self.model._meta.db_table, name))\n', line=2, column=20),
         Invalid('def f(cursor, uid):\n    cursor.execute(f"SELECT * FROM users WHERE id = {uid}")\n',
                 line=2, column=20, message_contains="cursor.execute"),
         Invalid('def f(db, name, admin):\n    q = "SELECT * FROM users"\n    if admin:\n'
