@@ -104,8 +104,8 @@ def test_a_newer_file_too_deep_for_libcst_is_one_finding(tmp_path: Path) -> None
     assert [f.rule for f in report.findings if f.path == "deep.py"] == ["BG001"]
 
 
-def _newer(code: str) -> str:
-    return code + ("" if code.endswith("\n") else "\n") + "\n\ntype _Newer = int\n"
+def _newer(code: str, statement: str = "type _Newer = int") -> str:
+    return code + ("" if code.endswith("\n") else "\n") + f"\n\n{statement}\n"
 
 
 CASES = [
@@ -114,24 +114,28 @@ CASES = [
     if not issubclass(rule, EngineRule) and not getattr(rule, "EXAMPLES_ARE_DOCS", False)
     for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID))
     for index, case in enumerate(cases)
-    if not (rule.CODE == "BG406" and kind == "valid")  # a line count: two more lines count
 ]
 
 
 @pytest.mark.skipif(not NEWER, reason="`type X = ...` is the running Python's own syntax")
 @pytest.mark.parametrize(("rule", "case"), CASES)
 def test_every_example_holds_in_a_newer_file(rule: Any, case: Valid | Invalid) -> None:
-    """Every rule's examples, with a 3.12 statement added at the end, give the same findings:
-    the tree pre-filters are open there and the ast-only rules run on libcst's tree."""
+    """Every rule's examples, with a 3.12 statement added at the end, give the findings of the
+    same file with its 3.11 twin (`_Newer = int`) there: the tree pre-filters are open, and
+    the ast rules run on the rewritten ast (or, reading tokens, on libcst's tree)."""
     table = {rule.NAME: dict(case.options)} if case.options else {}
-    report = check_source(_newer(case.code), case.path, table)
-    assert not [f for f in report.findings if f.rule == "BG001"], report.findings
-    hits = [(f.line, f.column, f.message) for f in report.findings if f.rule == rule.CODE]
-    if isinstance(case, Valid):
-        assert hits == []
-        return
-    assert hits[:1] and hits[0][:2] == (case.line, case.column), hits
-    assert case.message_contains in hits[0][2]
+
+    def hits(code: str) -> list[tuple[int, int, str]]:
+        report = check_source(code, case.path, table)
+        assert not [f for f in report.findings if f.rule == "BG001"], report.findings
+        return [(f.line, f.column, f.message) for f in report.findings if f.rule == rule.CODE]
+
+    newer = hits(_newer(case.code))
+    assert newer == hits(_newer(case.code, "_Newer = int"))
+    if isinstance(case, Valid) and rule.CODE != "BG406":  # a line count: the lines added count
+        assert newer == []
+    elif isinstance(case, Invalid):
+        assert newer[:1] and newer[0][:2] == (case.line, case.column), newer
 
 
 LAYOUT = Path(__file__).resolve().parent.parent / "fixtures" / "layout"
@@ -180,3 +184,19 @@ def test_a_project_that_requires_a_newer_python_is_noted_once(
     assert requires.strip() in note and RUNNING in note and "language_version" in note
     assert text.startswith(f"Note: {note}\n") and text.count("Note:") == 1
     assert data["notes"] == [note]
+
+
+@pytest.mark.skipif(not NEWER, reason="the newer syntax is the running Python's own")
+@pytest.mark.parametrize("name", sorted(NEWER_FILES))
+def test_the_ast_view_keeps_every_line(name: str) -> None:
+    """The rewritten ast of a newer file has its statements on their own lines, and the
+    expressions of a PEP 701 field are still there for the ast rules to see."""
+    from backend_gate.newsyntax import ast_view
+    from backend_gate.walk import parse_module
+
+    code = NEWER_FILES[name][0] + 'x = (\n    "a"\n    f"{d["k"]}"\n)\nprint(x)\n'
+    view = ast_view(parse_module(code))
+    assert view is not None
+    assert view.body[-1].lineno == code.count("\n")
+    subscripts = [node for node in ast.walk(view) if isinstance(node, ast.Subscript)]
+    assert any(isinstance(s.slice, ast.Constant) and s.slice.value == "k" for s in subscripts)

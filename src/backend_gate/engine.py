@@ -24,7 +24,7 @@ from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath, raw_path
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
-from backend_gate.newsyntax import RUNNING, newer_syntax
+from backend_gate.newsyntax import RUNNING, ast_view, newer_syntax
 from backend_gate.positions import resolve as resolve_positions
 from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
@@ -186,11 +186,12 @@ def _cst_pass(
     work on the ast run their CST hooks instead (`_on_cst`)."""
     config = plan.config
     tree, module = trees
+    view = tree if module is None else ast_view(module)
     rules = [
-        rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, tree))
+        rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, view))
         for rule in _rules_for(plan, text, is_test, path, tree)
     ]
-    visitors = [rule for rule in rules if rule.NEEDS_CST or _on_cst(rule, tree)]
+    visitors = [rule for rule in rules if rule.NEEDS_CST or _on_cst(rule, view)]
     for collector in (rule for rule in rules if rule not in visitors):
         collector.collect()
     findings = _placed_in_file(rules, config, lines)
@@ -199,10 +200,12 @@ def _cst_pass(
     return findings, _facts_of(rules)
 
 
-def _on_cst(rule: Rule, tree: ast.Module | None) -> bool:
-    """A rule that works on the ast, on a file without one: it runs its CST hooks, if it has
-    any (a rule of the text alone, like a line count, has none and runs `collect()`)."""
-    return tree is None and bool(rule.get_visitors())
+def _on_cst(rule: Rule, view: ast.Module | None) -> bool:
+    """A rule that works on the ast, on a file only libcst reads: it runs `collect()` on the
+    file's rewritten ast (`newsyntax.ast_view`) when there is one and the rule does not read
+    Python's tokens (which misread newer strings); else its CST hooks, if it has any (a rule of
+    the text alone, like a line count, has none and runs `collect()`)."""
+    return (view is None or rule.READS_TOKENS) and bool(rule.get_visitors())
 
 
 def _placed_in_file(rules: list[Rule], config: GateConfig, lines: list[str]) -> list[Finding]:

@@ -10,13 +10,14 @@ than Python in places, e.g. on nesting depth): a file that no Python accepts sta
 
 from __future__ import annotations
 
+import ast
 import io
 import platform
 import re
 import sys
 import tokenize
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import libcst as cst
 
@@ -61,16 +62,21 @@ class _Finder:
             self._note("`except` with unparenthesized types", "3.14")
 
     def _fstring(self, node: cst.FormattedString) -> None:
-        """PEP 701: a replacement field holding the string's own quote, a backslash, a comment,
-        or (in a one-line string) a line break."""
-        quote = node.start.lstrip("rRfFbBuU")
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringExpression):
-                code = self.module.code_for_node(part)
-                if quote in code[1:-1] or "\\" in code or "#" in code \
-                        or (len(quote) == 1 and "\n" in code):
-                    self._note("an f-string that nests its own quotes (PEP 701)", "3.12")
-                    return
+        if _pep701(self.module, node):
+            self._note("an f-string that nests its own quotes (PEP 701)", "3.12")
+
+
+def _pep701(module: cst.Module, node: cst.FormattedString) -> bool:
+    """PEP 701: a replacement field holding the string's own quote, a backslash, a comment,
+    or (in a one-line string) a line break."""
+    quote = node.start.lstrip("rRfFbBuU")
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringExpression):
+            code = module.code_for_node(part)
+            if quote in code[1:-1] or "\\" in code or "#" in code \
+                    or (len(quote) == 1 and "\n" in code):
+                return True
+    return False
 
 
 def newer_syntax(text: str) -> tuple[cst.Module, str, str] | None:
@@ -91,6 +97,88 @@ def newer_syntax(text: str) -> tuple[cst.Module, str, str] | None:
         return None
     what, version = max(finder.found.items(), key=lambda item: _version_key(item[1]))
     return module, version, what
+
+
+class _Older(cst.CSTTransformer):
+    """Rewrites the constructs newer than 3.11 into ones 3.11 reads, line for line: type
+    parameters and `type` go (`type X[T] = v` becomes `X = v`), `except A, B:` gets its
+    parentheses, and a PEP 701 f-string or a template string becomes the tuple of the
+    expressions in its fields, padded to the lines it took."""
+
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__()
+        self.module = module
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> Any:
+        return updated.with_changes(type_parameters=None) if updated.type_parameters else updated
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> Any:
+        if updated.type_parameters is None:
+            return updated
+        return updated.with_changes(type_parameters=None)
+
+    def leave_TypeAlias(self, original: cst.TypeAlias, updated: cst.TypeAlias) -> Any:
+        return cst.Assign(targets=[cst.AssignTarget(updated.name)], value=updated.value,
+                          semicolon=updated.semicolon)
+
+    def leave_ExceptHandler(self, original: Any, updated: Any) -> Any:
+        kind = updated.type
+        if isinstance(kind, cst.Tuple) and not kind.lpar:
+            return updated.with_changes(
+                type=kind.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
+        return updated
+
+    leave_ExceptStarHandler = leave_ExceptHandler
+
+    def leave_FormattedString(self, original: cst.FormattedString,
+                              updated: cst.FormattedString) -> Any:
+        return self._fields(original, updated) if _pep701(self.module, updated) else updated
+
+    def leave_TemplatedString(self, original: Any, updated: Any) -> Any:
+        return self._fields(original, updated)
+
+    def leave_ConcatenatedString(self, original: cst.ConcatenatedString,
+                                 updated: cst.ConcatenatedString) -> Any:
+        """A concatenation holding a rewritten string is a tuple of its two sides."""
+        if isinstance(updated.left, cst.Tuple) or isinstance(updated.right, cst.Tuple):
+            code = self.module.code_for_node
+            text = (f"({code(updated.left)},{code(updated.whitespace_between)}"
+                    f"{code(updated.right)})")
+            return cst.parse_expression(text).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return updated
+
+    def _fields(self, original: cst.CSTNode, updated: Any) -> Any:
+        code = self.module.code_for_node
+        fields = [code(expression) for expression in _expressions(updated)]
+        text = "(" + ", ".join(fields) + ","
+        missing = code(original).count("\n") - text.count("\n")
+        tuple_ = cst.parse_expression(text + "\n" * max(missing, 0) + ")")
+        return tuple_.with_changes(lpar=[*updated.lpar, *tuple_.lpar],
+                                   rpar=[*tuple_.rpar, *updated.rpar])
+
+
+def _expressions(node: Any) -> Iterator[cst.BaseExpression]:
+    """The expressions in a formatted or template string's fields, format specs included."""
+    for part in node.parts:
+        expression = getattr(part, "expression", None)
+        if expression is not None:
+            yield expression
+            yield from _expressions(_Spec(part.format_spec or ()))
+
+
+class _Spec:
+    def __init__(self, parts: Any) -> None:
+        self.parts = parts
+
+
+def ast_view(module: cst.Module) -> ast.Module | None:
+    """Python's ast of a newer file, rewritten by `_Older` (lines kept; columns may move on a
+    rewritten line), for the rules that work on the ast; None when it cannot be had."""
+    try:
+        older = module.visit(_Older(module))
+        return ast.parse(older.code, type_comments=False)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, cst.ParserSyntaxError):
+        return None
 
 
 def _version_key(version: str) -> tuple[int, ...]:

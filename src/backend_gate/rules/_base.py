@@ -140,6 +140,9 @@ class Rule(_RuleMeta):
     # False: the rule works on the text and Python's AST in `collect()` (a fact collector, or a
     # rule that places its reports itself with `report_at`): libcst never parses for it
     NEEDS_CST: ClassVar[bool] = True
+    # True: `collect()` reads Python's tokens of the text, which misread strings newer than the
+    # running Python (PEP 701); on such a file the rule runs its CST hooks instead
+    READS_TOKENS: ClassVar[bool] = False
     _visitor_names: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def __init__(self, context: RuleContext) -> None:

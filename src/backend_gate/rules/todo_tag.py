@@ -185,6 +185,7 @@ class TodoTag(Rule):
                "Allow tags that name a ticket: TODO(#123), TODO(PROJ-42), TODO: https://..."),
     )
     NEEDS_CST = False  # comments from Python's tokenizer: libcst never parses for this rule
+    READS_TOKENS = True
     VALID = (
         Valid("class Todo:\n    title: str\n"),
         Valid('@router.get("/todos")\ndef list_todos():\n    return repo.all()\n'),
