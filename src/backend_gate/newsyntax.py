@@ -137,15 +137,26 @@ class _Older(cst.CSTTransformer):
     def leave_TemplatedString(self, original: Any, updated: Any) -> Any:
         return self._fields(original, updated)
 
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
+        return False  # libcst refuses a tuple inside a concatenation: `leave_` visits the parts
+
     def leave_ConcatenatedString(self, original: cst.ConcatenatedString,
                                  updated: cst.ConcatenatedString) -> Any:
-        """A concatenation holding a rewritten string is a tuple of its two sides."""
-        if isinstance(updated.left, cst.Tuple) or isinstance(updated.right, cst.Tuple):
-            code = self.module.code_for_node
-            text = (f"({code(updated.left)},{code(updated.whitespace_between)}"
-                    f"{code(updated.right)})")
-            return cst.parse_expression(text).with_changes(lpar=updated.lpar, rpar=updated.rpar)
-        return updated
+        """A concatenation holding a rewritten string is the tuple of its parts."""
+        code = self.module.code_for_node
+        parts: list[str] = []
+        node: cst.BaseExpression = updated
+        while isinstance(node, cst.ConcatenatedString):
+            parts += [code(node.left.visit(self)), code(node.whitespace_between)]  # type: ignore
+            node = node.right
+        parts.append(code(node.visit(self)))  # type: ignore[arg-type]
+        if "".join(parts) == code(updated.with_changes(lpar=(), rpar=())):
+            return updated
+        text = "(" + "".join(part if index % 2 else part + "," for index, part in
+                             enumerate(parts[:-1])) + parts[-1] + ")"
+        tuple_ = cst.parse_expression(text)
+        return tuple_.with_changes(lpar=[*updated.lpar, *tuple_.lpar],
+                                   rpar=[*tuple_.rpar, *updated.rpar])
 
     def _fields(self, original: cst.CSTNode, updated: Any) -> Any:
         code = self.module.code_for_node
@@ -177,7 +188,8 @@ def ast_view(module: cst.Module) -> ast.Module | None:
     try:
         older = module.visit(_Older(module))
         return ast.parse(older.code, type_comments=False)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, cst.ParserSyntaxError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError, cst.ParserSyntaxError,
+            cst.CSTValidationError):
         return None
 
 
