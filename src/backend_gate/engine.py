@@ -191,13 +191,20 @@ def _cst_pass(
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, view))
         for rule in _rules_for(plan, text, is_test, path, tree)
     ]
-    visitors = [rule for rule in rules if rule.NEEDS_CST or _on_cst(rule, view)]
-    for collector in (rule for rule in rules if rule not in visitors):
-        collector.collect()
+    visitors = _collect_or_visit(rules, view)
     findings = _placed_in_file(rules, config, lines)
     if visitors:
         findings.extend(_traverse(text, visitors, path, config, lines, trees))
     return findings, _facts_of(rules)
+
+
+def _collect_or_visit(rules: list[Rule], view: ast.Module | None) -> list[Rule]:
+    """Runs `collect()` of every rule that works on the ast (or the text alone) and returns the
+    rest: the rules that visit the CST."""
+    visitors = [rule for rule in rules if rule.NEEDS_CST or _on_cst(rule, view)]
+    for collector in (rule for rule in rules if rule not in visitors):
+        collector.collect()
+    return visitors
 
 
 def _on_cst(rule: Rule, view: ast.Module | None) -> bool:

@@ -22,8 +22,17 @@ _ALLOW_PATHS = (
     "**/scripts/**", "**/management/**",
 )
 _COMMAND_BASES = frozenset({"BaseCommand", "LabelCommand", "AppCommand"})  # Django's
-_CLI_LIBRARIES = frozenset({"click", "typer", "flask.cli", "flask_script", "asyncclick"})
-_CLI_DECORATORS = frozenset({"command", "group", "callback"})
+# A command-line library, by the top-level name its imports start with, and the decorators
+# that make a function one of its commands (`@click.command()`, `@app.command()`, invoke's
+# `@task`); `flask.cli` is Flask's click wrapper.
+_CLI_LIBRARIES = {
+    "click": frozenset({"command", "group", "callback"}),
+    "typer": frozenset({"command", "group", "callback"}),
+    "flask.cli": frozenset({"command", "group", "callback"}),
+    "flask_script": frozenset({"command", "group", "callback"}),
+    "asyncclick": frozenset({"command", "group", "callback"}),
+    "invoke": frozenset({"task"}),
+}
 
 
 @dataclass
@@ -44,15 +53,17 @@ class _ProgramFacts:
     main_block: bool = False
     command_class: bool = False  # a Django management `Command(BaseCommand)`
     parser: bool = False  # builds an `argparse.ArgumentParser`
-    cli_import: bool = False  # imports click or typer (or Flask's click wrapper)
-    command_decorator: bool = False  # `@click.command()`, `@app.command()`, `@users.group()`
+    # the command decorators of the command-line libraries it imports (`_CLI_LIBRARIES`)
+    cli_decorators: frozenset[str] = frozenset()
+    decorators: set[str] = field(default_factory=set)  # the last part of every decorator's name
 
     def see_import(self, names: Sequence[cst.ImportAlias]) -> None:
         for alias in names:
             self.see_from(dotted_name(alias.name) or "")
 
     def see_from(self, module: str) -> None:
-        self.cli_import |= module in _CLI_LIBRARIES or module.split(".")[0] in _CLI_LIBRARIES
+        for library in (module, module.split(".")[0]):
+            self.cli_decorators |= _CLI_LIBRARIES.get(library, frozenset())
 
     def see_call(self, callee: str) -> None:
         self.parser |= callee.rsplit(".", 1)[-1] == "ArgumentParser"
@@ -61,11 +72,11 @@ class _ProgramFacts:
         for decorator in decorators:
             node = decorator.decorator
             name = dotted_name(node.func if isinstance(node, cst.Call) else node) or ""
-            self.command_decorator |= name.rsplit(".", 1)[-1] in _CLI_DECORATORS
+            self.decorators.add(name.rsplit(".", 1)[-1])
 
     def is_program(self) -> bool:
-        click = self.cli_import and self.command_decorator
-        return self.main_block or self.command_class or self.parser or click
+        command = not self.decorators.isdisjoint(self.cli_decorators)  # `@click.command()`
+        return self.main_block or self.command_class or self.parser or command
 
 
 @lru_cache(maxsize=16)
@@ -118,7 +129,7 @@ class PrintCall(Rule):
     - command-line programs, whose output is their interface (`allow-cli-modules`): a module
       with an `if __name__ == "__main__":` block, one that builds an `argparse.ArgumentParser`,
       one with a click/typer command (a `command`/`group` decorator in a module importing click
-      or typer), a Django management `Command(BaseCommand)`; `rich.print` included. A request
+      or typer) or an invoke task (`@task` in a module importing invoke), a Django management `Command(BaseCommand)`; `rich.print` included. A request
       handler in such a module (`@app.get`, `@bp.route`, ...) still may not print;
     - files matching `allow-paths`: `cli.py`, `__main__.py`, `manage.py`, and every module in a
       `cli`, `commands`, `scripts` or `management` package;
@@ -197,6 +208,8 @@ class PrintCall(Rule):
               "    print(args)\n"),
         Valid("import typer\nfrom rich import print\n\napp = typer.Typer()\n\n"
               "@app.command()\ndef create():\n    print('[bold]created[/bold]')\n"),
+        Valid("from invoke import task\n\n@task\ndef bootstrap(context):\n"
+              "    print('*** Database is empty, setting it up now')\n"),
         Valid("from django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n"
               "    def handle(self, *args, **options):\n        print('done')\n"),
         Valid("def confirm():\n    print('Back up the database first.')\n"
@@ -214,6 +227,10 @@ class PrintCall(Rule):
         Invalid("@app.get('/orders')\ndef orders():\n    print('hit')\n    return []\n\n"
                 "if __name__ == '__main__':\n    uvicorn.run(app)\n", line=3, column=5),
         Invalid("@app.command('/echo')\ndef echo(ack):\n    print('echo')\n", line=3, column=5),
+        Invalid("import click\n\n@celery_app.task\ndef send(order):\n    print('sent', order.id)\n",
+                line=5, column=5),
+        Invalid("from celery import Celery\n\napp = Celery()\n\n@app.task\ndef send(order):\n"
+                "    print('sent', order.id)\n", line=7, column=5),
         Invalid("def ask():\n    return input('? ')\n\ndef create():\n    print('created')\n",
                 line=5, column=5),
         Invalid("class EventBus:\n    def emit(self, event):\n        print(event)\n",

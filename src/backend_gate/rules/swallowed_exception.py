@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import libcst as cst
 
 from backend_gate.astindex import AstIndex, dotted
+from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._exceptions import BROAD_EXCEPTIONS, broad_types, handler_statements, is_constant
 from backend_gate.rules._helpers import dotted_name
@@ -25,6 +26,39 @@ def _swallows(statement: cst.CSTNode) -> str | None:
     if isinstance(statement, cst.Return) and is_constant(statement.value):
         return "return"
     return None
+
+
+_DIRECTIVE = re.compile(r"#\s*(?:noqa|nosec|type:|pragma|pylint:|fmt:|isort:|ruff:|mypy:)",
+                        re.IGNORECASE)
+_TAG = re.compile(r"#\s*(?:TODO|FIXME|XXX|HACK)\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _explains(comment: cst.Comment | None) -> bool:
+    """A comment that says something in words: not a tool directive (`# noqa`,
+    `# type: ignore`), not a TODO tag (BG101's finding), at least two words."""
+    if comment is None:
+        return False
+    text = comment.value
+    return not _DIRECTIVE.match(text) and not _TAG.match(text) and len(_WORD.findall(text)) >= 2
+
+
+def _explained(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    """The handler's block holds a comment in words: on the `except` line, above or beside a
+    statement of the block."""
+    body = handler.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return _explains(body.trailing_whitespace.comment)
+    if isinstance(body, cst.IndentedBlock):
+        if _explains(body.header.comment):
+            return True
+        for statement in body.body:
+            if any(_explains(line.comment) for line in statement.leading_lines):
+                return True
+            trailing = getattr(statement, "trailing_whitespace", None)
+            if trailing is not None and _explains(trailing.comment):
+                return True
+    return False
 
 
 def _catches_broad(kind: ast.expr | None) -> bool:
@@ -75,7 +109,10 @@ class SwallowedException(Rule):
     Flags `except Exception` / `except BaseException` (alone or in a tuple) whose body only
     discards the error: `pass`, `...`, `continue`, or `return` of a constant or `None`. A handler
     that logs, re-raises, or does anything else is left alone, and so is a handler for a specific
-    exception (`except KeyError: pass` is a decision, not an accident). A bare `except:` is
+    exception (`except KeyError: pass` is a decision, not an accident). A handler whose block
+    says in a comment why the error is dropped (`# git is missing, or not a checkout`; a tool
+    directive such as `# noqa` or a TODO tag is no reason) is reported as `info`: the decision
+    is written down, though naming the exception would still be better. A bare `except:` is
     BG501's finding, not this rule's.
 
     ## Why is this bad?
@@ -115,6 +152,8 @@ class SwallowedException(Rule):
         "`except {caught}` only does `{action}`: every error, bugs included, vanishes; catch the "
         "specific exception, or log it (`logger.exception`) before carrying on"
     )
+    # A handler whose block says in a comment why the error is dropped: a decision written down
+    EXPLAINED = " (a comment in the handler says why: reported as information)"
     VALID = (
         Valid("try:\n    run()\nexcept KeyError:\n    pass\n"),
         Valid("try:\n    run()\nexcept Exception:\n    logger.exception('run failed')\n"),
@@ -134,6 +173,10 @@ class SwallowedException(Rule):
                 "        return None\n", line=4, column=12),
         Invalid("try:\n    run()\nexcept Exception: ...\n", line=3, column=8),
         Invalid("try:\n    run()\nexcept* Exception:\n    pass\n", line=3, column=9),
+        Invalid("try:\n    revision = git_head()\nexcept Exception:\n"
+                "    # git is not installed, or this is not a checkout\n    return None\n", line=3, column=8, message_contains="information"),
+        Invalid("try:\n    run()\nexcept Exception:  # noqa: BLE001\n    pass  # TODO: log it\n",
+                line=3, column=8, message_contains="bugs included, vanishes; catch"),
     )
     NEEDLES = ("except",)
 
@@ -158,4 +201,7 @@ class SwallowedException(Rule):
         actions = [_swallows(statement) for statement in handler_statements(node)]
         if actions and all(actions):
             message = self.MESSAGE.format(caught=dotted_name(caught), action=actions[-1])
-            self.report(caught, message)
+            if _explained(node):
+                self.report(caught, message + self.EXPLAINED, severity=Severity.INFO)
+            else:
+                self.report(caught, message)
