@@ -163,7 +163,7 @@ def agreement(labels: list[dict[str, str]], found: dict[tuple[str, str, int, str
     """Agreement of the findings a user is asked to fix (error or warning; `info` is shown but
     never fails the gate, the way a rule says "true, not worth fixing") with the labels."""
     per_family: dict[str, Counter[str]] = defaultdict(Counter)
-    lost, stale = [], []
+    lost, stale, standing = [], [], []
     for row in labels:
         key = (row["project"], row["path"], int(row["line"]), row["rule"])
         family = family_of(row["rule"]) or "other"
@@ -173,6 +173,8 @@ def agreement(labels: list[dict[str, str]], found: dict[tuple[str, str, int, str
             per_family[family]["missed, now found" if asked else "missed"] += 1
         elif asked:
             per_family[family][row["verdict"]] += 1
+            if row["verdict"] == "disagree":
+                standing.append((row, severity))
         else:
             per_family[family][f"{row['verdict']}, gone"] += 1
             (lost if row["verdict"] == "agree" else stale).append((row, severity))
@@ -181,12 +183,13 @@ def agreement(labels: list[dict[str, str]], found: dict[tuple[str, str, int, str
         counts = per_family.get(family, Counter())
         judged = counts["agree"] + counts["disagree"]
         share = f"{counts['agree'] / judged:.2f}" if judged else "-"
-        print(f"  {family:8} {share:>5}  agree {counts['agree']:3}  disagree "
+        print(f"  {family:8} {share:>5}  labels {counts.total():3}  agree {counts['agree']:3}  disagree "
               f"{counts['disagree']:3}  disagree-now-gone-or-info {counts['disagree, gone']:3}  "
               f"AGREED-LOST {counts['agree, gone']:3}  missed {counts['missed']:3}  "
               f"missed-now-found {counts['missed, now found']:3}")
     for title, rows in (("agreed findings no longer asked for (lost, or the line moved)", lost),
-                        ("disagreed findings now gone or info", stale)):
+                        ("disagreed findings now gone or info", stale),
+                        ("disagreed findings still asked for", standing)):
         if rows:
             print(f"\n{len(rows)} {title}:")
             for row, severity in rows:

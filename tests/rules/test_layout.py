@@ -274,3 +274,87 @@ def test_god_service_in_a_feature_module_is_found() -> None:
     many = "".join(f"    async def m{i}(self):\n        return {i}\n" for i in range(21))
     assert _bg4(f"class OrderService:\n{many}", "orders/service.py") == [("BG405", 1)]
     assert _bg4(f"class Client:\n{many}", "mylib/api.py") == []
+
+
+def _cycles_in(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str, int, int]]:
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    config = parse_table({"select": ["BG404"], "test-patterns": []}, root=tmp_path, file=None,
+                         schema=option_schema())
+    report = check([tmp_path], config.with_overrides(cache=False), jobs=1)
+    return _where([f for f in report.findings if f.rule == "BG404"])
+
+
+def test_a_models_package_re_exporting_its_modules_in_order_is_not_a_cycle(
+    tmp_path: Path,
+) -> None:
+    """wger's `manager/models/__init__.py`: the package imports its modules one by one and a
+    later module takes an earlier one's class back from the package; the name is bound before
+    the line that imports the module, so the order is fixed by construction."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/models/__init__.py": ("from .base import AbstractConfig\n"
+                                    "from .weight import WeightConfig\n"),
+        "shop/models/base.py": "class AbstractConfig: ...\n",
+        "shop/models/weight.py": ("from shop.models import AbstractConfig\n\n\n"
+                                  "class WeightConfig(AbstractConfig): ...\n"),
+    }
+    assert _cycles_in(tmp_path, files) == []
+
+
+def test_a_module_taking_a_name_the_package_binds_later_is_a_cycle(tmp_path: Path) -> None:
+    """The same package, but the first module takes the second's class back: importing the
+    package fails, a real cycle."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/models/__init__.py": ("from .base import AbstractConfig\n"
+                                    "from .weight import WeightConfig\n"),
+        "shop/models/base.py": "from shop.models import WeightConfig\n\n\nclass AbstractConfig: ...\n",
+        "shop/models/weight.py": ("from shop.models import AbstractConfig\n\n\n"
+                                  "class WeightConfig(AbstractConfig): ...\n"),
+    }
+    assert _cycles_in(tmp_path, files) == [("BG404", "shop/models/__init__.py", 1, 1)]
+
+
+def test_a_controller_may_take_a_sentinel_from_a_plain_private_module(tmp_path: Path) -> None:
+    """mealie's base controller takes `NOT_SET` from `repos/_utils.py`, a module that imports
+    nothing: it reaches no database, so no layer is skipped. A private module of the layer
+    that imports the database library is a repository like any other."""
+    files = {
+        "app/__init__.py": "", "app/controllers/__init__.py": "",
+        "app/services/__init__.py": "", "app/services/users.py": "x = 1\n",
+        "app/repositories/__init__.py": "",
+        "app/repositories/_utils.py": ("import enum\n\n\nclass NotSet: ...\n\n\n"
+                                       "NOT_SET = NotSet()\n"),
+        "app/repositories/_base.py": "import sqlalchemy\n\n\ndef rows(s): ...\n",
+        "app/controllers/users.py": ("from app.repositories._utils import NOT_SET\n"
+                                     "from app.repositories._base import rows\n"),
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    config = parse_table({"select": ["BG402"], "test-patterns": []}, root=tmp_path, file=None,
+                         schema=option_schema())
+    report = check([tmp_path], config.with_overrides(cache=False), jobs=1)
+    assert _where([f for f in report.findings if f.rule == "BG402"]) == [
+        ("BG402", "app/controllers/users.py", 2, 1)]
+
+
+def test_a_feature_folder_may_hold_its_services_as_a_package(tmp_path: Path) -> None:
+    """flaskbb: `user/views.py` beside `user/services/`: the views are the feature's
+    controllers, so the project has controllers and services and lacks repositories (an
+    error that names what it found), not "no controllers"."""
+    files = {
+        "forum/__init__.py": "", "forum/views.py": "x = 1\n",
+        "user/__init__.py": "", "user/views.py": "from user.services.signup import f\n",
+        "user/services/__init__.py": "", "user/services/signup.py": "def f(): ...\n",
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    config = parse_table({"select": ["BG401"], "test-patterns": []}, root=tmp_path, file=None,
+                         schema=option_schema())
+    findings = check([tmp_path], config.with_overrides(cache=False), jobs=1).findings
+    assert [(f.rule, f.severity) for f in findings] == [("BG401", Severity.ERROR)]
+    assert "no repositories layer (found controllers, services)" in findings[0].message

@@ -29,6 +29,11 @@ FEATURE_MODULES: dict[str, str] = {
     **dict.fromkeys(("repository", "repositories", "crud", "dal"), "repositories"),
 }
 
+# layer packages that make their parent folder a feature folder with a module of another
+# layer: a `services/` or `repositories/` package is a deliberate layer; an `api/` or `views/`
+# package alone is not (a lone `crud.py` beside `api/` stays a module, as in FastAPI's template)
+_FEATURE_LAYERS = frozenset({"services", "repositories"})
+
 LAYERS_OPTION = Option(
     "layers", list, list(DEFAULT_LAYERS),
     "The layers, top to bottom, as `name = alias | alias`; imports may only flow downward.",
@@ -79,7 +84,8 @@ def feature_layer(path: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> 
 def feature_folders(paths: Iterable[str],
                     layers: tuple[tuple[str, frozenset[str]], ...]) -> frozenset[str]:
     """Folders outside layer folders that hold per-feature modules of two layers or more
-    (`orders/endpoints.py` and `orders/service.py`). A lone `crud.py` or `api.py` beside none
+    (`orders/endpoints.py` and `orders/service.py`), a `services/` or `repositories/` package
+    counting as a module of its layer. A lone `crud.py` or `api.py` beside none
     (a package's public API, netbox's `tables/services.py`) does not make a feature folder."""
     seen: dict[str, set[int]] = {}
     for path in paths:
@@ -87,7 +93,23 @@ def feature_folders(paths: Iterable[str],
         layer = feature_layer(path, layers)
         if layer is not None and folder_layer(path, layers) is None:
             seen.setdefault(path.rpartition("/")[0], set()).add(layer)
+        else:
+            for folder, index in _layer_package(path, layers):
+                seen.setdefault(folder, set()).add(index)
     return frozenset(folder for folder, found in seen.items() if len(found) > 1)
+
+
+def _layer_package(path: str, layers: tuple[tuple[str, frozenset[str]], ...]
+                   ) -> Iterator[tuple[str, int]]:
+    """The folder that holds a file's outermost layer package, with that layer, when it is a
+    services or repositories package (flaskbb's `user/services/` beside `user/views.py`)."""
+    parts = path.split("/")[:-1]
+    for position, part in enumerate(parts):
+        for index, (name, aliases) in enumerate(layers):
+            if part in aliases:
+                if name in _FEATURE_LAYERS:
+                    yield "/".join(parts[:position]), index
+                return
 
 
 def layer_of(path: str, layers: tuple[tuple[str, frozenset[str]], ...],

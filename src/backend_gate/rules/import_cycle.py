@@ -101,36 +101,45 @@ def _causes(loop: list[Edge], component: list[str],
 def _without_registration(edges: list[tuple[str, str, str, tuple, str]],
                           facts: Mapping[str, Mapping[str, list[Any]]]
                           ) -> list[tuple[str, str, str, tuple, str]]:
-    """The edges less a package's imports of its own route modules made after it defined the
-    object they register on, when those modules import only that object back from it."""
-    registered = _registrars(edges, facts)
+    """The edges less a package's imports of its own modules made after it bound every name
+    those modules take back from it (the registration idiom, and a models package that
+    re-exports its modules in order)."""
+    bound = _bindings(facts, edges)
     takes: dict[tuple[str, str], set[str]] = {}  # (submodule, package) -> names taken
     for _, importer, target, fact, _ in edges:
-        if target in registered and importer.startswith(target + "."):
-            names = set(fact[1]) if fact[1] and "*" not in fact[1] else {"*"}
+        if target in bound and importer.startswith(target + "."):
+            names = set(fact[1]) if fact[1] else {"*"}
             takes.setdefault((importer, target), set()).update(names)
-    return [e for e in edges if not _registration(e, registered, takes)]
+    return [e for e in edges if not _ordered(e, bound, takes)]
 
 
-def _registrars(edges: list[tuple[str, str, str, tuple, str]],
-                facts: Mapping[str, Mapping[str, list[Any]]]) -> dict[str, dict[str, int]]:
-    """Package module -> the objects its `__init__` registers routes on -> their lines."""
-    registered: dict[str, dict[str, int]] = {}
-    for path, importer, _, _, _ in edges:
-        found = facts.get(path, {}).get("registrars", ())
-        if found and path.endswith("__init__.py"):
-            registered[importer] = {name: line for name, line, *_ in found}
-    return registered
+def _bindings(facts: Mapping[str, Mapping[str, list[Any]]],
+              edges: list[tuple[str, str, str, tuple, str]]) -> dict[str, dict[str, int]]:
+    """Package module -> the names its `__init__` binds at module level (the objects it
+    registers routes on, the names it imports) -> the first line that binds each."""
+    bound: dict[str, dict[str, int]] = {}
+    packages = {path: importer for path, importer, *_ in edges if path.endswith("__init__.py")}
+    for path, package in packages.items():
+        names = bound.setdefault(package, {})
+        for name, line, *_ in facts.get(path, {}).get("registrars", ()):
+            names.setdefault(name, line)
+        for fact in facts.get(path, {}).get("imports", ()):
+            if not (fact[5] or fact[6]):
+                for name in fact[1]:
+                    names.setdefault(name, fact[3])
+    return bound
 
 
-def _registration(edge: tuple[str, str, str, tuple, str], registered: dict[str, dict[str, int]],
-                  takes: dict[tuple[str, str], set[str]]) -> bool:
+def _ordered(edge: tuple[str, str, str, tuple, str], bound: dict[str, dict[str, int]],
+             takes: dict[tuple[str, str], set[str]]) -> bool:
+    """A package's import of its own module, below the line binding each name the module
+    takes back from the package: the order is fixed by construction."""
     _, importer, target, fact, _ = edge
-    objects = registered.get(importer)
-    if not objects or not target.startswith(importer + ".") or fact[3] <= min(objects.values()):
-        return False
     names = takes.get((target, importer))
-    return names is not None and names <= set(objects)
+    if not names or not target.startswith(importer + "."):
+        return False
+    lines = bound[importer]
+    return all(lines.get(name, fact[3]) < fact[3] for name in names)
 
 
 class ImportCycle(ProjectRule):
@@ -144,9 +153,11 @@ class ImportCycle(ProjectRule):
     function (deferred until the call: the usual, deliberate way to break a cycle at import
     time), nor Flask's and Flask-RESTX's registration idiom: a package `__init__` that defines
     a `Blueprint`, `Namespace`, `APIRouter` or `Api` and imports its own route modules below
-    that line, when those modules import nothing from the package but that object. The object
-    exists before the route modules run, so the order is fixed by construction; a route module
-    that takes anything else from the package (a helper) is still a cycle. Module names follow
+    that line, when those modules import nothing from the package but that object; and a
+    package (a Django `models` package) that re-exports its modules one by one, when each takes
+    back from the package only names bound above the line that imports it. The names exist
+    before the modules run, so the order is fixed by construction; a module that takes a name
+    the package binds later, or a helper defined below, is still a cycle. Module names follow
     packages: `src/pkg/a.py` and `pkg/a.py` are both `pkg.a`.
     Every import inside the group is a cause of the finding: a run on some files (a pre-commit
     hook, `--diff-base`) reports the cycle when one of them, or one of its changed lines, is

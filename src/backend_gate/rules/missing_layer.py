@@ -41,8 +41,9 @@ class MissingLayer(ProjectRule):
     `src/shop/repositories/`), so flat and src layouts are both found, or a per-feature module
     (`orders/endpoints.py`, `router`, `routes`, `views`, `api`; `orders/service.py`,
     `services`; `orders/repository.py`, `repositories`, `crud`, `dal`) in a feature folder:
-    one that holds such modules of two layers or more, so a lone `crud.py` or `api.py` is not
-    a layer. A project uses layers
+    one that holds such modules of two layers or more (a `services/` or `repositories/`
+    package in it counts as one: `user/views.py` beside `user/services/`), so a lone `crud.py`
+    or `api.py` is not a layer. A project uses layers
     when it has one between the top and the bottom (a services or repositories layer, by
     default) or when its configuration declares its own `layers`; such a project that lacks a
     required layer gets an error naming it. A project without them (a library, a small tool,

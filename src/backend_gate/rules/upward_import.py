@@ -10,6 +10,21 @@ from backend_gate.rules._layers import (LAYERS_OPTION, feature_folders, layer_of
                                         own_edges)
 
 
+# modules a helper may import and still hold no layer's behaviour (types, sentinels, constants)
+_DEFINITIONS_ONLY = frozenset({"__future__", "typing", "typing_extensions", "enum", "abc",
+                               "dataclasses", "collections.abc"})
+
+
+def _plain_helper(path: str, facts: Mapping[str, Mapping[str, list[Any]]]) -> bool:
+    """A private module of a layer (`repos/_utils.py`) that imports nothing but definitions'
+    modules: sentinels, types and constants, with no way to reach a database or a service."""
+    name = path.rsplit("/", 1)[-1]
+    if not name.startswith("_") or name == "__init__.py":
+        return False
+    imports = facts.get(path, {}).get("imports", ())
+    return all(fact[0] in _DEFINITIONS_ONLY and not fact[2] for fact in imports)
+
+
 class UpwardImport(ProjectRule):
     """
     ## What it does
@@ -20,7 +35,10 @@ class UpwardImport(ProjectRule):
     features (`users/endpoints.py` importing `orders/repository.py`). Layers come from folder
     and module names (see `missing-layer`); imports of third-party packages are never judged here, so
     `from django.views import View` in a repository is not a controller import. Imports inside
-    functions count (they are still a dependency); `if TYPE_CHECKING:` imports do not.
+    functions count (they are still a dependency); `if TYPE_CHECKING:` imports do not, nor do
+    imports of a layer's private module that imports nothing but `typing`, `enum`, `abc`,
+    `dataclasses` (`repos/_utils.py` holding a sentinel): it has no way to reach a database or
+    a service, so importing it skips no layer.
 
     ## Why is this bad?
     The layers exist so that each one can change without touching the ones above it. An upward
@@ -78,7 +96,7 @@ class UpwardImport(ProjectRule):
         paths = list(paths)
         features = feature_folders(paths, layers)
         for path, importer, target, fact, target_path in own_edges(facts, paths):
-            if fact[5]:
+            if fact[5] or _plain_helper(target_path, facts):
                 continue
             advice = self._advice(layers, features, (path, target_path), target)
             if advice:
