@@ -186,16 +186,23 @@ def _cst_pass(
     work on the ast run their CST hooks instead (`_on_cst`)."""
     config = plan.config
     tree, module = trees
-    view = tree if module is None else ast_view(module)
+    classes = _rules_for(plan, text, is_test, path, tree)
+    view = tree if module is None else _view_for(module, classes)
     rules = [
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, view))
-        for rule in _rules_for(plan, text, is_test, path, tree)
+        for rule in classes
     ]
     visitors = _collect_or_visit(rules, view)
     findings = _placed_in_file(rules, config, lines)
     if visitors:
         findings.extend(_traverse(text, visitors, path, config, lines, trees))
     return findings, _facts_of(rules)
+
+
+def _view_for(module: cst.Module, classes: list[type[Rule]]) -> ast.Module | None:
+    """The rewritten ast of a file only libcst reads, when a rule that works on the ast will
+    run (the rewrite costs about half a parse)."""
+    return ast_view(module) if any(not rule.NEEDS_CST for rule in classes) else None
 
 
 def _collect_or_visit(rules: list[Rule], view: ast.Module | None) -> list[Rule]:

@@ -30,6 +30,8 @@ RUNNING_FULL = f"Python {platform.python_version()}"
 # statement, libcst is not asked.
 MAX_OPERATORS = 4000
 _OPERATORS = frozenset("+ - * / // % ** @ << >> & | ^ ~ . and or not".split())
+# the prefix of a formatted or template string (`f"`, `rf'`, `T"""`): what `_Older` rewrites
+_STRING_PREFIX = re.compile(r"(?i)\b(?:[rb]?[ft]|[ft][rb])['\"]")
 
 
 class _Finder:
@@ -108,6 +110,22 @@ class _Older(cst.CSTTransformer):
     def __init__(self, module: cst.Module) -> None:
         super().__init__()
         self.module = module
+        self._root: cst.CSTNode | None = None  # the outermost expression being entered
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Enters an outermost expression only when its code holds a formatted or template
+        string's prefix: the rest (most of a file) has nothing to rewrite, and not entering
+        it keeps the transform a small share of a parse."""
+        if self._root is None and isinstance(node, cst.BaseExpression):
+            if not _STRING_PREFIX.search(self.module.code_for_node(node)):
+                return False
+            self._root = node
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
+        if original_node is self._root:
+            self._root = None
+        return super().on_leave(original_node, updated_node)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> Any:
         return updated.with_changes(type_parameters=None) if updated.type_parameters else updated
