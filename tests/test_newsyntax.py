@@ -200,3 +200,24 @@ def test_the_ast_view_keeps_every_line(name: str) -> None:
     assert view.body[-1].lineno == code.count("\n")
     subscripts = [node for node in ast.walk(view) if isinstance(node, ast.Subscript)]
     assert any(isinstance(s.slice, ast.Constant) and s.slice.value == "k" for s in subscripts)
+
+
+@pytest.mark.parametrize("code", [
+    'def f(x: int = len(f"{d["k"]}")) -> None:\n    pass\n',
+    '@route(f"{d["k"]}")\ndef f() -> None:\n    pass\n',
+    'class A[T]:\n    name: str = f"{d["k"]}"\n',
+    'try:\n    pass\nexcept A, B:\n    log(f"{d["k"]}")\n',
+    'with open(f"{d["k"]}") as handle:\n    pass\n',
+    'x = {"a": [1, (f"{d["k"]}",)]}\n',
+])
+def test_the_ast_view_rewrites_a_pep701_string_wherever_it_sits(code: str) -> None:
+    """`_Older` enters only statements and the parts whose code holds a string prefix: a
+    PEP 701 field in a default, a decorator, a class body, a handler, a `with` item or deep
+    in a literal is still rewritten, and its expressions are in the view."""
+    from backend_gate.newsyntax import ast_view
+    from backend_gate.walk import parse_module
+
+    view = ast_view(parse_module(code))
+    assert view is not None
+    subscripts = [node for node in ast.walk(view) if isinstance(node, ast.Subscript)]
+    assert any(isinstance(s.slice, ast.Constant) and s.slice.value == "k" for s in subscripts)

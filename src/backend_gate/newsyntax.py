@@ -101,6 +101,16 @@ def newer_syntax(text: str) -> tuple[cst.Module, str, str] | None:
     return module, version, what
 
 
+# nodes that hold statements: always entered by `_Older`
+_HOLDS_STATEMENTS = (cst.Module, cst.BaseStatement, cst.BaseSmallStatement, cst.BaseSuite,
+                     cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler,
+                     cst.MatchCase)
+# nodes that hold no expression: never entered
+_TOKENS = (cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine,
+           cst.Comment, cst.Newline, cst.Comma, cst.Colon, cst.Semicolon, cst.Dot,
+           cst.AssignEqual, cst.LeftParen, cst.RightParen, cst.Name)
+
+
 class _Older(cst.CSTTransformer):
     """Rewrites the constructs newer than 3.11 into ones 3.11 reads, line for line: type
     parameters and `type` go (`type X[T] = v` becomes `X = v`), `except A, B:` gets its
@@ -113,14 +123,21 @@ class _Older(cst.CSTTransformer):
         self._root: cst.CSTNode | None = None  # the outermost expression being entered
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        """Enters an outermost expression only when its code holds a formatted or template
-        string's prefix: the rest (most of a file) has nothing to rewrite, and not entering
-        it keeps the transform a small share of a parse."""
-        if self._root is None and isinstance(node, cst.BaseExpression):
-            if not _STRING_PREFIX.search(self.module.code_for_node(node)):
+        """Enters every statement; below statements, enters an outermost node only when its
+        code holds a formatted or template string's prefix. The rest (most of a file) has
+        nothing to rewrite (type parameters, `type` and `except` are rewritten on leaving their
+        statement), and not entering it keeps the transform a small share of a parse."""
+        if self._root is None and not isinstance(node, _HOLDS_STATEMENTS):
+            if isinstance(node, _TOKENS) or not self._may_hold_string(node):
                 return False
             self._root = node
         return super().on_visit(node)
+
+    def _may_hold_string(self, node: cst.CSTNode) -> bool:
+        try:
+            return bool(_STRING_PREFIX.search(self.module.code_for_node(node)))
+        except SyntaxError:  # libcst: a part with no code of its own (an `Annotation`)
+            return True
 
     def on_leave(self, original_node: Any, updated_node: Any) -> Any:
         if original_node is self._root:
