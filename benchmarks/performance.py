@@ -1,9 +1,13 @@
 """Speed and memory of backend-gate against its peers, measured in the same run (issue 8).
 
     python benchmarks/performance.py [--runs 3] [--django 5.2.8] [--skip-scaling]
+    python benchmarks/performance.py --realworld /path/to/mirrors [--runs 3]
 
 Corpus: Django's source from its PyPI wheel (pinned, downloaded with pip and unpacked to a temp
-folder), plus a generated project at 1x, 4x and 16x for scaling. Every figure is the median
+folder), plus a generated project at 1x, 4x and 16x for scaling. With `--realworld`, the
+projects of the real-world benchmark (benchmarks/realworld/projects.toml, at their pinned
+commits, from a folder of `<owner>+<name>/repo` git mirrors, tests and migrations left out),
+each measured on its own: cold and warm ratios per project, and the worst of them. Every figure is the median
 wall time of whole processes; ratios are against peers timed in this same run on this machine,
 each run of the gate taking turns with a run of each peer (a machine whose speed drifts moves
 both sides of a ratio alike). Processes run with Python's bytecode cache, as installed tools
@@ -43,9 +47,10 @@ _PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=F
 
 
 def peak_mb(argv: list[str], cwd: Path) -> float:
-    """Peak RSS in MB of the biggest process of one run (the gate or one of its workers)."""
-    done = subprocess.run([sys.executable, "-c", _PEAK, *argv], cwd=cwd, capture_output=True,
-                          text=True, check=True, env=ENV)
+    """Peak RSS in MB of the biggest process of one run (the gate or one of its workers).
+    `-I`: the folder measured is not on the path (polar's `types.py` would shadow the stdlib)."""
+    done = subprocess.run([sys.executable, "-I", "-c", _PEAK, *argv], cwd=cwd,
+                          capture_output=True, text=True, check=True, env=ENV)
     return int(done.stdout.strip()) / 1024
 
 
@@ -106,44 +111,50 @@ def clear_cache(root: Path) -> None:
     shutil.rmtree(root / ".ruff_cache", ignore_errors=True)
 
 
-def bench_corpus(root: Path, runs: int) -> list[tuple[str, float, str]]:
-    rows: list[tuple[str, float, str]] = []
-    ruff = ruff_bin()
-    target = ["django"]
+def peers_of(target: list[str]) -> dict[str, list[str]]:
+    return {
+        "ruff": [ruff_bin(), "check", "--no-cache", "--select", "ALL", "--exit-zero",
+                 "--output-format", "json", *target],
+        "radon": [str(BIN / "radon"), "cc", "-j", *target],
+        "bandit": [str(BIN / "bandit"), "-q", "-r", "-f", "json", *target],
+    }
+
+
+def cold_and_warm(root: Path, target: list[str], runs: int) -> dict[str, float]:
+    """Median seconds of the peers and of the gate cold, interleaved, then of ruff and the gate
+    warm (nothing changed), interleaved; `cold_ratio` and `warm_ratio` are the targets' ratios."""
     gate = GATE + ["check", *target, *ALL_BUT_COVERAGE]
+    peers = peers_of(target)
     for argv in (gate, [str(BIN / "bandit"), "--version"], [str(BIN / "radon"), "--version"]):
         once(argv, root)  # untimed: writes the bytecode caches, as any first run does
-    ruff_all = [ruff, "check", "--no-cache", "--select", "ALL", "--exit-zero", "--output-format",
-                "json", *target]
-    figures = interleaved({
-        "ruff": (ruff_all, None),
-        "radon": ([str(BIN / "radon"), "cc", "-j", *target], None),
-        "bandit": ([str(BIN / "bandit"), "-q", "-r", "-f", "json", *target], None),
-        "cold": (gate, lambda: clear_cache(root)),
-    }, root, runs)
-    t_ruff, cold = figures["ruff"], figures["cold"]
-    peers = t_ruff + figures["radon"] + figures["bandit"]
-    rows += [("ruff check --no-cache --select ALL", t_ruff, ""),
-             ("radon cc -j", figures["radon"], ""),
-             ("bandit -r -f json", figures["bandit"], ""),
-             ("peers together (bandit + radon + ruff)", peers, "")]
-    rows.append(("backend-gate cold (all checks but coverage)", cold,
-                 f"{cold / peers:.2f} x peers ({verdict(cold / peers, 0.5)})"))
+    figures = interleaved({**{name: (argv, None) for name, argv in peers.items()},
+                           "cold": (gate, lambda: clear_cache(root))}, root, runs)
+    figures["peers"] = figures["ruff"] + figures["radon"] + figures["bandit"]
     once(gate, root)  # make sure it is warm
-    warm = interleaved({"ruff": (ruff_all, None), "warm": (gate, None)}, root, runs)
-    rows.append(("ruff check --no-cache --select ALL, beside the warm runs", warm["ruff"], ""))
-    rows.append(("backend-gate warm, no change", warm["warm"],
-                 f"{warm['warm'] / warm['ruff']:.2f} x ruff --no-cache "
-                 f"({verdict(warm['warm'] / warm['ruff'], 0.5)})"))
+    warm = interleaved({"ruff": (peers["ruff"], None), "warm": (gate, None)}, root, runs)
+    figures.update(warm=warm["warm"], ruff_beside_warm=warm["ruff"],
+                   cold_ratio=figures["cold"] / figures["peers"],
+                   warm_ratio=warm["warm"] / warm["ruff"])
+    return figures
+
+
+def bench_corpus(root: Path, runs: int) -> list[tuple[str, float, str]]:
+    target = ["django"]
+    gate = GATE + ["check", *target, *ALL_BUT_COVERAGE]
+    f = cold_and_warm(root, target, runs)
+    rows: list[tuple[str, float, str]] = [
+        ("ruff check --no-cache --select ALL", f["ruff"], ""),
+        ("radon cc -j", f["radon"], ""),
+        ("bandit -r -f json", f["bandit"], ""),
+        ("peers together (bandit + radon + ruff)", f["peers"], ""),
+        ("backend-gate cold (all checks but coverage)", f["cold"],
+         f"{f['cold_ratio']:.2f} x peers ({verdict(f['cold_ratio'], 0.5)})"),
+        ("ruff check --no-cache --select ALL, beside the warm runs", f["ruff_beside_warm"], ""),
+        ("backend-gate warm, no change", f["warm"],
+         f"{f['warm_ratio']:.2f} x ruff --no-cache ({verdict(f['warm_ratio'], 0.5)})"),
+    ]
     one = root / "django" / "utils" / "text.py"
-    original = one.read_text(encoding="utf-8")
-
-    def touch() -> None:
-        one.write_text(original + f"\n# edited {time.perf_counter_ns()}\n", encoding="utf-8")
-
-    changed, _ = timed(GATE + ["check", str(one.relative_to(root)), *ALL_BUT_COVERAGE], root,
-                       runs, before=touch)
-    one.write_text(original, encoding="utf-8")
+    changed = one_changed(root, one, runs)
     rows.append(("backend-gate one changed file, warm (pre-commit)", changed,
                  verdict(changed, 1.0) + " s"))
     version, _ = timed(GATE + ["--version"], root, max(runs, 5))
@@ -153,6 +164,57 @@ def bench_corpus(root: Path, runs: int) -> list[tuple[str, float, str]]:
     rows.append(("backend-gate peak RSS, cold run (MB, not s)", memory,
                  verdict(memory, 300) + " MB"))
     return rows
+
+
+def one_changed(root: Path, one: Path, runs: int) -> float:
+    """Median seconds of the gate on one file edited before each run, the cache warm."""
+    original = one.read_text(encoding="utf-8")
+
+    def touch() -> None:
+        one.write_text(original + f"\n# edited {time.perf_counter_ns()}\n", encoding="utf-8")
+
+    try:
+        changed, _ = timed(GATE + ["check", str(one.relative_to(root)), *ALL_BUT_COVERAGE],
+                           root, runs, before=touch)
+    finally:
+        one.write_text(original, encoding="utf-8")
+    return changed
+
+
+def bench_realworld(mirror: Path, tmp: Path, runs: int) -> None:
+    """Every project of the real-world benchmark on its own, then the worst ratios."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "realworld"))
+    import run as realworld  # benchmarks/realworld/run.py
+
+    print(f"real-world projects; cores: {os.cpu_count()}; median of {runs} runs; seconds")
+    print("| project | files | kloc | peers | cold | cold / peers | ruff | warm | warm / ruff "
+          "| one file | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    worst = {"cold_ratio": ("", 0.0), "warm_ratio": ("", 0.0)}
+    for project in realworld.load_projects():
+        dest = realworld.extract(project, mirror, tmp)
+        root = project.gate_root(dest)
+        package = dest / project.package
+        if not (root / "pyproject.toml").exists():  # the run's root, as a user's would be
+            (root / "pyproject.toml").write_text("[tool.backend-gate]\n")
+        target = [os.path.relpath(package, root)]
+        files, lines = realworld.lines_of(package)
+        f = cold_and_warm(root, target, runs)
+        one = max(package.rglob("*.py"), key=lambda p: p.stat().st_size)
+        changed = one_changed(root, one, runs)
+        clear_cache(root)
+        memory = peak_mb(GATE + ["check", *target, *ALL_BUT_COVERAGE], root)
+        for key in worst:
+            if f[key] > worst[key][1]:
+                worst[key] = (project.name, f[key])
+        print(f"| {project.name} | {files} | {lines / 1000:.1f} | {f['peers']:.2f} | "
+              f"{f['cold']:.2f} | {f['cold_ratio']:.2f} | {f['ruff_beside_warm']:.2f} | "
+              f"{f['warm']:.2f} | {f['warm_ratio']:.2f} | {changed:.2f} | {memory:.0f} |",
+              flush=True)
+        shutil.rmtree(dest, ignore_errors=True)
+    print(f"\nworst cold: {worst['cold_ratio'][0]} {worst['cold_ratio'][1]:.2f} x peers "
+          f"({verdict(worst['cold_ratio'][1], 0.5)}); worst warm: {worst['warm_ratio'][0]} "
+          f"{worst['warm_ratio'][1]:.2f} x ruff --no-cache ({verdict(worst['warm_ratio'][1], 0.5)})")
 
 
 def generated_project(root: Path, scale: int) -> Path:
@@ -202,9 +264,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--django", default="5.2.8")
     parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument("--realworld", type=Path, metavar="MIRRORS",
+                        help="measure the real-world benchmark's projects instead of Django")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bg-bench-") as folder:
         tmp = Path(folder)
+        if args.realworld:
+            bench_realworld(args.realworld, tmp, args.runs)
+            return
         root = fetch_django(args.django, tmp / "django")
         files = sum(1 for _ in (root / "django").rglob("*.py"))
         print(f"corpus: Django {args.django} wheel, {files} files; cores: {os.cpu_count()}; "

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from backend_gate import __version__, replay
+from backend_gate import __version__, replay, timing
 from backend_gate.baseline import Entry, baseline_file
 from backend_gate.baseline import load as load_baseline
 from backend_gate.cache import Read
@@ -135,11 +135,11 @@ def run(
     reading = replay.read_sources(every, last)
     key = _scoped(replay.run_key(config, every, [digest for _, _, digest in reading.read]),
                   sources, context)
-    report = replay.load(last, key)
+    report = None if config.profile else replay.load(last, key)  # a profile does the work
     if report is None:
         report, clean = _build(sources, reading.read, config, jobs, progress, entries, changed,
                                context)
-        if clean:
+        if clean and not config.profile:
             replay.save(config, key, report, every, reading)
     return replace(report, path_prefix=path_prefix(config))
 
@@ -186,19 +186,25 @@ def _build(
     results = run_files(sources, plan, jobs, progress=progress, read=read[:len(sources)])
     others = (collect_facts(context, plan, jobs, read[len(sources):])
               if context and plan.project_rules else [])
-    extra: list[Finding] = run_project_rules(plan, results, others)
+    clock = timing.Clock()
+    with clock(timing.PROJECT_RULES):
+        extra: list[Finding] = run_project_rules(plan, results, others)
     adapters = _file_adapter_results(plan, results)
     files = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources]
     broken = {r.path for r in results if r.parse_failed}
     healthy = [f for f in files if f.path not in broken]
     for adapter_cls in plan.project_adapters:
-        result = adapter_cls(config).run(healthy)
+        with clock(timing.tool_stage(adapter_cls.CHECK, adapter_cls.__module__)):
+            result = adapter_cls(config).run(healthy)
         adapters[adapter_cls.CHECK] = result
         extra.extend(result.findings)
     extra = fingerprint_outside(config, extra)
     report = assemble(plan, results, extra, adapters, __version__, baseline=entries,
                       changed=changed, context=others)
     report = _with_python_note(report, config)
+    if config.profile:
+        spent = timing.total([*(r.timings for r in (*results, *others)), clock.spent])
+        report = dataclasses.replace(report, timings=spent)
     return report, _clean(results, adapters)
 
 

@@ -76,6 +76,8 @@ def main() -> None:
 @click.option("--coverage-run", metavar="COMMAND",
               help='Run the tests under coverage first, e.g. "pytest -q".')
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--profile", is_flag=True,
+              help="Print to stderr the time each stage took (checks, wrapped tools, parsing).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when the verdict is fail.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print only what fails: failing findings, checks not passed, the verdict.")
@@ -106,7 +108,17 @@ def _check(paths: tuple[Path, ...], *, fmt: str, output: Path | None, jobs: int 
         click.echo(text, nl=False)
     for name, target in outputs:
         write_atomic(target, _render(report, name, verbosity=1))
+    if report.timings:
+        click.echo(_profile_table(report.timings), err=True, nl=False)
     return EXIT_PASS if report.verdict is Verdict.PASS else EXIT_FAIL
+
+
+def _profile_table(timings: tuple[tuple[str, float], ...]) -> str:
+    """`--profile`: seconds per stage, slowest first, and each one's share."""
+    spent = sum(seconds for _, seconds in timings) or 1.0
+    rows = [f"  {seconds:8.2f} s  {seconds / spent:6.1%}  {stage}" for stage, seconds in timings]
+    return ("Time per stage (seconds of work summed over the files and the worker processes; a "
+            "file the cache answered adds none):\n" + "\n".join(rows) + "\n")
 
 
 def _outputs(fmt: str, extra: tuple[str, ...]) -> list[tuple[str, Path]]:
@@ -140,7 +152,8 @@ def _check_targets(output: Path | None, outputs: list[tuple[str, Path]]) -> None
 
 def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: Path | None,
                 diff_base: str | None, coverage_file: Path | None, coverage_run: str | None,
-                no_cache: bool, no_baseline: bool = False, path_base: Path | None = None) -> Any:
+                no_cache: bool, no_baseline: bool = False, path_base: Path | None = None,
+                profile: bool = False) -> Any:
     """The file's configuration with the command line's choices on top."""
     from backend_gate.selectors import command_line, command_line_skip
 
@@ -155,6 +168,7 @@ def _configured(config: Any, *, select: Any, ignore: Any, skip: Any, baseline: P
         coverage_file=_text(coverage_file),
         coverage_run=coverage_run,
         cache=False if no_cache else None,
+        profile=True if profile else None,
         path_base=_text(path_base.absolute() if path_base else None),
     )
 

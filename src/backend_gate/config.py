@@ -155,6 +155,7 @@ class GateConfig:
     coverage_file: str | None = None  # --coverage-file
     coverage_run: str | None = None  # --coverage-run "pytest ..."
     cache: bool = True  # --no-cache turns it off
+    profile: bool = False  # --profile: time each stage; never replayed
     per_file_timeout: float = 60.0  # seconds one wrapped tool may spend on one file; 0: no limit
     path_base: str | None = None  # base of the paths in linked formats (default: the repo root)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

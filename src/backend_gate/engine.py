@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence, TypeVar, cast
 
 import libcst as cst
 
+from backend_gate import timing
 from backend_gate.adapters import ADAPTERS, FileAdapter, ProjectAdapter, SourceText
 from backend_gate.astindex import NEWLINE, AstIndex
 from backend_gate.astindex import build as build_index
@@ -30,6 +31,7 @@ from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.suppression import SuppressionComment, parse_suppressions
+from backend_gate.timing import Clock
 from backend_gate.walk import parse_module, visit_batched
 
 T = TypeVar("T")
@@ -77,6 +79,7 @@ class FileResult:
     suppressions: tuple[SuppressionComment, ...] = ()
     parse_failed: bool = False
     adapter_errors: Mapping[str, str] = field(default_factory=dict)  # check -> message
+    timings: Mapping[str, float] = field(default_factory=dict)  # stage -> seconds; not cached
 
 
 def make_finding(
@@ -131,17 +134,19 @@ class _ParseFailed(Exception):
 
 def check_text(path: str, text: str, is_test: bool, plan: Plan) -> FileResult:
     lines = text.splitlines()
+    clock = Clock()
     try:
-        tree, module, newer = _parse(path, text)
-        findings, facts = _cst_pass(path, text, is_test, plan, lines, (tree, module))
+        with clock(timing.PARSE):
+            tree, module, newer = _parse(path, text)
+        findings, facts = _cst_pass(path, text, is_test, plan, lines, (tree, module), clock)
     except _ParseFailed as failure:
         return _parse_failure(path, plan.config, str(failure), failure.line, failure.column, lines)
     except RecursionError:  # a rule's walk: the file's finding, never the end of the run
         findings, facts = [_too_deep(path, plan.config, lines)], {}
     source = SourceText(path, text, is_test, tree, newer)
-    adapter_findings, errors = _adapter_pass(source, plan, lines)
+    adapter_findings, errors = _adapter_pass(source, plan, lines, clock)
     return FileResult(path, (*findings, *adapter_findings), facts, parse_suppressions(text),
-                      False, errors)
+                      False, errors, clock.spent)
 
 
 def _parse(path: str, text: str) -> tuple[ast.Module | None, cst.Module | None, str]:
@@ -178,7 +183,7 @@ def _too_deep(path: str, config: GateConfig, lines: list[str]) -> Finding:
 
 def _cst_pass(
     path: str, text: str, is_test: bool, plan: Plan, lines: list[str],
-    trees: tuple[ast.Module | None, cst.Module | None],
+    trees: tuple[ast.Module | None, cst.Module | None], clock: Clock,
 ) -> tuple[list[Finding], dict[str, list[Any]]]:
     """One libcst parse and one batched traversal, only if some rule that needs the CST can
     fire on this text; fact collectors that work on Python's AST run without it. A file only
@@ -186,16 +191,19 @@ def _cst_pass(
     work on the ast run their CST hooks instead (`_on_cst`)."""
     config = plan.config
     tree, module = trees
-    classes = _rules_for(plan, text, is_test, path, tree)
-    view = tree if module is None else _view_for(module, classes)
+    with clock(timing.PREFILTER):
+        classes = _rules_for(plan, text, is_test, path, tree)
+    with clock(timing.PARSE):
+        view = tree if module is None else _view_for(module, classes)
     rules = [
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, view))
         for rule in classes
     ]
-    visitors = _collect_or_visit(rules, view)
+    visitors = _collect_or_visit(rules, view, clock)
     findings = _placed_in_file(rules, config, lines)
     if visitors:
-        findings.extend(_traverse(text, visitors, path, config, lines, trees))
+        with clock(timing.CST_PASS):
+            findings.extend(_traverse(text, visitors, path, config, lines, trees))
     return findings, _facts_of(rules)
 
 
@@ -205,12 +213,13 @@ def _view_for(module: cst.Module, classes: list[type[Rule]]) -> ast.Module | Non
     return ast_view(module) if any(not rule.NEEDS_CST for rule in classes) else None
 
 
-def _collect_or_visit(rules: list[Rule], view: ast.Module | None) -> list[Rule]:
+def _collect_or_visit(rules: list[Rule], view: ast.Module | None, clock: Clock) -> list[Rule]:
     """Runs `collect()` of every rule that works on the ast (or the text alone) and returns the
     rest: the rules that visit the CST."""
     visitors = [rule for rule in rules if rule.NEEDS_CST or _on_cst(rule, view)]
     for collector in (rule for rule in rules if rule not in visitors):
-        collector.collect()
+        with clock(timing.rules_stage(collector.CHECK)):
+            collector.collect()
     return visitors
 
 
@@ -257,12 +266,14 @@ def _traverse(
 
 
 def _adapter_pass(
-    source: SourceText, plan: Plan, lines: list[str]
+    source: SourceText, plan: Plan, lines: list[str], clock: Clock
 ) -> tuple[list[Finding], dict[str, str]]:
     findings: list[Finding] = []
     errors: dict[str, str] = {}
     for adapter_cls in plan.file_adapters:
-        outcome = contained_check(adapter_cls(plan.config), source, plan.config.per_file_timeout)
+        with clock(timing.tool_stage(adapter_cls.CHECK, adapter_cls.__module__)):
+            outcome = contained_check(adapter_cls(plan.config), source,
+                                      plan.config.per_file_timeout)
         findings.extend(_with_fingerprint(f, lines) for f in outcome.findings)
         if outcome.error:
             errors[adapter_cls.CHECK] = outcome.error

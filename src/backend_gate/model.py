@@ -179,6 +179,7 @@ class Report:
     # GitLab and JUnit put it before every path; text and JSON do not.
     path_prefix: str = ""
     notes: tuple[str, ...] = ()  # about the whole run (the project needs a newer Python)
+    timings: tuple[tuple[str, float], ...] = ()  # --profile: (stage, seconds), slowest first
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -192,6 +193,9 @@ class Report:
         }
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.timings:
+            data["timings"] = [{"stage": stage, "seconds": round(seconds, 3)}
+                               for stage, seconds in self.timings]
         return data
 
 

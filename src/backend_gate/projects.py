@@ -20,6 +20,7 @@ from typing import Sequence
 from backend_gate.config import find_project_root
 from backend_gate.discovery import named_within
 from backend_gate.model import CheckResult, CheckStatus, Finding, GateError, Report, Severity, Verdict
+from backend_gate.timing import total
 
 Group = tuple[Path, tuple[Path, ...]]  # a project root and the named paths in it
 
@@ -80,6 +81,7 @@ def merge(reports: Sequence[tuple[Path, Report]]) -> Report:
         fixed_baseline=tuple(fp for r in parts for fp in r.fixed_baseline),
         fail_on=_fail_on(parts),
         path_prefix=_common_prefix(parts[0].path_prefix, prefixes[0]),
+        timings=total(dict(r.timings) for r in parts),
     )
 
 
