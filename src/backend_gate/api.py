@@ -176,7 +176,6 @@ def _build(
 ) -> tuple[Report, bool]:
     """The run itself: the engine (and libcst) load here, on a replay they never do. `read`
     holds the sources', then the context's bytes and digests."""
-    from backend_gate.adapters import ProjectFile
     from backend_gate.engine import Plan, fingerprint_outside, run_project_rules
     from backend_gate.runner import collect_facts, run_files
     from backend_gate.verdict import assemble
@@ -190,14 +189,9 @@ def _build(
     with clock(timing.PROJECT_RULES):
         extra: list[Finding] = run_project_rules(plan, results, others)
     adapters = _file_adapter_results(plan, results)
-    files = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources]
-    broken = {r.path for r in results if r.parse_failed}
-    healthy = [f for f in files if f.path not in broken]
-    for adapter_cls in plan.project_adapters:
-        with clock(timing.tool_stage(adapter_cls.CHECK, adapter_cls.__module__)):
-            result = adapter_cls(config).run(healthy)
-        adapters[adapter_cls.CHECK] = result
-        extra.extend(result.findings)
+    project_wide = _project_adapter_results(plan, sources, results, clock)
+    adapters.update(project_wide)
+    extra.extend(f for result in project_wide.values() for f in result.findings)
     extra = fingerprint_outside(config, extra)
     report = assemble(plan, results, extra, adapters, __version__, baseline=entries,
                       changed=changed, context=others)
@@ -206,6 +200,22 @@ def _build(
         spent = timing.total([*(r.timings for r in (*results, *others)), clock.spent])
         report = dataclasses.replace(report, timings=spent)
     return report, _clean(results, adapters)
+
+
+def _project_adapter_results(
+    plan: Plan, sources: Sequence[SourcePath], results: Sequence[FileResult], clock: timing.Clock
+) -> dict[str, AdapterResult]:
+    """The wrapped tools that run once on the project (ruff, coverage), on the files that
+    parse."""
+    from backend_gate.adapters import ProjectFile
+
+    broken = {r.path for r in results if r.parse_failed}
+    healthy = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources if s.path not in broken]
+    out = {}
+    for adapter_cls in plan.project_adapters:
+        with clock(timing.tool_stage(adapter_cls.CHECK, adapter_cls.__module__)):
+            out[adapter_cls.CHECK] = adapter_cls(plan.config).run(healthy)
+    return out
 
 
 def _with_python_note(report: Report, config: GateConfig) -> Report:
