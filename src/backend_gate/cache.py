@@ -175,21 +175,16 @@ def tool_stamps() -> list[tuple[str, str]]:
     return stamps
 
 
-def ruff_binary() -> str:
-    """The ruff binary the lint check runs (the ruff package's own lookup)."""
-    from ruff.__main__ import find_ruff_bin
-
-    return os.fsdecode(find_ruff_bin())
-
-
 def ruff_binary_stamp() -> str:
     """Where the ruff binary is, with its size and mtime: ruff's Python package says nothing of
     the binary, which a reinstall or a hand-copied ruff can replace at the same path."""
+    from backend_gate.shims.ruff import ruff_command, stamped_file
+
     try:
-        binary = ruff_binary()
-    except (ImportError, OSError):
+        command = ruff_command()
+    except FileNotFoundError:
         return "absent"
-    return f"{binary}:{file_stamp(Path(binary))}"
+    return f"{' '.join(command)}:{file_stamp(stamped_file(command))}"
 
 
 def write_atomic(root: Path, name: str, value: Any) -> None:
