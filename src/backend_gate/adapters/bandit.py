@@ -27,22 +27,17 @@ import fnmatch
 import io
 import logging
 import os
-import sys
 import tokenize
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from backend_gate._toml import tomllib
 from backend_gate.adapters._base import AdapterResult, FileAdapter, FileOutcome, SourceText
 from backend_gate.config import Option
 from backend_gate.model import CheckStatus, Finding, Severity
 from backend_gate.safeio import read_regular
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 LEVELS = ("low", "medium", "high")
 RANKING = ("UNDEFINED", "LOW", "MEDIUM", "HIGH")  # bandit.core.constants.RANKING

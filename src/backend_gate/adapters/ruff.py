@@ -27,10 +27,10 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from backend_gate._toml import tomllib
 from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
 from backend_gate.cache import CACHE_DIR, folder_is_safe
 from backend_gate.config import GateConfig, Option
@@ -44,11 +44,6 @@ _CODE = re.compile(r"[A-Z]+[0-9]+")
 UNREAD = "E902"  # ruff could not read the file: always selected, never a finding (see above)
 _SYNTAX = (None, "invalid-syntax", "syntax-error")  # BG001 covers the file
 _PANIC = re.compile(r"Panicked while linting (.+?): ")
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 
 def has_ruff_config(root: Path) -> bool:
