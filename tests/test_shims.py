@@ -107,8 +107,11 @@ def test_libcst_without_its_private_shapes_gives_the_same_findings(
 ) -> None:
     with_private = _keys(_run(SAMPLE_APP)[0])
     assert with_private
-    for name in libcst_shim.TRIVIA_MODULES:
-        monkeypatch.setitem(sys.modules, name, None)  # the module moved: its import fails
+    import libcst._nodes
+
+    for name in libcst_shim.TRIVIA_MODULES:  # the modules moved: their import fails
+        monkeypatch.delattr(libcst._nodes, name)
+        monkeypatch.setitem(sys.modules, f"libcst._nodes.{name}", None)
     assert libcst_shim.trivia_classes() == frozenset()
     from backend_gate import positions
 

@@ -18,12 +18,11 @@ compares the findings.
 from __future__ import annotations
 
 import functools
-import importlib
 from typing import Any
 
 import libcst as cst
 
-TRIVIA_MODULES = ("libcst._nodes.op", "libcst._nodes.whitespace")
+TRIVIA_MODULES = ("op", "whitespace")  # in libcst._nodes
 _BRACKETS = ("LeftParen", "RightParen", "LeftSquareBracket", "RightSquareBracket",
              "LeftCurlyBrace", "RightCurlyBrace", "Asynchronous")
 _SAMPLE = ("@d(x)\nasync def f(a, /, b: int = 1, *c, d, **e) -> None:\n"
@@ -66,18 +65,18 @@ def _validation_hook() -> Any:
 def trivia_classes() -> frozenset[type]:
     """libcst's whitespace and operator nodes (commas, parentheses, `=`, comments, blank
     lines), or none when their private modules are not where this expects them."""
-    found: set[type] = set()
-    for name in TRIVIA_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            return frozenset()
-        found.update(value for value in vars(module).values()
-                     if isinstance(value, type) and issubclass(value, cst.CSTNode)
-                     and value.__module__ == module.__name__)
+    try:
+        from libcst._nodes import op, whitespace
+    except ImportError:
+        return frozenset()
+    found = frozenset(
+        value for module in (op, whitespace) for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, cst.CSTNode)
+        and value.__module__ == module.__name__
+    )
     if not found:
         return frozenset()
-    return frozenset(found) | frozenset(getattr(cst, name) for name in _BRACKETS)
+    return found | frozenset(getattr(cst, name) for name in _BRACKETS)
 
 
 class _FieldRecorder(cst.CSTVisitor):
