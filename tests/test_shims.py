@@ -271,3 +271,32 @@ def test_coverage_leaves_the_working_folder_as_it_was(tmp_path: Path) -> None:
         assert Path.cwd() == root.resolve()
         raise RuntimeError("coverage failed")
     assert os.getcwd() == before
+
+
+def test_the_replay_key_stamps_the_ruff_it_falls_back_to(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import ruff.__main__
+
+    from backend_gate.cache import ruff_binary_stamp
+
+    packaged = ruff_binary_stamp()
+    assert packaged != "absent" and packaged.startswith(ruff.__main__.find_ruff_bin())
+    monkeypatch.delattr(ruff.__main__, "find_ruff_bin")
+    monkeypatch.setattr(ruff_shim.shutil, "which", lambda *a, **k: None)
+    command = ruff_shim.ruff_command()
+    assert command == [sys.executable, "-m", "ruff"]
+    assert ruff_shim.stamped_file(command) == Path(ruff.__main__.__file__)
+    assert ruff_binary_stamp().startswith(f"{sys.executable} -m ruff:")
+    monkeypatch.setattr(ruff_shim, "_has_module", lambda name: False)
+    assert ruff_binary_stamp() == "absent"
+
+
+def test_a_file_bandits_manager_does_not_take_is_an_error(tmp_path: Path) -> None:
+    class Refusing:
+        files_list: list[str] = []
+
+        def discover_files(self, targets: list[str]) -> None:
+            """Takes nothing (an `include` setting that leaves the file out)."""
+
+    issues, crashes = bandit_shim.run_with_manager(Refusing, str(tmp_path / "a.py"))
+    assert issues == [] and "did not take" in crashes[0]

@@ -132,7 +132,7 @@ def run_with_manager(make_manager: Callable[[], Any],
     made = make_manager()
     made.discover_files([abspath])
     if not made.files_list:
-        return [], [f"bandit's manager did not take {abspath} (its include or exclude settings)"]
+        return [], ["bandit's manager did not take the file (its include or exclude settings)"]
     logged = _Logged()
     bandit_log = logging.getLogger("bandit")
     bandit_log.addHandler(logged)
