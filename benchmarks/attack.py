@@ -274,7 +274,7 @@ def compare_one(job: tuple[str, str, float]) -> tuple[str, str]:
     from backend_gate import engine
 
     file, path, limit = job
-    text, problem, _, _ = engine.read_source(file)
+    text, problem, _, _ = engine.read_decoded(file)
     if text is None:
         return "skip", problem
     plan = _plan(str(ROOT))

@@ -86,12 +86,13 @@ def test_cache_save_is_atomic(tmp_path: Path, monkeypatch: Any) -> None:
     assert not [p for p in store.folder.iterdir() if p.name.startswith(".results.")]
 
 
-# (module, function) allowed to write a file directly: the atomic writers themselves, the
+# (module, function) allowed to write a file directly: the atomic writer itself (and the
+# CLI's writer, which writes a device or FIFO in place), the
 # cache's constant marker files and its linked-into-place key, check_source's private temp
 # folder, and the developer-only docs generator. Anything else (baseline, init,
 # --output-format) must call cli.write_atomic.
 DIRECT_WRITERS = {
-    ("cli.py", "write_atomic"), ("cache.py", "write_atomic"), ("cache.py", "_create_key"),
+    ("cli.py", "write_atomic"), ("safeio.py", "replace_atomically"), ("cache.py", "_create_key"),
     ("api.py", "check_source"), ("docs.py", "write"), ("cache.py", "_create"),
     ("safeio.py", "read_regular"),  # os.open read-only: the test counts every os.open
 }

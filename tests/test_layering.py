@@ -22,6 +22,14 @@ FORBIDDEN = {
     "redact": {"model", "config", "discovery", "suppression", "fingerprint", "rules", "adapters",
                "engine", "verdict", "api", "cli", "reporters", "docs", "baseline"},
     "positions": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+    # the model's types to and from JSON: the model layer
+    "codec": {"config", "discovery", "suppression", "fingerprint", "rules", "adapters", "engine",
+              "verdict", "api", "cli", "reporters", "docs", "baseline", "cache", "runner",
+              "replay"},
+    # the wrapped tools' private shapes: below everything that uses a tool
+    "shims": {"model", "config", "discovery", "suppression", "fingerprint", "rules", "adapters",
+              "engine", "verdict", "api", "cli", "reporters", "docs", "baseline", "cache",
+              "walk", "positions", "replay", "runner"},
 }
 
 

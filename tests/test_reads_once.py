@@ -22,13 +22,13 @@ def test_each_file_is_read_once_for_fingerprints(tmp_path: Path, monkeypatch: An
     (tmp_path / "b.py").write_text("w = 4\n")
     config = parse_table({}, root=tmp_path, file=None, schema=api.option_schema())
     reads: Counter[str] = Counter()
-    real = engine.read_source
+    real = engine.read_decoded
 
     def counting(abspath: str) -> Any:
         reads[Path(abspath).name] += 1
         return real(abspath)
 
-    monkeypatch.setattr(engine, "read_source", counting)
+    monkeypatch.setattr(engine, "read_decoded", counting)
     findings = [_finding("a.py", 1), _finding("a.py", 2), _finding("b.py", 1), _finding("a.py", 3)]
     out = engine.fingerprint_outside(config, findings)
     assert reads == {"a.py": 1, "b.py": 1}

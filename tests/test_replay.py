@@ -201,13 +201,13 @@ def test_a_replay_entry_planted_as_a_link_is_never_read(tmp_path: Path, builds: 
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources read from disk (not known unchanged from the last run)."""
     seen: list[str] = []
-    real = replay.read_source
+    real = replay.read_digested
 
     def counting(abspath: str, path: str, is_test: bool) -> object:
         seen.append(path)
         return real(abspath, path, is_test)
 
-    monkeypatch.setattr(replay, "read_source", counting)
+    monkeypatch.setattr(replay, "read_digested", counting)
     return seen
 
 

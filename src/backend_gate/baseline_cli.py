@@ -6,19 +6,14 @@ Writing goes through the `write` callable the CLI passes (its atomic writer); me
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
 from backend_gate import baseline as bl
+from backend_gate._toml import tomllib
 from backend_gate.model import GateError
 from backend_gate.reporters._common import plural
 from backend_gate.targets import check_target
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 Echo = Callable[[str], Any]
 Write = Callable[[Path, str], None]

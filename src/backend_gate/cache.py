@@ -18,8 +18,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from backend_gate.model import Finding, Severity, Suppression
-from backend_gate.safeio import read_regular
+from backend_gate.safeio import read_regular, replace_atomically
 
 SOURCE_LIMIT = 1 << 62  # bytes: source files have no size cap of their own, only the FIFO check
 
@@ -97,7 +96,7 @@ def _folder_problem(abspath: str) -> str:
 Read = tuple["bytes | None", str, str]  # a file's bytes (None: unreadable), the problem, digest
 
 
-def read_source(abspath: str, path: str, is_test: bool) -> Read:
+def read_digested(abspath: str, path: str, is_test: bool) -> Read:
     """Every file is read once per run, here: its bytes go to the engine, its digest keys the
     caches ("" for a file that cannot be read: it is never cached)."""
     data, problem = read_bytes(abspath)
@@ -175,26 +174,22 @@ def tool_stamps() -> list[tuple[str, str]]:
     return stamps
 
 
-def ruff_binary() -> str:
-    """The ruff binary the lint check runs (the ruff package's own lookup)."""
-    from ruff.__main__ import find_ruff_bin
-
-    return os.fsdecode(find_ruff_bin())
-
-
 def ruff_binary_stamp() -> str:
     """Where the ruff binary is, with its size and mtime: ruff's Python package says nothing of
     the binary, which a reinstall or a hand-copied ruff can replace at the same path."""
+    from backend_gate.shims.ruff import ruff_command, stamped_file
+
     try:
-        binary = ruff_binary()
-    except (ImportError, OSError):
+        command = ruff_command()
+    except FileNotFoundError:
         return "absent"
-    return f"{binary}:{file_stamp(Path(binary))}"
+    return f"{' '.join(command)}:{file_stamp(stamped_file(command))}"
 
 
-def write_atomic(root: Path, name: str, value: Any) -> None:
-    """Write `value` as JSON to the cache folder's `name`: a temp file, then a rename. A cache
-    that cannot be written only costs time next run; a planted link is never written through."""
+def write_json(root: Path, name: str, value: Any) -> None:
+    """Write `value` as JSON to the cache folder's `name`, atomically (a temp file, then a
+    rename). A cache that cannot be written only costs time next run; a planted link is never
+    written through."""
     if not folder_is_safe(root):
         return
     folder = Path(root) / CACHE_DIR
@@ -202,17 +197,9 @@ def write_atomic(root: Path, name: str, value: Any) -> None:
         folder.mkdir(exist_ok=True)
         for marker, text in ((".gitignore", _IGNORE), ("CACHEDIR.TAG", _TAG)):
             _create(folder / marker, text)
-        import tempfile  # here: a replayed run writes nothing, and starts without it
-
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        replace_atomically(folder / name, json.dumps(value, separators=(",", ":")))
     except OSError:
         return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle, separators=(",", ":"))
-        os.replace(tmp, folder / name)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)  # no half-written temp file left behind
 
 
 def _create(path: Path, text: str) -> None:
@@ -245,7 +232,7 @@ def _mac(key: bytes, text: str) -> str:
 def write_signed(root: Path, name: str, value: Any) -> None:
     """One signed JSON document (the replay of a run): read back only if its MAC holds."""
     payload = json.dumps(value, separators=(",", ":"))
-    write_atomic(root, name, {"mac": _mac(_signing_key(), f"{name}\0{payload}"), "payload": payload})
+    write_json(root, name, {"mac": _mac(_signing_key(), f"{name}\0{payload}"), "payload": payload})
 
 
 def read_signed(root: Path, name: str) -> Any:
@@ -307,7 +294,7 @@ class Cache:
 
     def save(self) -> None:
         if self._dirty:
-            write_atomic(self.folder.parent, self.file.name, self._entries)
+            write_json(self.folder.parent, self.file.name, self._entries)
 
 
 class NullCache:
@@ -324,30 +311,6 @@ class NullCache:
 
     def save(self) -> None:
         """Nothing to write."""
-
-
-def finding_to_json(finding: Finding) -> dict[str, Any]:
-    data = finding.to_dict()
-    data["suppression"] = (
-        [finding.suppression.reason, finding.suppression.line] if finding.suppression else None
-    )
-    data["also_reported_by"] = list(finding.also_reported_by)
-    data["cause_lines"] = [list(item) for item in finding.cause_lines]
-    return data
-
-
-def finding_from_json(data: dict[str, Any]) -> Finding:
-    suppression = data.get("suppression")
-    return Finding(
-        rule=data["rule"], name=data["name"], check=data["check"],
-        severity=Severity(data["severity"]), path=data["path"], line=data["line"],
-        column=data["column"], end_line=data["end_line"], end_column=data["end_column"],
-        message=data["message"], source=data["source"], cwe=tuple(data["cwe"]),
-        fingerprint=data["fingerprint"],
-        suppression=Suppression(*suppression) if suppression else None,
-        baselined=data["baselined"], also_reported_by=tuple(data["also_reported_by"]),
-        cause_lines=tuple((p, n) for p, n in data["cause_lines"]),
-    )
 
 
 def as_tuples(value: Any) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import Any, Iterator
@@ -32,20 +31,10 @@ def write_atomic(path: Path, text: str) -> None:
         with open(path, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         return
-    import tempfile  # here, not at the top: a replayed run never writes (replay.py)
-
+    from backend_gate.safeio import replace_atomically
     from backend_gate.targets import mode_for
 
-    mode = mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        os.chmod(tmp, mode)  # mkstemp makes 0600: keep the old file's mode, else the umask's
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomically(path, text, mode_for(path))  # the old file's mode, else the umask's
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

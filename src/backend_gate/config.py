@@ -7,18 +7,13 @@ near-miss suggestion; the CLI turns it into exit 2.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
+from backend_gate._toml import tomllib
 from backend_gate.model import CHECKS, UNSILENCEABLE, GateError, Severity
 from backend_gate.safeio import read_regular
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 
 class ConfigError(GateError):

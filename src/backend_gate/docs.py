@@ -83,22 +83,21 @@ def tool_help(code: str) -> str | None:
 
 
 def _bandit_url(code: str) -> str | None:
-    from bandit.core import docs_utils
+    from backend_gate.shims.bandit import doc_url
 
-    url = str(docs_utils.get_url(code))
-    return url if "/plugins/" in url or "/blacklists/" in url else None
+    url = doc_url(code)
+    return url if url and ("/plugins/" in url or "/blacklists/" in url) else None
 
 
 def _ruff_url(code: str) -> str | None:
     import json
-    import os
     import subprocess
 
-    from ruff.__main__ import find_ruff_bin
+    from backend_gate.shims.ruff import ruff_command
 
     try:
         done = subprocess.run(  # noqa: S603 - argv list, ruff's own binary
-            [os.fsdecode(find_ruff_bin()), "rule", code, "--output-format", "json"],
+            [*ruff_command(), "rule", code, "--output-format", "json"],
             capture_output=True, text=True, timeout=30, check=False)
         name = json.loads(done.stdout)["name"] if done.returncode == 0 else None
     except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError):

@@ -112,7 +112,9 @@ def decode_source(data: bytes) -> tuple[str | None, str, int, int]:
     return text.removeprefix("\ufeff"), "", 0, 0
 
 
-def read_source(abspath: str) -> tuple[str | None, str, int, int]:
+def read_decoded(abspath: str) -> tuple[str | None, str, int, int]:
+    """A file's decoded text, or (None, the problem, its line and column): for the lines of
+    a finding made outside the worker pass. `cache.read_digested` reads for the run."""
     data, problem = read_bytes(abspath)
     return decode_source(data) if data is not None else (None, problem, 1, 1)
 
@@ -458,7 +460,7 @@ def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -
 
 def _lines_of(config: GateConfig, path: str) -> list[str]:
     """Source lines for fingerprinting a finding made outside the worker pass."""
-    text, *_ = read_source(os.path.join(config.root, raw_path(path)))
+    text, *_ = read_decoded(os.path.join(config.root, raw_path(path)))
     return text.splitlines() if text is not None else []
 
 

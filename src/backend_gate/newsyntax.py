@@ -261,7 +261,7 @@ _LOWER_BOUND = re.compile(r"(>=|~=|===|==|>)\s*(\d+(?:\.\d+)*)")
 def requires_python_note(root: Path) -> str:
     """A report-level note when the project's `requires-python` ([project] in its
     pyproject.toml) starts above the interpreter running the gate, else ""."""
-    from backend_gate.config import tomllib
+    from backend_gate._toml import tomllib
 
     try:
         with (root / "pyproject.toml").open("rb") as handle:

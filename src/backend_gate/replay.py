@@ -31,12 +31,12 @@ from typing import Any, Sequence
 from backend_gate import __version__
 from backend_gate.baseline import baseline_file
 from backend_gate.cache import (
-    Read, code_stamp, finding_from_json, finding_to_json, read_signed, read_source,
-    ruff_binary_stamp, tool_stamps, write_signed,
+    Read, code_stamp, read_digested, read_signed, ruff_binary_stamp, tool_stamps, write_signed,
 )
+from backend_gate.codec import report_from_json, report_to_json
 from backend_gate.config import GateConfig
 from backend_gate.discovery import SourcePath
-from backend_gate.model import CheckResult, CheckStatus, Report, Severity, Verdict
+from backend_gate.model import Report
 
 ENTRY = "last-run.json"
 TOOL_CONFIGS = (
@@ -93,7 +93,7 @@ def read_sources(sources: Sequence[SourcePath], last: dict[str, Any] | None) -> 
         signature = _signature(source.abspath)
         digest = _unchanged(known.get(source.path), signature, source.is_test, trusted)
         read.append((None, "", digest) if digest else
-                    read_source(source.abspath, source.path, source.is_test))
+                    read_digested(source.abspath, source.path, source.is_test))
         signatures.append(signature)
     return Reading(read, signatures, started)
 
@@ -135,33 +135,6 @@ def save(config: GateConfig, key: str, report: Report, sources: Sequence[SourceP
     }
     write_signed(config.root, ENTRY, {"key": key, "report": report_to_json(report),
                                       "files": files, "started": reading.started})
-
-
-def report_to_json(report: Report) -> dict[str, Any]:
-    return {
-        "tool": report.tool, "version": report.version, "verdict": report.verdict.value,
-        "checks": [
-            [c.name, c.status.value, c.findings, c.summary, dict(c.figures), c.new, c.baselined]
-            for c in report.checks
-        ],
-        "findings": [finding_to_json(f) for f in report.findings],
-        "files": report.files, "fixed_baseline": list(report.fixed_baseline),
-        "fail_on": [s.value for s in report.fail_on], "notes": list(report.notes),
-    }
-
-
-def report_from_json(data: dict[str, Any]) -> Report:
-    return Report(
-        tool=data["tool"], version=data["version"], verdict=Verdict(data["verdict"]),
-        checks=tuple(
-            CheckResult(name, CheckStatus(status), findings, summary, figures, new, baselined)
-            for name, status, findings, summary, figures, new, baselined in data["checks"]
-        ),
-        findings=tuple(finding_from_json(f) for f in data["findings"]),
-        files=data["files"], fixed_baseline=tuple(data["fixed_baseline"]),
-        fail_on=tuple(Severity(s) for s in data["fail_on"]),
-        notes=tuple(data.get("notes", ())),
-    )
 
 
 def _ruff_stamp(config: GateConfig) -> str:

@@ -16,9 +16,9 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from backend_gate import __version__
 from backend_gate.cache import (
-    Cache, NullCache, Read, as_tuples, code_stamp, finding_from_json, finding_to_json, read_bytes,
-    read_source, tool_stamps,
+    Cache, NullCache, Read, as_tuples, code_stamp, read_bytes, read_digested, tool_stamps,
 )
+from backend_gate.codec import finding_from_json, finding_to_json
 from backend_gate.discovery import SourcePath
 from backend_gate.engine import FileResult, Plan, check_data
 from backend_gate.safeio import read_regular
@@ -96,10 +96,10 @@ def run_files(
     sources: Sequence[SourcePath], plan: Plan, jobs: int, *, progress: bool = False,
     read: Sequence[Read] | None = None,
 ) -> list[FileResult]:
-    """`read`: each source's `cache.read_source`, when the caller has read them already."""
+    """`read`: each source's `cache.read_digested`, when the caller has read them already."""
     cache = Cache(plan.config.root, plan_fingerprint(plan)) if plan.config.cache else NullCache()
     if read is None:
-        read = [read_source(s.abspath, s.path, s.is_test) for s in sources]
+        read = [read_digested(s.abspath, s.path, s.is_test) for s in sources]
     results, todo = _lookup(cache, sources, read)
     fresh = _execute([item for _, item, _ in todo], plan, jobs, progress)
     for (index, _, digest), result in zip(todo, fresh):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 CONFIG_LIMIT = 10 * 1024 * 1024  # bytes: a configuration, baseline or cache file
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -64,3 +65,21 @@ def _read_all(fd: int, path: str | os.PathLike[str], limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise RefusedFile(path, f"larger than {limit // (1024 * 1024)} MB")
+
+
+def replace_atomically(path: Path, text: str, mode: int | None = None) -> None:
+    """Write `text` to a temp file in `path`'s folder, then rename it over `path`: a reader
+    sees the old file or the new one, never half of one. The temp file is 0600 unless `mode`
+    is given; it is removed if anything fails, and the error goes to the caller."""
+    import tempfile  # here, not at the top: a replayed run never writes (replay.py)
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        if mode is not None:
+            os.chmod(tmp, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

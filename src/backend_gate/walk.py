@@ -9,7 +9,8 @@ nothing.
 The order of a node class's child fields is learned from libcst itself, once per class: its
 `_visit_and_replace_children` runs with a recorder whose `on_visit` refuses to descend, so only
 the attribute hooks (`on_visit_attribute`, called for every child field, empty or not) record
-the field names. `tests/test_walk.py` checks that the events match libcst's own batched visit,
+the field names. That method is private: `shims/libcst.py` checks it once against the public
+`CSTNode.children`, which the walk reads instead when the two differ. `tests/test_walk.py` checks that the events match libcst's own batched visit,
 node for node, on every fixture.
 """
 
@@ -19,45 +20,15 @@ from typing import Any, Callable, Iterable, Mapping
 
 import libcst as cst
 
+from backend_gate.shims import libcst as shim
+
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _unchecked(self: cst.CSTNode) -> None:
-    return None
-
-
 def parse_module(text: str) -> cst.Module:
-    """`libcst.parse_module`, minus the validation of every node as the parser builds it.
-
-    Each node's dataclass `__post_init__` runs `_validate()` (regular expressions over its
-    whitespace, checks of its parentheses): a large share of a parse, spent proving that what the
-    parser just built from valid code is valid (libcst's own `CSTNode.__post_init__` says so
-    in a PERF note). The check is off only while the parser runs, in this process, and back
-    on for any node built after it. `tests/test_walk.py` compares the trees and their code with
-    a validated parse.
-    """
-    base = cst.CSTNode
-    validating = base.__dict__["__post_init__"]
-    base.__post_init__ = _unchecked  # type: ignore[method-assign]
-    try:
-        return cst.parse_module(text)
-    finally:
-        base.__post_init__ = validating  # type: ignore[method-assign]
-
-
-class _FieldRecorder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: list[str] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return False  # the children themselves are not visited: only their field names count
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        self.names.append(attribute)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        return None
+    """`libcst.parse_module` without validating each node as the parser builds it (when this
+    libcst has the shape for that: `shims/libcst.py`, STYLE-NOTES note 12)."""
+    return shim.parse_module(text)
 
 
 def child_fields(node: cst.CSTNode) -> tuple[str, ...]:
@@ -65,9 +36,7 @@ def child_fields(node: cst.CSTNode) -> tuple[str, ...]:
     cls = type(node)
     fields = _FIELDS.get(cls)
     if fields is None:
-        recorder = _FieldRecorder()
-        node._visit_and_replace_children(recorder)
-        fields = _FIELDS[cls] = tuple(dict.fromkeys(recorder.names))
+        fields = _FIELDS[cls] = shim.recorded_fields(node)
     return fields
 
 
@@ -88,22 +57,10 @@ def hooks_of(visitors: Iterable[cst.BatchableCSTVisitor]) -> tuple[Hooks, Hooks]
     return enter, leave
 
 
-def _trivia_classes() -> frozenset[type]:
-    """libcst's whitespace and operator nodes (commas, parentheses, `=`, comments, blank
-    lines). They hold only each other, so a walk whose visitors have no hook on any of them can
-    leave their subtrees out: on real code they are more than half of all nodes."""
-    from libcst._nodes import op, whitespace
-
-    brackets = (cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
-                cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.Asynchronous)
-    return frozenset(
-        value for module in (op, whitespace) for value in vars(module).values()
-        if isinstance(value, type) and issubclass(value, cst.CSTNode)
-        and value.__module__ == module.__name__
-    ) | frozenset(brackets)
-
-
-TRIVIA = _trivia_classes()
+# libcst's whitespace and operator nodes (commas, parentheses, `=`, comments, blank lines). They
+# hold only each other, so a walk whose visitors have no hook on any of them can leave their
+# subtrees out: on real code they are more than half of all nodes. Empty if libcst moved them.
+TRIVIA = shim.trivia_classes()
 _TRIVIA_NAMES = frozenset(cls.__name__ for cls in TRIVIA)
 
 
@@ -131,6 +88,8 @@ def visit_batched(root: cst.CSTNode, visitors: Iterable[cst.BatchableCSTVisitor]
 
 def children_of(skipped: frozenset[type]) -> Callable[[cst.CSTNode], list[cst.CSTNode]]:
     """A function listing a node's children in visit order, less those of `skipped` classes."""
+    if not shim.fields_fit():  # libcst's private visit changed: its public `children`
+        return lambda node: [c for c in node.children if type(c) not in skipped]
     node_type = cst.CSTNode
     fields_of = _FIELDS
 

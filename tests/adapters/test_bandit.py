@@ -15,6 +15,7 @@ import pytest
 from backend_gate import api
 from backend_gate.adapters import bandit as bandit_adapter
 from backend_gate.config import ConfigError
+from backend_gate.shims import bandit as bandit_shim
 from backend_gate.model import CHECKS, CheckResult, Report
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "tools" / "bandit" / "known_issues.py"
@@ -98,7 +99,7 @@ def test_nosec_is_honoured(tmp_path: Path) -> None:
     report, _ = _check(_project(tmp_path))
     lines = {line for _, line in _found(report)}
     assert 58 not in lines and 62 not in lines  # `# nosec B608`, bare `# nosec`
-    assert bandit_adapter.nosec_lines("x = 1  # nosec B608, B301\ny = 2  # nosec\n") == {
+    assert bandit_shim.nosec_lines("x = 1  # nosec B608, B301\ny = 2  # nosec\n") == {
         1: {"B608", "B301"}, 2: set()}
 
 
@@ -249,15 +250,17 @@ def test_the_lean_visitor_finds_what_bandits_own_finds(
         return _issue_keys(found)
 
     lean = issues()
-    monkeypatch.setattr(bandit_adapter, "_visitor_class", lambda base: base)
-    monkeypatch.setattr(bandit_adapter, "_lighten", lambda tester, text: None)
+    monkeypatch.setattr(bandit_shim, "_visitor_class", lambda base: base)
+    monkeypatch.setattr(bandit_shim, "_lighten", lambda tester, text: None)
+    assert lean == issues()
+    monkeypatch.setattr(bandit_shim, "fast_path_fits", lambda: False)  # the public manager
     assert lean == issues()
 
 
 def test_the_lean_visitor_skips_nodes_without_tests(tmp_path: Path) -> None:
     from bandit.core import node_visitor
 
-    lean = bandit_adapter._visitor_class(node_visitor.BanditNodeVisitor)
+    lean = bandit_shim._visitor_class(node_visitor.BanditNodeVisitor)
     kit = bandit_adapter.toolkit(tmp_path)
     visitor = lean("x.py", None, kit.manager.b_ma, kit.manager.b_ts, False, {}, None)
     import ast

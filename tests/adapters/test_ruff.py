@@ -113,7 +113,7 @@ def test_timeout_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     slow = tmp_path / "slow-ruff"
     slow.write_text("#!/bin/sh\nsleep 5\n", encoding="utf-8")
     slow.chmod(0o755)
-    monkeypatch.setattr(RuffAdapter, "_binary", staticmethod(lambda: str(slow)))
+    monkeypatch.setattr(RuffAdapter, "_command", staticmethod(lambda: [str(slow)]))
     _, check = _check(root)
     assert check.status.value == "error"
     assert check.summary == "ruff took more than 1 s (raise [tool.backend-gate.lint] timeout)"
@@ -160,7 +160,7 @@ def test_per_file_failure_keeps_other_findings(
         "#!/bin/sh\necho 'error: Panicked while linting __init__.py: This indicates a bug' >&2\n"
         f"echo '[{item}, {broken}]'\n", encoding="utf-8")
     fake.chmod(0o755)
-    monkeypatch.setattr(RuffAdapter, "_binary", staticmethod(lambda: str(fake)))
+    monkeypatch.setattr(RuffAdapter, "_command", staticmethod(lambda: [str(fake)]))
     report, check = _check(root)
     assert check.status.value == "error"
     assert check.summary == (

@@ -13,7 +13,6 @@ coverage is imported inside functions only.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -21,7 +20,10 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+
+from backend_gate.shims import ShapeError
+from backend_gate.shims import coverage as coverage_shim
 
 MAX_BYTES = 256 * 1024 * 1024
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -67,18 +69,6 @@ def percent(covered: int, total: int) -> float:
     return 100.0 * covered / total if total > 0 else 100.0
 
 
-@contextlib.contextmanager
-def _inside(root: Path) -> Iterator[None]:
-    """coverage resolves relative paths (relative_files, config) against the working folder,
-    as `coverage report` run at the project root would."""
-    before = os.getcwd()
-    os.chdir(root)
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 COVERAGE_CONFIGS = (".coveragerc", "setup.cfg", "tox.ini", "pyproject.toml")
 
 
@@ -92,12 +82,8 @@ def _configs_are_files(root: Path) -> None:
 
 def configured_data_file(root: Path) -> Path:
     """The data file coverage itself would write at `root` (its config's data_file)."""
-    import coverage
-
     _configs_are_files(root)
-    with _inside(root):
-        cov = coverage.Coverage(config_file=True)
-        return root / cov.config.data_file
+    return root / coverage_shim.configured_data_file(root)
 
 
 def read(root: Path, data_file: Path) -> Measured:
@@ -128,21 +114,18 @@ def _text(data_file: Path) -> str:
 
 
 def read_sqlite(root: Path, data_file: Path) -> Measured:
-    import coverage
     from coverage.exceptions import CoverageException, NoDataError
 
     _configs_are_files(root)
-    with tempfile.TemporaryDirectory(prefix="backend-gate-cov-") as folder, _inside(root):
+    with tempfile.TemporaryDirectory(prefix="backend-gate-cov-") as folder:
         out = os.path.join(folder, "coverage.json")
         try:
-            cov = coverage.Coverage(data_file=str(data_file), config_file=True, messages=False)
-            cov.config.plugins = []  # a plugin is the project's code: the gate never imports it
-            cov.load()
-            _no_plugin_files(cov, data_file.name)
-            cov.json_report(outfile=out, pretty_print=False, show_contexts=False)
+            with coverage_shim.loaded(root, data_file) as cov:  # plugins off: project code
+                _no_plugin_files(cov, data_file.name)
+                cov.json_report(outfile=out, pretty_print=False, show_contexts=False)
         except NoDataError as exc:
             raise NoMeasuredData(_one_line(exc, root)) from None
-        except (CoverageException, OSError, ValueError, ImportError) as exc:  # ImportError: a
+        except (CoverageException, ShapeError, OSError, ValueError, ImportError) as exc:  # a
             # plugin named in the project's coverage config; sqlite3.Error is wrapped
             raise DataProblem(f"coverage cannot report {data_file.name}: "
                               f"{_one_line(exc, root)}") from None

@@ -8,7 +8,8 @@ file read and the `ast.parse`: it collects bandit's `# nosec` comments from the 
 `BanditNodeVisitor` over the engine's tree, then bandit's whole-file tests (B613 reads the bytes:
 it gets the text encoded back with the file's own encoding, in memory). No second discovery: the
 files are the engine's. Bandit annotates the tree's nodes (`_bandit_parent`); the engine's tree is
-not used after the adapters.
+not used after the adapters. That path uses bandit's private shapes, all in `shims/bandit.py`;
+when they differ, each file goes through bandit's public `BanditManager` instead.
 
 The user's bandit configuration is honoured: `[tool.bandit]` in the root's pyproject.toml
 (tests, skips, exclude_dirs, plugin settings), and a `.bandit` INI file at the root (`tests`,
@@ -21,28 +22,22 @@ that file and makes the check `error`; every finding stays.
 
 from __future__ import annotations
 
-import ast
 import configparser
 import fnmatch
 import io
 import logging
 import os
-import sys
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from backend_gate._toml import tomllib
 from backend_gate.adapters._base import AdapterResult, FileAdapter, FileOutcome, SourceText
 from backend_gate.config import Option
 from backend_gate.model import CheckStatus, Finding, Severity
 from backend_gate.safeio import read_regular
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 LEVELS = ("low", "medium", "high")
 RANKING = ("UNDEFINED", "LOW", "MEDIUM", "HIGH")  # bandit.core.constants.RANKING
@@ -58,6 +53,7 @@ class BanditSetupError(Exception):
 class _Toolkit:
     manager: Any  # bandit.core.manager.BanditManager: its config and test set
     excluded: tuple[str, ...]  # bandit's exclude_dirs / .bandit exclude, bandit's matching
+    fresh_manager: Callable[[], Any]  # another manager like it (the shim's public path)
 
 
 _TOOLKITS: dict[tuple[Any, ...], _Toolkit | BanditSetupError] = {}
@@ -136,13 +132,25 @@ def _build(root: Path) -> _Toolkit:
         profile = {"include": set(lists["tests"]) | set(_split(ini.get("tests"))),
                    "exclude": set(lists["skips"]) | set(_split(ini.get("skips")))}
         extension_loader.MANAGER.validate_profile(profile)
-        made = manager.BanditManager(conf, "file", profile=profile, quiet=True)
+        fresh = _manager_maker(manager.BanditManager, conf, profile)
+        made = fresh()
     except (utils.ConfigError, ValueError, TypeError) as exc:
         raise BanditSetupError(f"the bandit configuration is not usable ({exc})") from exc
     if not made.b_ts.tests:
         raise BanditSetupError("the bandit configuration leaves no test to run")
     excluded = [*lists["exclude_dirs"], *_split(ini.get("exclude"))]
-    return _Toolkit(made, tuple(excluded))
+    return _Toolkit(made, tuple(excluded), fresh)
+
+
+def _manager_maker(manager_class: Any, conf: Any,
+                   profile: dict[str, set[str]]) -> Callable[[], Any]:
+    """Makes a `BanditManager` with the user's config and profile (each its own copy)."""
+
+    def fresh() -> Any:
+        own = {key: set(names) for key, names in profile.items()}
+        return manager_class(conf, "file", profile=own, quiet=True)
+
+    return fresh
 
 
 def _names_list(conf: Any, key: str) -> list[str]:
@@ -174,193 +182,15 @@ def _encoded(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
-def nosec_lines(text: str) -> dict[int, set[str]]:
-    """line -> tests a `# nosec` comment skips there (empty set: all), as bandit reads them."""
-    if "nosec" not in text:
-        return {}
-    from bandit.core.manager import _parse_nosec_comment
-
-    found: dict[int, set[str]] = {}
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                tests = _parse_nosec_comment(token.string)
-                if tests is not None:
-                    found[token.start[0]] = tests
-    except (tokenize.TokenError, SyntaxError):
-        return found  # bandit keeps the comments read before the error
-    return found
-
-
 def run_bandit(kit: _Toolkit, source: SourceText, abspath: str) -> tuple[list[Any], list[str]]:
-    """bandit's issues for one file, and the tests that crashed on it."""
-    from bandit.core import metrics, node_visitor
+    """bandit's issues for one file, and the tests that crashed on it: on the engine's tree
+    when this bandit has the private shapes for that, else through its public manager."""
+    from backend_gate.shims import bandit as shim
 
-    manager, crashes = kit.manager, []
-    data = io.BytesIO(_encoded(source.text))
-    tally = metrics.Metrics()
-    tally.begin(abspath)
-    nosec = nosec_lines(source.text)
-    visitor = _visitor_class(node_visitor.BanditNodeVisitor)(
-        abspath, data, manager.b_ma, manager.b_ts, False, nosec, tally)
-    if not nosec:
-        _lighten(visitor.tester, source.text)
-
-    def report_error(test: str, context: Any, error: Exception) -> None:
-        line = context._context.get("lineno")
-        crashes.append(f"{test} raised {type(error).__name__} at line {line}: {error}")
-
-    visitor.tester.report_error = report_error
-    visitor.generic_visit(source.tree)
-    visitor.context = {"file_data": data, "filename": abspath, "lineno": 0,
-                       "linerange": [0, 1], "col_offset": 0}
-    visitor.update_scores(visitor.tester.run_tests(visitor.context, "File"))
-    return list(visitor.tester.results), crashes
-
-
-_VISITORS: dict[type, type] = {}
-
-
-def _no_nosec(context: Any, test_result: Any = None) -> None:
-    """What `BanditTester._get_nosecs_from_contexts` returns for a file without `# nosec`."""
-    return None
-
-
-_NO_CONFIG = object()
-
-
-def _lighten(tester: Any, text: str) -> None:
-    """bandit's tester for a file without `# nosec` comments, minus its per-test overhead.
-
-    `BanditTester.run_tests` runs each test of a node type on a copy of the node's context.
-    Around each call it spends as long again on bookkeeping that is the same every time:
-    `copy.copy` dispatch, `hasattr(test, "_config")`, two `# nosec` lookups (always empty
-    here), debug logging, on each of a large project's many test calls. This does the same
-    calls in the same order on the same copies, records a result exactly as bandit does when no
-    `# nosec` applies, and reports a test that raises the same way.
-    tests/adapters/test_bandit.py compares every issue with bandit's own tester.
-
-    B613 (trojansource) is left out on a file whose text holds none of the characters it looks
-    for: it decodes the whole file again and searches every line for each of them."""
-    from bandit.core import constants
-    from bandit.core.context import Context
-
-    skipped = _needless_file_tests(text)
-
-    tester._get_nosecs_from_contexts = _no_nosec
-    prepared: dict[str, list[tuple[Any, str, Any]]] = {}
-
-    def run_tests(raw_context: dict[str, Any], checktype: str) -> dict[str, list[int]]:
-        scores = {"SEVERITY": [0] * len(constants.RANKING),
-                  "CONFIDENCE": [0] * len(constants.RANKING)}
-        tests = prepared.get(checktype)
-        if tests is None:
-            tests = prepared[checktype] = [
-                (test, test.__name__, getattr(test, "_config", _NO_CONFIG))
-                for test in tester.testset.get_tests(checktype)
-                if getattr(test, "_test_id", "") not in skipped
-            ]
-        for test, name, config in tests:
-            temp = raw_context.copy()
-            context = Context(temp)
-            try:
-                result = test(context) if config is _NO_CONFIG else test(context, config)
-                if result is not None:
-                    _record(tester, result, temp, test, scores)
-            except Exception as exc:  # bandit's own tester reports it and goes on
-                tester.report_error(name, context, exc)
-        return scores
-
-    tester.run_tests = run_tests
-
-
-def _needless_file_tests(text: str) -> frozenset[str]:
-    """Test ids that cannot fire on this text: B613 without a bidirectional control character
-    (bandit's own list of them)."""
-    try:
-        from bandit.plugins.trojansource import BIDI_CHARACTERS
-    except ImportError:
-        return frozenset()
-    return frozenset() if any(char in text for char in BIDI_CHARACTERS) else frozenset({"B613"})
-
-
-def _record(tester: Any, result: Any, temp: dict[str, Any], test: Any,
-            scores: dict[str, list[int]]) -> None:
-    """`BanditTester.run_tests` on a test's issue when no `# nosec` applies."""
-    from bandit.core import constants
-
-    filename = temp["filename"]
-    result.fname = filename.decode("utf-8") if isinstance(filename, bytes) else filename
-    result.fdata = temp["file_data"]
-    if result.lineno is None:
-        result.lineno = temp["lineno"]
-    if result.linerange == []:
-        result.linerange = temp["linerange"]
-    if result.col_offset == -1:
-        result.col_offset = temp["col_offset"]
-    result.end_col_offset = temp.get("end_col_offset", 0)
-    result.test = test.__name__
-    if result.test_id == "":
-        result.test_id = test._test_id
-    tester.results.append(result)
-    for kind, level in (("SEVERITY", result.severity), ("CONFIDENCE", result.confidence)):
-        scores[kind][constants.RANKING.index(level)] += constants.RANKING_VALUES[level]
-
-
-def _visitor_class(base: type) -> type:
-    """bandit's node visitor, minus the work it does at nodes where nothing can happen.
-
-    `BanditNodeVisitor` builds a context dict, computes a line range, logs three debug lines
-    and asks the test set for tests at every node, `Load` and `Name` included; on most nodes
-    no test and no `visit_` method exists, so all of that is thrown away. This subclass walks
-    those nodes exactly as bandit does (parent and sibling links set, children visited in the
-    same order) and skips only the discarded work. Nodes with a `visit_` method or a test
-    get bandit's own `pre_visit` / `visit` / `post_visit`. tests/adapters/test_bandit.py
-    checks that the issues are the same as bandit's own visitor on the fixtures.
-    """
-    made = _VISITORS.get(base)
-    if made is not None:
-        return made
-
-    class Visitor(base):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any) -> None:
-            super().__init__(*args)
-            self._live = frozenset(name for name, found in self.testset.tests.items() if found)
-            self._inert_kinds: dict[type, bool] = {}
-
-        def _inert(self, node: ast.AST) -> bool:
-            kind = type(node)
-            inert = self._inert_kinds.get(kind)
-            if inert is None:
-                name = kind.__name__
-                inert = name not in self._live and not hasattr(self, "visit_" + name)
-                self._inert_kinds[kind] = inert
-            return inert
-
-        def generic_visit(self, node: ast.AST) -> None:
-            for _, value in ast.iter_fields(node):
-                if isinstance(value, list):
-                    last = len(value) - 1
-                    for index, item in enumerate(value):
-                        if isinstance(item, ast.AST):
-                            item._bandit_sibling = value[index + 1] if index < last else None
-                            item._bandit_parent = node
-                            self._enter(item)
-                elif isinstance(value, ast.AST):
-                    value._bandit_sibling = None
-                    value._bandit_parent = node
-                    self._enter(value)
-
-        def _enter(self, node: ast.AST) -> None:
-            if self._inert(node):
-                self.generic_visit(node)
-            elif self.pre_visit(node):
-                self.visit(node)
-                self.generic_visit(node)
-                self.post_visit(node)
-
-    made = _VISITORS[base] = Visitor
-    return made
+    if source.tree is not None and shim.fast_path_fits():
+        return shim.run_on_tree(kit.manager, source.text, _encoded(source.text), source.tree,
+                                abspath)
+    return shim.run_with_manager(kit.fresh_manager, abspath)
 
 
 class BanditAdapter(FileAdapter):

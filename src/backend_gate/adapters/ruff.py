@@ -27,15 +27,16 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from backend_gate._toml import tomllib
 from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
-from backend_gate.cache import CACHE_DIR, folder_is_safe, ruff_binary
+from backend_gate.cache import CACHE_DIR, folder_is_safe
 from backend_gate.config import GateConfig, Option
 from backend_gate.discovery import _printable
 from backend_gate.model import CheckStatus, Finding, Severity
+from backend_gate.shims.ruff import ruff_command
 
 DEFAULT_SELECT = ("E9", "F63", "F7", "F82", "F401", "F811", "F841")
 ARGV_BUDGET = 30_000  # characters of file paths per ruff run (Windows' limit is 32,767)
@@ -43,11 +44,6 @@ _CODE = re.compile(r"[A-Z]+[0-9]+")
 UNREAD = "E902"  # ruff could not read the file: always selected, never a finding (see above)
 _SYNTAX = (None, "invalid-syntax", "syntax-error")  # BG001 covers the file
 _PANIC = re.compile(r"Panicked while linting (.+?): ")
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 
 def has_ruff_config(root: Path) -> bool:
@@ -103,11 +99,11 @@ class RuffAdapter(ProjectAdapter):
         if not files:
             return AdapterResult(summary="no files to lint")
         try:
-            binary = self._binary()
+            command = self._command()
         except (ImportError, FileNotFoundError) as exc:
             return AdapterResult(status=CheckStatus.ERROR,
                                  summary=f"ruff is not installed ({exc})")
-        argv = [binary, "check", *self._arguments()]
+        argv = [*command, "check", *self._arguments()]
         findings: list[Finding] = []
         failures: list[str] = []
         names = [os.path.relpath(f.abspath, self.config.root) for f in files]  # f.path escapes
@@ -131,8 +127,8 @@ class RuffAdapter(ProjectAdapter):
                    for p in config.select)
 
     @staticmethod
-    def _binary() -> str:
-        return ruff_binary()  # the same lookup the replay's key stamps
+    def _command() -> list[str]:
+        return ruff_command()  # the same lookup the replay's key stamps
 
     @property
     def _configured(self) -> bool:
