@@ -199,7 +199,7 @@ def _build(
     if config.profile:
         spent = timing.total([*(r.timings for r in (*results, *others)), clock.spent])
         report = dataclasses.replace(report, timings=spent)
-    return report, _clean(results, adapters)
+    return report, _clean(results, project_wide)
 
 
 def _project_adapter_results(
@@ -226,11 +226,12 @@ def _with_python_note(report: Report, config: GateConfig) -> Report:
     return dataclasses.replace(report, notes=(note,)) if note else report
 
 
-def _clean(results: Sequence[FileResult], adapters: Mapping[str, AdapterResult]) -> bool:
-    """No tool failed on a file or on the project: only such a run is saved for replay, since
-    a failure (a time-out) may not recur."""
-    return not any(r.adapter_errors for r in results) and all(
-        a.status is not CheckStatus.ERROR for a in adapters.values())
+def _clean(results: Sequence[FileResult], project_wide: Mapping[str, AdapterResult]) -> bool:
+    """No tool failed on a file in a way that may not recur (a time-out), nor on the project:
+    only such a run is saved for replay. A file a tool cannot read (newer syntax) fails the
+    same way on every run, so it does not keep the run from being replayed."""
+    return not any(r.transient for r in results) and all(
+        a.status is not CheckStatus.ERROR for a in project_wide.values())
 
 
 def _changed_lines(config: GateConfig) -> Mapping[str, set[int]]:

@@ -51,7 +51,7 @@ def contained_check(adapter: FileAdapter, source: SourceText, timeout: float) ->
     outcome = _contained(adapter, source, timeout)
     if not outcome.error:
         return outcome
-    return FileOutcome(outcome.findings, one_line(outcome.error))
+    return FileOutcome(outcome.findings, one_line(outcome.error), outcome.lasting)
 
 
 def _contained(adapter: FileAdapter, source: SourceText, timeout: float) -> FileOutcome:

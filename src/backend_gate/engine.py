@@ -80,6 +80,7 @@ class FileResult:
     parse_failed: bool = False
     adapter_errors: Mapping[str, str] = field(default_factory=dict)  # check -> message
     timings: Mapping[str, float] = field(default_factory=dict)  # stage -> seconds; not cached
+    transient: bool = False  # a tool failed in a way that may not recur: never cached
 
 
 def make_finding(
@@ -146,9 +147,9 @@ def check_text(path: str, text: str, is_test: bool, plan: Plan) -> FileResult:
     except RecursionError:  # a rule's walk: the file's finding, never the end of the run
         findings, facts = [_too_deep(path, plan.config, lines)], {}
     source = SourceText(path, text, is_test, tree, newer)
-    adapter_findings, errors = _adapter_pass(source, plan, lines, clock)
+    adapter_findings, errors, transient = _adapter_pass(source, plan, lines, clock)
     return FileResult(path, (*findings, *adapter_findings), facts, parse_suppressions(text),
-                      False, errors, clock.spent)
+                      False, errors, clock.spent, transient)
 
 
 def _parse(path: str, text: str) -> tuple[ast.Module | None, cst.Module | None, str]:
@@ -269,9 +270,11 @@ def _traverse(
 
 def _adapter_pass(
     source: SourceText, plan: Plan, lines: list[str], clock: Clock
-) -> tuple[list[Finding], dict[str, str]]:
+) -> tuple[list[Finding], dict[str, str], bool]:
+    """-> (the wrapped tools' findings, check -> error, whether an error may not recur)."""
     findings: list[Finding] = []
     errors: dict[str, str] = {}
+    transient = False
     for adapter_cls in plan.file_adapters:
         with clock(timing.tool_stage(adapter_cls.CHECK, adapter_cls.__module__)):
             outcome = contained_check(adapter_cls(plan.config), source,
@@ -279,7 +282,8 @@ def _adapter_pass(
         findings.extend(_with_fingerprint(f, lines) for f in outcome.findings)
         if outcome.error:
             errors[adapter_cls.CHECK] = outcome.error
-    return findings, errors
+            transient = transient or not outcome.lasting
+    return findings, errors, transient
 
 
 def _rules_for(

@@ -157,7 +157,7 @@ def _lookup(
 
 
 def _remember(cache: Cache | NullCache, digest: str, result: FileResult) -> None:
-    if digest and not result.adapter_errors:  # a time-out may not recur: never cache it
+    if digest and not result.transient:  # a time-out may not recur: never cache it
         cache.put(result.path, digest, result_to_json(result))
 
 

@@ -41,13 +41,16 @@ class SourceText:
         return FileOutcome(error=(
             f"{tool} reads the ast of {running}, which runs the gate, and the file needs "
             f"{self.newer or 'a newer Python'}: run the gate on the project's Python (e.g. "
-            "pre-commit's `language_version`)"))
+            "pre-commit's `language_version`)"), lasting=True)
 
 
 @dataclass(frozen=True, slots=True)
 class FileOutcome:
     findings: tuple[Finding, ...] = ()
     error: str | None = None  # the tool failed on this file
+    # the failure recurs on the same text and Python (a file the tool cannot read), so the
+    # result may be cached and replayed; a time-out or a crash may not recur and never is
+    lasting: bool = False
 
 
 @dataclass(frozen=True, slots=True)
