@@ -68,7 +68,8 @@ class SqlBuiltFromStrings(Rule):
       `.append()` / `.extend()` / `+=` (a list handed to another call is not followed), and
       comprehensions over constant iterables; `str.join` of such a list;
     - numbers whatever their source: `int()`, `float()`, `len()`, `bool()`, `str()` of a
-      constant, and every value a numeric `%` conversion prints (`"... %d" % n`);
+      constant, and every value a numeric `%` conversion or format spec prints
+      (`"... %d" % n`, `"... {:d}".format(n)`, `f"... {n:.2f}"`: they raise on text);
     - class attributes assigned only literals in a class body of the file and never through
       an attribute (`self._table = name` spoils it), read as `self.x` / `cls.x` /
       `Class.x`; a method or property that only returns a literal, defined once in the file;
@@ -147,6 +148,8 @@ class SqlBuiltFromStrings(Rule):
         Valid('COLUMNS = ("id", "name")\n\ndef f(cur):\n'
               '    cur.execute(f"SELECT {\', \'.join(COLUMNS)} FROM users")\n'),
         Valid('def f(cur, pid):\n    cur.execute("KILL %d" % pid)\n'),
+        Valid('def f(cur, pid, rate):\n    cur.execute("KILL {:d}".format(pid))\n'
+              '    cur.execute(f"SET threshold = {rate:.2f}")\n'),
         Valid('def count(self, cursor):\n    cursor.execute("SELECT reltuples FROM pg_class '
               'WHERE relname = \'%s\'" % self.model._meta.db_table)\n'),
         Valid('ALLOWED = ("users", "teams")\n\ndef f(cur, table):\n    if table not in ALLOWED:\n'
@@ -164,6 +167,10 @@ class SqlBuiltFromStrings(Rule):
                 line=2, column=18, message_contains="`%` formatting"),
         Invalid('def f(runner, name):\n    runner.run_query(f"SELECT * FROM {name}")\n',
                 line=2, column=22, options={"extra-sinks": ["run_query"]}),
+        Invalid('def f(cur, pid, name):\n    cur.execute("KILL {:d} /* {} */".format(pid, name))\n',
+                line=2, column=17, message_contains="`.format()`"),
+        Invalid('def f(cur, pid, width):\n    cur.execute(f"KILL {pid:{width}d}")\n',
+                line=2, column=17),
         Invalid('COLUMNS = ("id", "name")\n\ndef f(cur, extra):\n'
                 '    cur.execute(f"SELECT {\', \'.join(COLUMNS)}, {extra} FROM users")\n',
                 line=4, column=17),
