@@ -98,8 +98,8 @@ class Tracer:
         literals in this file; an enum member and its `.value` / `.name`; `self.value` in an
         Enum's method; a parameter annotated with an Enum of this file or `ZoneInfo`."""
         attr, owner = node.attr.value, node.value
-        if attr in _DJANGO_META and isinstance(owner, cst.Attribute) and owner.attr.value == "_meta":
-            return Trace(True)  # `Model._meta.db_table`: set by the model's code, never by input
+        if _model_identifier(attr, owner):
+            return Trace(True)
         if isinstance(owner, cst.Name):
             return self._member(owner.value, attr, depth)
         if isinstance(owner, cst.Attribute) and attr in ("value", "name") and isinstance(
@@ -350,6 +350,17 @@ def _str_of_queryset(node: cst.Call) -> bool:
     if not (isinstance(arg, cst.Attribute) and arg.attr.value == "query"):
         return False
     return bool(_QUERYSET.search((dotted_name(arg.value) or "").lower()))
+
+
+def _model_identifier(attr: str, owner: cst.BaseExpression) -> bool:
+    """`Model._meta.db_table`, `Model.__tablename__`, `Model.__table__.name`: a table name the
+    model's class definition sets (Django's Meta, SQLAlchemy's declarative class), never input."""
+    if attr == "__tablename__":
+        return True
+    if not isinstance(owner, cst.Attribute):
+        return False
+    held = owner.attr.value
+    return (held == "_meta" and attr in _DJANGO_META) or (held == "__table__" and attr == "name")
 
 
 # Names of a Django model's options that its class definition sets (`class Meta: db_table`).

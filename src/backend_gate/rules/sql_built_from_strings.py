@@ -80,8 +80,9 @@ class SqlBuiltFromStrings(Rule):
       a numeric range, leaving (`raise` / `return`) when it fails
       (`if table not in ALLOWED: raise ...`, `if not 2000 <= year <= 2100: return`), and never
       reassigns;
-    - a Django model's table name and labels (`self.model._meta.db_table`), which its class
-      definition sets;
+    - a model's table name, which its class definition sets: Django's
+      `self.model._meta.db_table` (and `model_name`, `app_label`), SQLAlchemy's
+      `Model.__tablename__` and `Model.__table__.name` (not `.schema`, often configuration);
     - SQL a database library built: identifier quoting (`quote_name(...)`,
       `sql.Identifier(...)`), psycopg's `sql.SQL(...).format(...)`, Django's
       `qs.query.sql_with_params()` text and `str(queryset.query)`.
@@ -152,10 +153,15 @@ class SqlBuiltFromStrings(Rule):
               '    cur.execute(f"SET threshold = {rate:.2f}")\n'),
         Valid('def count(self, cursor):\n    cursor.execute("SELECT reltuples FROM pg_class '
               'WHERE relname = \'%s\'" % self.model._meta.db_table)\n'),
+        Valid('from sqlalchemy import text\n\ndef f(session, model):\n'
+              '    session.execute(text(f"TRUNCATE {model.__tablename__}"))\n'
+              '    session.execute(text(f"ANALYZE {model.__table__.name}"))\n'),
         Valid('ALLOWED = ("users", "teams")\n\ndef f(cur, table):\n    if table not in ALLOWED:\n'
               '        raise ValueError(table)\n    cur.execute(f"SELECT * FROM {table}")\n'),
     )
     INVALID = (
+        Invalid('def f(session, model, column):\n    session.execute(text(f"SELECT {column} FROM '
+                '{model.__tablename__}"))\n', line=2, column=26),
         Invalid('def f(self, cursor, name):\n    cursor.execute("SELECT * FROM %s WHERE name = '
                 '\'%s\'" % (self.model._meta.db_table, name))\n', line=2, column=20),
         Invalid('def f(cursor, uid):\n    cursor.execute(f"SELECT * FROM users WHERE id = {uid}")\n',
