@@ -20,6 +20,9 @@ from typing import Any, Callable, Iterable, Mapping
 import libcst as cst
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# Child fields libcst visits only when they are set (`... if format_spec is not None else None`),
+# after every other field: a node learned without one would hide it from the nodes that have it.
+_VISITED_LAST_WHEN_SET = ("format_spec",)  # FormattedStringExpression, TemplatedStringExpression
 
 
 def _unchecked(self: cst.CSTNode) -> None:
@@ -67,7 +70,8 @@ def child_fields(node: cst.CSTNode) -> tuple[str, ...]:
     if fields is None:
         recorder = _FieldRecorder()
         node._visit_and_replace_children(recorder)
-        fields = _FIELDS[cls] = tuple(dict.fromkeys(recorder.names))
+        late = (f for f in _VISITED_LAST_WHEN_SET if hasattr(node, f))
+        fields = _FIELDS[cls] = tuple(dict.fromkeys((*recorder.names, *late)))
     return fields
 
 
