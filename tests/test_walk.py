@@ -80,6 +80,18 @@ def test_without_trivia_hooks_the_rest_is_the_same(code: str) -> None:
     assert ours.events == theirs.events
 
 
+def test_a_format_spec_is_visited_after_a_field_learned_without_one() -> None:
+    """libcst visits an f-string field's format spec only when there is one: the walker learns
+    a class's fields from the first node it meets, which must not hide the spec of later ones
+    (`f"{rate:.2f}"` after `f"{name}"`: the spec's text was never visited before the fix)."""
+    walk._FIELDS.pop(cst.FormattedStringExpression, None)
+    module = cst.parse_module('x = f"{name}"\ny = f"{rate:.2f} {pid:{width}d}"\n')
+    ours, theirs = _Recorder(), _Recorder()
+    walk.visit_batched(module, [ours])
+    cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
+    assert ours.events == theirs.events
+
+
 def test_trivia_holds_only_trivia() -> None:
     """What makes leaving trivia subtrees out sound: no trivia node holds anything else."""
     module = cst.parse_module("x = (a  # c\n, [b], {1: 2})  # d\nasync def f(): pass\n")

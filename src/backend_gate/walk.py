@@ -23,6 +23,9 @@ import libcst as cst
 from backend_gate.shims import libcst as shim
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# Child fields libcst visits only when they are set (`... if format_spec is not None else None`),
+# after every other field: a node learned without one would hide it from the nodes that have it.
+_VISITED_LAST_WHEN_SET = ("format_spec",)  # FormattedStringExpression, TemplatedStringExpression
 
 
 def parse_module(text: str) -> cst.Module:
@@ -36,7 +39,8 @@ def child_fields(node: cst.CSTNode) -> tuple[str, ...]:
     cls = type(node)
     fields = _FIELDS.get(cls)
     if fields is None:
-        fields = _FIELDS[cls] = shim.recorded_fields(node)
+        late = (f for f in _VISITED_LAST_WHEN_SET if hasattr(node, f))
+        fields = _FIELDS[cls] = tuple(dict.fromkeys((*shim.recorded_fields(node), *late)))
     return fields
 
 

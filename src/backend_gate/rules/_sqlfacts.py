@@ -7,12 +7,14 @@ constant without following it into another function.
 - `guard_of(if_node)` reads an `if` that leaves the function when a name is outside a literal
   allow-list or a numeric range (`if table not in ALLOWED: raise ...`).
 - `percent_conversions(text)` reads a `%` template's conversions, so `"KILL %d" % pid` is a
-  number whatever `pid` is.
+  number whatever `pid` is; `format_fields(text)` and `numeric_spec(spec)` do the same for
+  `str.format` templates and f-string fields (`"KILL {:d}".format(pid)`, `f"{pid:d}"`).
 """
 
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -24,6 +26,10 @@ ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "ReprEn
 _NUMERIC = frozenset("diouxXeEfFgG")  # not `%c`: it prints a one-character string as is
 _CONVERSION = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
                          r"(?P<kind>[a-zA-Z%])")
+# A format spec whose type prints a number (`d`, `.2f`, `>5x`, `,`); `format()` of a string, a
+# list or None with it raises. Not `c` (a character) and not a spec holding a nested `{field}`.
+_NUMERIC_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?\d*[_,]?(?:\.\d+)?[bdoxXneEfFgG%]", re.S)
+_FIELD_KEY = re.compile(r"[^.\[]*")
 
 
 @dataclass
@@ -144,3 +150,43 @@ def percent_conversions(text: str) -> list[tuple[str | None, bool]] | None:
         if kind != "%":
             out.append((match.group("key"), kind in _NUMERIC))
     return out
+
+
+def numeric_spec(spec: str) -> bool:
+    """`{x:d}`, `{x:>8.2f}`: the field prints a number whatever `x` is (or raises)."""
+    return bool(_NUMERIC_SPEC.fullmatch(spec))
+
+
+def format_fields(text: str) -> dict[int | str, bool] | None:
+    """The arguments a `str.format` template prints (a position or a keyword) and whether
+    every field that prints each one has a numeric spec. None when the text is not a valid
+    template, or a spec takes a value of its own (`{:{width}d}`)."""
+    printed = _template_fields(text)
+    if printed is None:
+        return None
+    fields: dict[int | str, bool] = {}
+    auto = 0
+    for name, spec in printed:
+        key = _field_key(name, auto)
+        auto += key == auto and not name[:1].isdigit()  # `{}` / `{.x}` take the next position
+        fields[key] = fields.get(key, True) and numeric_spec(spec)
+    return fields
+
+
+def _template_fields(text: str) -> list[tuple[str, str]] | None:
+    """(field name, spec) of each replacement field; None for an invalid template or a nested
+    field in a spec."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    printed = [(name, spec or "") for _, name, spec, _ in parsed if name is not None]
+    return None if any("{" in spec for _, spec in printed) else printed
+
+
+def _field_key(name: str, auto: int) -> int | str:
+    """`{}` -> the next position, `{0.x}` -> 0, `{name[1]}` -> "name"."""
+    key = _FIELD_KEY.match(name).group(0)  # type: ignore[union-attr]
+    if key == "":
+        return auto
+    return int(key) if key.isdigit() else key

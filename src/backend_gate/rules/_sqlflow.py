@@ -18,7 +18,14 @@ import libcst as cst
 
 from backend_gate.rules._data import SQL_SAFE_CALLS
 from backend_gate.rules._helpers import dotted_name, string_value
-from backend_gate.rules._sqlfacts import Facts, Scope, is_literal, percent_conversions
+from backend_gate.rules._sqlfacts import (
+    Facts,
+    Scope,
+    format_fields,
+    is_literal,
+    numeric_spec,
+    percent_conversions,
+)
 
 __all__ = ["Facts", "Scope", "Trace", "Tracer", "is_constant_name", "looks_like_sql"]
 
@@ -91,8 +98,8 @@ class Tracer:
         literals in this file; an enum member and its `.value` / `.name`; `self.value` in an
         Enum's method; a parameter annotated with an Enum of this file or `ZoneInfo`."""
         attr, owner = node.attr.value, node.value
-        if attr in _DJANGO_META and isinstance(owner, cst.Attribute) and owner.attr.value == "_meta":
-            return Trace(True)  # `Model._meta.db_table`: set by the model's code, never by input
+        if _model_identifier(attr, owner):
+            return Trace(True)
         if isinstance(owner, cst.Name):
             return self._member(owner.value, attr, depth)
         if isinstance(owner, cst.Attribute) and attr in ("value", "name") and isinstance(
@@ -150,7 +157,8 @@ class Tracer:
             if isinstance(part, cst.FormattedStringText):
                 parts.append(Trace(True, text=part.value))
             elif isinstance(part, cst.FormattedStringExpression):
-                parts.append(self.trace(part.expression, depth + 1))
+                numeric = numeric_spec(_spec_text(part))  # f"{n:d}" prints a number
+                parts.append(Trace(True) if numeric else self.trace(part.expression, depth + 1))
         return _join(parts, "an f-string")
 
     def _binary(self, node: cst.BinaryOperation, depth: int) -> Trace:
@@ -234,7 +242,8 @@ class Tracer:
         base = self.trace(owner, depth + 1)
         if not _stringish(owner, base):
             return Trace(False)
-        return _join([base, *(self._items(a.value, depth) for a in node.args)], "`.format()`")
+        printed = _printed_arguments(owner, node)
+        return _join([base, *(self._items(a.value, depth) for a in printed)], "`.format()`")
 
     def _joined(self, owner: cst.BaseExpression, node: cst.Call, depth: int) -> Trace:
         if string_value(owner) is None or not node.args:
@@ -343,6 +352,17 @@ def _str_of_queryset(node: cst.Call) -> bool:
     return bool(_QUERYSET.search((dotted_name(arg.value) or "").lower()))
 
 
+def _model_identifier(attr: str, owner: cst.BaseExpression) -> bool:
+    """`Model._meta.db_table`, `Model.__tablename__`, `Model.__table__.name`: a table name the
+    model's class definition sets (Django's Meta, SQLAlchemy's declarative class), never input."""
+    if attr == "__tablename__":
+        return True
+    if not isinstance(owner, cst.Attribute):
+        return False
+    held = owner.attr.value
+    return (held == "_meta" and attr in _DJANGO_META) or (held == "__table__" and attr == "name")
+
+
 # Names of a Django model's options that its class definition sets (`class Meta: db_table`).
 _DJANGO_META = frozenset({"db_table", "model_name", "app_label", "db_tablespace"})
 _QUERYSET = re.compile(r"queryset|(?:^|[._])qs$|\.objects\b")
@@ -373,6 +393,39 @@ def _elements(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
 def _is_psycopg_sql(node: cst.BaseExpression) -> bool:
     """`sql.SQL("...")` / `SQL("...")` / `psycopg.sql.SQL(...)`: composition, not text."""
     return isinstance(node, cst.Call) and (dotted_name(node.func) or "").split(".")[-1] == "SQL"
+
+
+def _spec_text(part: cst.FormattedStringExpression) -> str:
+    """The format spec of an f-string field when it is plain text ("" when it holds a field)."""
+    spec = part.format_spec or ()
+    if len(spec) == 1 and isinstance(spec[0], cst.FormattedStringText):
+        return spec[0].value
+    return ""
+
+
+def _printed_arguments(owner: cst.BaseExpression, node: cst.Call) -> list[cst.Arg]:
+    """The arguments of `template.format(...)` printed as text: all of them, unless the template
+    is a literal whose fields print some only as numbers (`"KILL {:d}".format(pid)`) or not at
+    all."""
+    template = string_value(owner)
+    fields = format_fields(template) if template is not None else None
+    if fields is None or any(a.star for a in node.args):
+        return list(node.args)
+    keys = _argument_keys(node)
+    return [a for a, key in zip(node.args, keys) if not fields.get(key, True)]
+
+
+def _argument_keys(node: cst.Call) -> list[int | str]:
+    """Each argument's key in a `str.format` template: its position, or its keyword."""
+    keys: list[int | str] = []
+    position = 0
+    for arg in node.args:
+        if arg.keyword is not None:
+            keys.append(arg.keyword.value)
+        else:
+            keys.append(position)
+            position += 1
+    return keys
 
 
 def _template_text(node: cst.BaseExpression) -> str | None:

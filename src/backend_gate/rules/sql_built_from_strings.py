@@ -68,7 +68,8 @@ class SqlBuiltFromStrings(Rule):
       `.append()` / `.extend()` / `+=` (a list handed to another call is not followed), and
       comprehensions over constant iterables; `str.join` of such a list;
     - numbers whatever their source: `int()`, `float()`, `len()`, `bool()`, `str()` of a
-      constant, and every value a numeric `%` conversion prints (`"... %d" % n`);
+      constant, and every value a numeric `%` conversion or format spec prints
+      (`"... %d" % n`, `"... {:d}".format(n)`, `f"... {n:.2f}"`: they raise on text);
     - class attributes assigned only literals in a class body of the file and never through
       an attribute (`self._table = name` spoils it), read as `self.x` / `cls.x` /
       `Class.x`; a method or property that only returns a literal, defined once in the file;
@@ -79,8 +80,9 @@ class SqlBuiltFromStrings(Rule):
       a numeric range, leaving (`raise` / `return`) when it fails
       (`if table not in ALLOWED: raise ...`, `if not 2000 <= year <= 2100: return`), and never
       reassigns;
-    - a Django model's table name and labels (`self.model._meta.db_table`), which its class
-      definition sets;
+    - a model's table name, which its class definition sets: Django's
+      `self.model._meta.db_table` (and `model_name`, `app_label`), SQLAlchemy's
+      `Model.__tablename__` and `Model.__table__.name` (not `.schema`, often configuration);
     - SQL a database library built: identifier quoting (`quote_name(...)`,
       `sql.Identifier(...)`), psycopg's `sql.SQL(...).format(...)`, Django's
       `qs.query.sql_with_params()` text and `str(queryset.query)`.
@@ -147,12 +149,19 @@ class SqlBuiltFromStrings(Rule):
         Valid('COLUMNS = ("id", "name")\n\ndef f(cur):\n'
               '    cur.execute(f"SELECT {\', \'.join(COLUMNS)} FROM users")\n'),
         Valid('def f(cur, pid):\n    cur.execute("KILL %d" % pid)\n'),
+        Valid('def f(cur, pid, rate):\n    cur.execute("KILL {:d}".format(pid))\n'
+              '    cur.execute(f"SET threshold = {rate:.2f}")\n'),
         Valid('def count(self, cursor):\n    cursor.execute("SELECT reltuples FROM pg_class '
               'WHERE relname = \'%s\'" % self.model._meta.db_table)\n'),
+        Valid('from sqlalchemy import text\n\ndef f(session, model):\n'
+              '    session.execute(text(f"TRUNCATE {model.__tablename__}"))\n'
+              '    session.execute(text(f"ANALYZE {model.__table__.name}"))\n'),
         Valid('ALLOWED = ("users", "teams")\n\ndef f(cur, table):\n    if table not in ALLOWED:\n'
               '        raise ValueError(table)\n    cur.execute(f"SELECT * FROM {table}")\n'),
     )
     INVALID = (
+        Invalid('def f(session, model, column):\n    session.execute(text(f"SELECT {column} FROM '
+                '{model.__tablename__}"))\n', line=2, column=26),
         Invalid('def f(self, cursor, name):\n    cursor.execute("SELECT * FROM %s WHERE name = '
                 '\'%s\'" % (self.model._meta.db_table, name))\n', line=2, column=20),
         Invalid('def f(cursor, uid):\n    cursor.execute(f"SELECT * FROM users WHERE id = {uid}")\n',
@@ -164,6 +173,10 @@ class SqlBuiltFromStrings(Rule):
                 line=2, column=18, message_contains="`%` formatting"),
         Invalid('def f(runner, name):\n    runner.run_query(f"SELECT * FROM {name}")\n',
                 line=2, column=22, options={"extra-sinks": ["run_query"]}),
+        Invalid('def f(cur, pid, name):\n    cur.execute("KILL {:d} /* {} */".format(pid, name))\n',
+                line=2, column=17, message_contains="`.format()`"),
+        Invalid('def f(cur, pid, width):\n    cur.execute(f"KILL {pid:{width}d}")\n',
+                line=2, column=17),
         Invalid('COLUMNS = ("id", "name")\n\ndef f(cur, extra):\n'
                 '    cur.execute(f"SELECT {\', \'.join(COLUMNS)}, {extra} FROM users")\n',
                 line=4, column=17),
