@@ -10,10 +10,10 @@ from backend_gate.api import option_schema
 from backend_gate.config import parse_table
 from backend_gate.engine import Plan
 from backend_gate.model import Finding, Severity
-from backend_gate.suppression import SuppressionComment
+from backend_gate.suppression_comments import SuppressionComment
 from backend_gate import api
 from backend_gate.dedupe import drop_superseded, merge_duplicates
-from backend_gate.suppress import apply_suppressions
+from backend_gate.apply_suppressions import apply_suppressions
 
 
 def _finding(rule: str, line: int, cwe: tuple[int, ...], **fields: Any) -> Finding:

@@ -9,27 +9,27 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "backend_gate"
 
 # module group -> groups it must never import
 FORBIDDEN = {
-    "model": {"config", "discovery", "suppression", "fingerprint", "rules", "adapters", "engine",
+    "model": {"config", "discovery", "suppression_comments", "fingerprint", "rules", "adapters", "engine",
               "verdict", "api", "cli", "reporters", "docs", "baseline"},
     "rules": {"adapters", "engine", "verdict", "api", "cli", "reporters"},
     "adapters": {"rules", "engine", "verdict", "api", "cli", "reporters"},
     "reporters": {"config", "discovery", "engine", "verdict", "api", "cli", "adapters"},
     "engine": {"api", "cli", "reporters"},
     "config": {"rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
-    "astindex": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
-    "walk": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+    "ast_index": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+    "cst_walk": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
     # masks credentials and strips terminal sequences for `model`: below everything
-    "redact": {"model", "config", "discovery", "suppression", "fingerprint", "rules", "adapters",
+    "redact": {"model", "config", "discovery", "suppression_comments", "fingerprint", "rules", "adapters",
                "engine", "verdict", "api", "cli", "reporters", "docs", "baseline"},
-    "positions": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+    "cst_positions": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
     # the model's types to and from JSON: the model layer
-    "codec": {"config", "discovery", "suppression", "fingerprint", "rules", "adapters", "engine",
+    "codec": {"config", "discovery", "suppression_comments", "fingerprint", "rules", "adapters", "engine",
               "verdict", "api", "cli", "reporters", "docs", "baseline", "cache", "runner",
               "replay"},
     # the wrapped tools' private shapes: below everything that uses a tool
-    "shims": {"model", "config", "discovery", "suppression", "fingerprint", "rules", "adapters",
+    "shims": {"model", "config", "discovery", "suppression_comments", "fingerprint", "rules", "adapters",
               "engine", "verdict", "api", "cli", "reporters", "docs", "baseline", "cache",
-              "walk", "positions", "replay", "runner"},
+              "cst_walk", "cst_positions", "replay", "runner"},
 }
 
 

@@ -20,7 +20,7 @@ from backend_gate import api
 from backend_gate.api import check, check_source, option_schema
 from backend_gate.config import parse_table
 from backend_gate.model import CheckStatus, Report
-from backend_gate.rules import ALL_RULES, EngineRule, Invalid, Valid
+from backend_gate.rules import ALL_RULES, DeclaredRule, Invalid, Valid
 
 RUNNING = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 NEWER = sys.version_info < (3, 12)  # the cases below are newer syntax only before 3.12
@@ -111,7 +111,7 @@ def _newer(code: str, statement: str = "type _Newer = int") -> str:
 CASES = [
     pytest.param(rule, case, id=f"{rule.CODE}-{kind}-{index}")
     for rule in ALL_RULES
-    if not issubclass(rule, EngineRule) and not getattr(rule, "EXAMPLES_ARE_DOCS", False)
+    if not issubclass(rule, DeclaredRule) and not rule.EXAMPLES_ARE_DOCS
     for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID))
     for index, case in enumerate(cases)
 ]
@@ -192,7 +192,7 @@ def test_the_ast_view_keeps_every_line(name: str) -> None:
     """The rewritten ast of a newer file has its statements on their own lines, and the
     expressions of a PEP 701 field are still there for the ast rules to see."""
     from backend_gate.newsyntax import ast_view
-    from backend_gate.walk import parse_module
+    from backend_gate.cst_walk import parse_module
 
     code = NEWER_FILES[name][0] + 'x = (\n    "a"\n    f"{d["k"]}"\n)\nprint(x)\n'
     view = ast_view(parse_module(code))
@@ -215,7 +215,7 @@ def test_the_ast_view_rewrites_a_pep701_string_wherever_it_sits(code: str) -> No
     PEP 701 field in a default, a decorator, a class body, a handler, a `with` item or deep
     in a literal is still rewritten, and its expressions are in the view."""
     from backend_gate.newsyntax import ast_view
-    from backend_gate.walk import parse_module
+    from backend_gate.cst_walk import parse_module
 
     view = ast_view(parse_module(code))
     assert view is not None

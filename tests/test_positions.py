@@ -16,11 +16,11 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from backend_gate import api, positions
+from backend_gate import api, cst_positions
 from backend_gate.config import parse_table
 from backend_gate.rules import ALL_RULES, Rule
 from backend_gate.rules._base import RuleContext
-from backend_gate.walk import visit_batched
+from backend_gate.cst_walk import visit_batched
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -106,15 +106,15 @@ def test_pruned_positions_equal_whole_module(code: str) -> None:
     whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     nodes = [node for node in _all_nodes(module) if node in whole]
     for node in dict.fromkeys([*_one_of_each_type(nodes), *_reported(module, tree, code)]):
-        assert positions.resolve(module, tree, [node], code)[node] == whole[node], repr(node)[:200]
-    together = positions.resolve(module, tree, nodes, code)
+        assert cst_positions.resolve(module, tree, [node], code)[node] == whole[node], repr(node)[:200]
+    together = cst_positions.resolve(module, tree, nodes, code)
     assert together == {node: whole[node] for node in nodes}
 
 
 def test_without_a_tree_the_whole_module_is_placed() -> None:
     module = cst.parse_module("x = 1\n")
     name = module.body[0].body[0].targets[0].target
-    assert positions.resolve(module, None, [name])[name].start.line == 1
+    assert cst_positions.resolve(module, None, [name])[name].start.line == 1
 
 
 def test_a_node_in_a_method_keeps_only_its_class_and_method() -> None:
@@ -122,8 +122,8 @@ def test_a_node_in_a_method_keeps_only_its_class_and_method() -> None:
     service = module.body[1]
     run = service.body.body[2]
     call = run.body.body[1].body[0].value  # return os.path.join(...)
-    chain = positions._chains(module, [call])[id(call)]
-    kept, line = positions._kept(module, tree, chain, {})
+    chain = cst_positions._chains(module, [call])[id(call)]
+    kept, line = cst_positions._kept(module, tree, chain, {})
     assert kept == (service, run, run.body.body[1])
     assert line.lineno == 18
 
@@ -144,7 +144,7 @@ def _placing_work(lines: int, shape: str) -> int:
 
     sys.setprofile(count)
     try:
-        placed = positions.resolve(module, tree, wanted, text)
+        placed = cst_positions.resolve(module, tree, wanted, text)
     finally:
         sys.setprofile(None)
     assert len(placed) == lines
@@ -181,7 +181,7 @@ def _placing_in_one_body(lines: int) -> int:
 
     sys.setprofile(count)
     try:
-        placed = positions.resolve(module, tree, wanted, text)
+        placed = cst_positions.resolve(module, tree, wanted, text)
     finally:
         sys.setprofile(None)
     assert [placed[node].start.line for node in wanted] == list(range(2, lines + 2))

@@ -17,7 +17,7 @@ from backend_gate import engine
 from backend_gate.api import option_schema
 from backend_gate.config import parse_table
 from backend_gate.engine import Plan
-from backend_gate.rules import ALL_RULES, EngineRule, Invalid, ProjectRule, Rule, Valid
+from backend_gate.rules import ALL_RULES, DeclaredRule, Invalid, ProjectRule, Rule, Valid
 
 # the per-file rules: the registered ones and the fact collectors of the project rules, each
 # with the INVALID examples that must get through its pre-filters
@@ -58,7 +58,7 @@ def _examples() -> list[Any]:
 
 
 def _plan(rule: Any, case: Valid | Invalid, root: Path) -> Plan:
-    if rule is not None and issubclass(rule, EngineRule):
+    if rule is not None and issubclass(rule, DeclaredRule):
         table = dict(case.options)
     else:
         table = {rule.NAME: dict(case.options)} if rule is not None and case.options else {}

@@ -9,7 +9,7 @@ import re
 import backend_gate.rules as rules_pkg
 from backend_gate.model import CHECKS
 from backend_gate.rules import ALL_RULES, RETIRED
-from backend_gate.rules._base import _RuleMeta
+from backend_gate.rules._base import RuleMeta
 
 
 def test_codes_and_names_unique_and_well_formed() -> None:
@@ -33,7 +33,7 @@ def test_every_rule_module_is_registered() -> None:
         module = importlib.import_module(f"backend_gate.rules.{info.name}")
         classes = [
             obj for obj in vars(module).values()
-            if isinstance(obj, type) and issubclass(obj, _RuleMeta)
+            if isinstance(obj, type) and issubclass(obj, RuleMeta)
             and obj.__module__ == module.__name__ and hasattr(obj, "CODE")
         ]
         assert classes, f"rules/{info.name}.py defines no rule"

@@ -15,7 +15,7 @@ from typing import Any
 import libcst as cst
 import pytest
 
-from backend_gate import api, walk
+from backend_gate import api, cst_walk
 from backend_gate.model import CHECKS, CheckResult, Report
 from backend_gate.shims import bandit as bandit_shim
 from backend_gate.shims import coverage as coverage_shim
@@ -96,10 +96,10 @@ def test_no_ruff_anywhere_is_the_checks_error(tmp_path: Path,
 @pytest.fixture
 def fresh_libcst_probe() -> Iterator[None]:
     libcst_shim.fields_fit.cache_clear()
-    walk._FIELDS.clear()
+    cst_walk._FIELDS.clear()
     yield
     libcst_shim.fields_fit.cache_clear()
-    walk._FIELDS.clear()
+    cst_walk._FIELDS.clear()
 
 
 def test_libcst_without_its_private_shapes_gives_the_same_findings(
@@ -113,15 +113,15 @@ def test_libcst_without_its_private_shapes_gives_the_same_findings(
         monkeypatch.delattr(libcst._nodes, name)
         monkeypatch.setitem(sys.modules, f"libcst._nodes.{name}", None)
     assert libcst_shim.trivia_classes() == frozenset()
-    from backend_gate import positions
+    from backend_gate import cst_positions
 
-    for module in (walk, positions):
+    for module in (cst_walk, cst_positions):
         monkeypatch.setattr(module, "TRIVIA", frozenset())
-    monkeypatch.setattr(walk, "_TRIVIA_NAMES", frozenset())
+    monkeypatch.setattr(cst_walk, "_TRIVIA_NAMES", frozenset())
     monkeypatch.setattr(libcst_shim._FieldRecorder, "on_visit_attribute",
                         lambda self, node, attribute: None)  # no attribute hooks any more
     libcst_shim.fields_fit.cache_clear()
-    walk._FIELDS.clear()
+    cst_walk._FIELDS.clear()
     assert not libcst_shim.fields_fit()
     monkeypatch.setattr(libcst_shim, "_validation_hook", lambda: None)
     assert _keys(_run(SAMPLE_APP)[0]) == with_private
@@ -143,7 +143,7 @@ def test_libcst_fallback_walk_visits_what_libcst_visits(
     module.visit(Recorder())
     libcst_order = seen[:]
     walked = []
-    children = walk.children_of(frozenset())
+    children = cst_walk.children_of(frozenset())
     pending = [module]
     while pending:
         node = pending.pop()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend_gate.api import check_source
-from backend_gate.suppression import parse_suppressions
+from backend_gate.suppression_comments import parse_suppressions
 
 NO_LAYOUT = {"skip": ["layout"]}  # a one-file tree has no layers: that warning is not under test
 

@@ -1,6 +1,6 @@
 """The read-only walker visits exactly what libcst's own batched visit visits, in the same order.
 
-The events (visit/leave, node class, node identity) of `backend_gate.walk.visit_batched` are
+The events (visit/leave, node class, node identity) of `backend_gate.cst_walk.visit_batched` are
 compared with libcst's `visit_batched` on every Python file shipped in `fixtures/` and on every
 rule example, which between them hold every statement and expression form the rules look at.
 """
@@ -13,7 +13,7 @@ from typing import Any, Callable
 import libcst as cst
 import pytest
 
-from backend_gate import walk
+from backend_gate import cst_walk
 from backend_gate.rules import ALL_RULES, Rule
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -59,7 +59,7 @@ def test_same_events_as_libcst(code: str) -> None:
     except cst.ParserSyntaxError:
         pytest.skip("a fixture of code that does not parse")
     ours, theirs = _Recorder(), _Recorder()
-    walk.visit_batched(module, [ours])
+    cst_walk.visit_batched(module, [ours])
     cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
     assert ours.events == theirs.events
     assert ours.events  # a parsed module always has at least the Module node
@@ -73,9 +73,9 @@ def test_without_trivia_hooks_the_rest_is_the_same(code: str) -> None:
         module = cst.parse_module(code)
     except cst.ParserSyntaxError:
         pytest.skip("a fixture of code that does not parse")
-    names = NODE_NAMES - {cls.__name__ for cls in walk.TRIVIA}
+    names = NODE_NAMES - {cls.__name__ for cls in cst_walk.TRIVIA}
     ours, theirs = _Recorder(names), _Recorder(names)
-    walk.visit_batched(module, [ours])
+    cst_walk.visit_batched(module, [ours])
     cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
     assert ours.events == theirs.events
 
@@ -84,10 +84,10 @@ def test_a_format_spec_is_visited_after_a_field_learned_without_one() -> None:
     """libcst visits an f-string field's format spec only when there is one: the walker learns
     a class's fields from the first node it meets, which must not hide the spec of later ones
     (`f"{rate:.2f}"` after `f"{name}"`: the spec's text was never visited before the fix)."""
-    walk._FIELDS.pop(cst.FormattedStringExpression, None)
+    cst_walk._FIELDS.pop(cst.FormattedStringExpression, None)
     module = cst.parse_module('x = f"{name}"\ny = f"{rate:.2f} {pid:{width}d}"\n')
     ours, theirs = _Recorder(), _Recorder()
-    walk.visit_batched(module, [ours])
+    cst_walk.visit_batched(module, [ours])
     cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
     assert ours.events == theirs.events
 
@@ -98,9 +98,9 @@ def test_trivia_holds_only_trivia() -> None:
     seen: set[type] = set()
 
     def visit(node: cst.CSTNode, under_trivia: bool) -> None:
-        inside = under_trivia or type(node) in walk.TRIVIA
+        inside = under_trivia or type(node) in cst_walk.TRIVIA
         if under_trivia:
-            assert type(node) in walk.TRIVIA, type(node)
+            assert type(node) in cst_walk.TRIVIA, type(node)
         seen.add(type(node))
         for child in node.children:
             visit(child, inside)
@@ -126,14 +126,14 @@ def test_unvalidated_parse_builds_the_same_tree(code: str) -> None:
         checked = cst.parse_module(code)
     except cst.ParserSyntaxError:
         with pytest.raises(cst.ParserSyntaxError):
-            walk.parse_module(code)
+            cst_walk.parse_module(code)
         return
-    unchecked = walk.parse_module(code)
+    unchecked = cst_walk.parse_module(code)
     assert unchecked.deep_equals(checked)
     assert unchecked.code == code
 
 
 def test_validation_is_back_on_after_the_parse() -> None:
-    walk.parse_module("x = 1\n")
+    cst_walk.parse_module("x = 1\n")
     with pytest.raises(cst.CSTValidationError):
         cst.Name("not a name")

@@ -293,7 +293,7 @@ def baseline_command(paths: tuple[Path, ...], target: Path | None, update: bool,
                      skip: Any, config_file: Path | None, jobs: int | None) -> None:
     """Record the current findings of PATHS in the baseline file, so `check` fails only on new
     ones."""
-    from backend_gate.baseline_cli import write_baseline
+    from backend_gate.write_commands import write_baseline
 
     paths = paths or (Path("."),)
     sys.exit(_guarded(False, lambda: write_baseline(
@@ -307,7 +307,7 @@ def baseline_command(paths: tuple[Path, ...], target: Path | None, update: bool,
               help="Also write a baseline of the current findings.")
 def init_command(folder: Path, with_baseline: bool) -> None:
     """Write a starter [tool.backend-gate] table into FOLDER/pyproject.toml."""
-    from backend_gate.baseline_cli import init_project
+    from backend_gate.write_commands import init_project
 
     sys.exit(_guarded(False, lambda: init_project(
         folder, with_baseline=with_baseline, echo=click.echo, write=write_atomic)))

@@ -11,24 +11,24 @@ from pathlib import Path
 from typing import Iterable
 
 from backend_gate.rules import ALL_RULES
-from backend_gate.rules._base import _RuleMeta
+from backend_gate.rules._base import RuleMeta
 
 DOCS_URL = "https://github.com/backend-gate/backend-gate/blob/main/rules/"
 
 
-def page_name(rule: type[_RuleMeta]) -> str:
+def page_name(rule: type[RuleMeta]) -> str:
     return f"{rule.CODE}-{rule.NAME}.md"
 
 
-def help_uri(rule: type[_RuleMeta]) -> str:
+def help_uri(rule: type[RuleMeta]) -> str:
     return DOCS_URL + page_name(rule)
 
 
-def body(rule: type[_RuleMeta]) -> str:
+def body(rule: type[RuleMeta]) -> str:
     return inspect.cleandoc(rule.__doc__ or "").strip()
 
 
-def render_page(rule: type[_RuleMeta]) -> str:
+def render_page(rule: type[RuleMeta]) -> str:
     cwe = ", ".join(f"CWE-{n}" for n in rule.CWE) or "none"
     lines = [
         f"# {rule.CODE} {rule.NAME}",
@@ -54,13 +54,13 @@ def render_page(rule: type[_RuleMeta]) -> str:
     return "\n".join(lines)
 
 
-def render_explain(rule: type[_RuleMeta]) -> str:
+def render_explain(rule: type[RuleMeta]) -> str:
     """The rule's page for `explain`: the same text, without the generated-file comment."""
     title, _blank, _comment, *rest = render_page(rule).split("\n")
     return "\n".join([title, *rest])
 
 
-def find_rule(code: str) -> type[_RuleMeta] | None:
+def find_rule(code: str) -> type[RuleMeta] | None:
     """A rule by code or name, any case (`bg301`, `SQL-Built-From-Strings`)."""
     wanted = code.strip().lower()
     for rule in ALL_RULES:
@@ -105,7 +105,7 @@ def _ruff_url(code: str) -> str | None:
     return f"https://docs.astral.sh/ruff/rules/{name}/" if name else None
 
 
-def render_index(rules: Iterable[type[_RuleMeta]]) -> str:
+def render_index(rules: Iterable[type[RuleMeta]]) -> str:
     lines = [
         "# backend-gate rules",
         "",
@@ -117,7 +117,7 @@ def render_index(rules: Iterable[type[_RuleMeta]]) -> str:
     return "\n".join(lines)
 
 
-def rules_table(rules: Iterable[type[_RuleMeta]]) -> str:
+def rules_table(rules: Iterable[type[RuleMeta]]) -> str:
     rows = ["| code | name | check | severity | CWE |", "|---|---|---|---|---|"]
     for rule in rules:
         cwe = ", ".join(f"CWE-{n}" for n in rule.CWE)

@@ -17,8 +17,8 @@ import libcst as cst
 
 from backend_gate import timing
 from backend_gate.adapters import ADAPTERS, FileAdapter, ProjectAdapter, SourceText
-from backend_gate.astindex import NEWLINE, AstIndex
-from backend_gate.astindex import build as build_index
+from backend_gate.ast_index import NEWLINE, AstIndex
+from backend_gate.ast_index import build as build_index
 from backend_gate.cache import read_bytes
 from backend_gate.config import GateConfig
 from backend_gate.containment import contained_check
@@ -26,13 +26,13 @@ from backend_gate.discovery import SourcePath, raw_path
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
 from backend_gate.newsyntax import RUNNING, ast_view, newer_syntax
-from backend_gate.positions import resolve as resolve_positions
+from backend_gate.cst_positions import resolve as resolve_positions
 from backend_gate.rules import ALL_RULES, ProjectRule, Rule
-from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, _RuleMeta
+from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, RuleMeta
 from backend_gate.rules.syntax_error import SyntaxErrorRule
-from backend_gate.suppression import SuppressionComment, parse_suppressions
+from backend_gate.suppression_comments import SuppressionComment, parse_suppressions
 from backend_gate.timing import Clock
-from backend_gate.walk import parse_module, visit_batched
+from backend_gate.cst_walk import parse_module, visit_batched
 
 T = TypeVar("T")
 _DEFAULT_WANTS_TREE = Rule.wants_tree.__func__  # type: ignore[attr-defined]
@@ -84,7 +84,7 @@ class FileResult:
 
 
 def make_finding(
-    rule: type[_RuleMeta], config: GateConfig, path: str,
+    rule: type[RuleMeta], config: GateConfig, path: str,
     span: tuple[int, int, int, int], message: str, lines: list[str] | None,
 ) -> Finding:
     line, column, end_line, end_column = span

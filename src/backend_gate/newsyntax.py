@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import libcst as cst
 
-from backend_gate.walk import parse_module, visit_batched
+from backend_gate.cst_walk import parse_module, visit_batched
 
 RUNNING = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 RUNNING_FULL = f"Python {platform.python_version()}"
@@ -35,7 +35,7 @@ _STRING_PREFIX = re.compile(r"(?i)\b(?:[rb]?[ft]|[ft][rb])['\"]")
 
 
 class _Finder:
-    """Walks a libcst tree (through `walk.visit_batched`) noting constructs newer than 3.11."""
+    """Walks a libcst tree (through `cst_walk.visit_batched`) noting constructs newer than 3.11."""
 
     def __init__(self, module: cst.Module) -> None:
         self.module = module

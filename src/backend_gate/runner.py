@@ -22,7 +22,7 @@ from backend_gate.codec import finding_from_json, finding_to_json
 from backend_gate.discovery import SourcePath
 from backend_gate.engine import FileResult, Plan, check_data
 from backend_gate.safeio import read_regular
-from backend_gate.suppression import SuppressionComment
+from backend_gate.suppression_comments import SuppressionComment
 
 Item = tuple[SourcePath, "bytes | None", str]  # a file, its bytes (read once), a read problem
 SERIAL_BELOW = 24  # files: below this, worker processes cost more than they save

@@ -17,7 +17,7 @@ from backend_gate.model import (
     CHECKS, UNSILENCEABLE, CheckResult, CheckStatus, Finding, Report, Verdict,
 )
 from backend_gate.rules import ALL_RULES
-from backend_gate.suppress import apply_suppressions
+from backend_gate.apply_suppressions import apply_suppressions
 
 TOOL = "backend-gate"
 _NOT_RUN = (CheckStatus.ERROR, CheckStatus.MISSING)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backend_gate.api import check_source
-from backend_gate.rules import ALL_RULES, EngineRule, Invalid, Valid
+from backend_gate.rules import ALL_RULES, DeclaredRule, Invalid, Valid
 
 CASES = [
     pytest.param(rule, case, id=f"{rule.CODE}-{kind}-{index}")
@@ -18,14 +18,14 @@ CASES = [
 
 
 def _table(rule: Any, case: Valid | Invalid) -> dict[str, Any]:
-    if issubclass(rule, EngineRule):
+    if issubclass(rule, DeclaredRule):
         return dict(case.options)
     return {rule.NAME: dict(case.options)} if case.options else {}
 
 
 @pytest.mark.parametrize(("rule", "case"), CASES)
 def test_example(rule: Any, case: Valid | Invalid) -> None:
-    if getattr(rule, "EXAMPLES_ARE_DOCS", False):
+    if rule.EXAMPLES_ARE_DOCS:
         pytest.skip(f"{rule.CODE}'s examples document data the gate reads (tested elsewhere)")
     report = check_source(case.code, case.path, _table(rule, case))
     hits = [f for f in report.findings if f.rule == rule.CODE]

@@ -68,7 +68,7 @@ class ProjectFile:
     is_test: bool
 
 
-class _AdapterMeta:
+class AdapterMeta:
     CHECK: ClassVar[str]
     SOURCE: ClassVar[str]
     OPTIONS: ClassVar[tuple[Option, ...]] = ()
@@ -80,7 +80,7 @@ class _AdapterMeta:
         self.options: Mapping[str, Any] = config.options.get(self.CHECK, {})
 
 
-class FileAdapter(_AdapterMeta, abc.ABC):
+class FileAdapter(AdapterMeta, abc.ABC):
     @abc.abstractmethod
     def check_file(self, source: SourceText) -> FileOutcome:
         """Findings for one file (already read, decoded and parsed by the engine)."""
@@ -94,7 +94,7 @@ class FileAdapter(_AdapterMeta, abc.ABC):
         return AdapterResult(tuple(findings))
 
 
-class ProjectAdapter(_AdapterMeta, abc.ABC):
+class ProjectAdapter(AdapterMeta, abc.ABC):
     @abc.abstractmethod
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
         """Run the tool once over the project's files."""

@@ -26,7 +26,7 @@ from typing import Any
 from backend_gate.adapters._base import FileAdapter, FileOutcome, SourceText
 from backend_gate.config import Option
 from backend_gate.model import Finding, Severity
-from backend_gate.astindex import walk_nodes, walk_statements
+from backend_gate.ast_index import walk_nodes, walk_statements
 
 HIGH_COMPLEXITY = ("BG601", "high-complexity")
 LOW_MAINTAINABILITY = ("BG602", "low-maintainability")

@@ -6,7 +6,7 @@ from backend_gate._lazy import defer
 
 defer("libcst")  # before any rule module imports it: rules are read far more often than run
 
-from backend_gate.rules._base import EngineRule, Invalid, ProjectRule, Rule, Valid  # noqa: E402
+from backend_gate.rules._base import DeclaredRule, Invalid, ProjectRule, Rule, Valid  # noqa: E402
 from backend_gate.rules.bare_except import BareExcept
 from backend_gate.rules.blanket_suppression import BlanketSuppression
 from backend_gate.rules.controller_imports_database import ControllerImportsDatabase
@@ -36,7 +36,7 @@ from backend_gate.rules.todo_tag import TodoTag
 from backend_gate.rules.unused_suppression import UnusedSuppression
 from backend_gate.rules.upward_import import UpwardImport
 
-ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
+ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[DeclaredRule], ...] = (
     # gate: the gate's own input
     SyntaxErrorRule,
     BlanketSuppression,
@@ -78,4 +78,4 @@ ALL_RULES: tuple[type[Rule] | type[ProjectRule] | type[EngineRule], ...] = (
 # Codes that once existed and must never be given to a new rule.
 RETIRED: frozenset[str] = frozenset()
 
-__all__ = ["ALL_RULES", "RETIRED", "EngineRule", "Invalid", "ProjectRule", "Rule", "Valid"]
+__all__ = ["ALL_RULES", "RETIRED", "DeclaredRule", "Invalid", "ProjectRule", "Rule", "Valid"]

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Protocol
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex
+from backend_gate.ast_index import AstIndex
 from backend_gate.config import Option
 from backend_gate.model import Severity
 
@@ -79,7 +79,7 @@ class PlacedReport:
     severity: Severity | None = None  # None: the rule's SEVERITY (or the config's override)
 
 
-class _RuleMeta:
+class RuleMeta:
     CODE: ClassVar[str]
     NAME: ClassVar[str]
     CHECK: ClassVar[str]
@@ -89,6 +89,9 @@ class _RuleMeta:
     OPTIONS: ClassVar[tuple[Option, ...]] = ()
     VALID: ClassVar[tuple[Valid, ...]] = ()
     INVALID: ClassVar[tuple[Invalid, ...]] = ()
+    # True: VALID/INVALID only illustrate the rule page (a finding that needs several files, or
+    # the project's coverage data); its tests live elsewhere and the examples are not run
+    EXAMPLES_ARE_DOCS: ClassVar[bool] = False
     DEFAULT_ENABLED: ClassVar[bool] = True
     # False: files matching test-patterns are out of scope, unless the rule declares an
     # `include-tests` option and the configuration sets it (the engine decides, once)
@@ -128,9 +131,9 @@ def _any_case_words(words: str) -> _AnyCaseWords:
     return _AnyCaseWords(words)
 
 
-class Rule(_RuleMeta):
+class Rule(RuleMeta):
     """A CST rule. Subclasses define `visit_<Node>` / `leave_<Node>` and call `self.report()`;
-    the engine's walker (`walk.visit_batched`) calls them in libcst's own visit order. Not a
+    the engine's walker (`cst_walk.visit_batched`) calls them in libcst's own visit order. Not a
     subclass of libcst's visitor: the class must be importable without loading libcst."""
 
     NEEDLES: ClassVar[tuple[str, ...]] = ()  # the file must contain one of these, else skip
@@ -229,7 +232,7 @@ class Rule(_RuleMeta):
         self.facts.setdefault(key, []).append(value)
 
 
-class ProjectRule(_RuleMeta, abc.ABC):
+class ProjectRule(RuleMeta, abc.ABC):
     """A rule over the whole project, fed by facts that CST rules recorded per file."""
 
     FACTS: ClassVar[tuple[str, ...]] = ()  # fact keys this rule reads
@@ -245,5 +248,5 @@ class ProjectRule(_RuleMeta, abc.ABC):
         """Yield one PlacedReport per problem found across the project."""
 
 
-class EngineRule(_RuleMeta):
+class DeclaredRule(RuleMeta):
     """A rule the engine itself reports (unparseable files, suppression comments)."""

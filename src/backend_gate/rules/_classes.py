@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import child_statements, dotted
+from backend_gate.ast_index import child_statements, dotted
 from backend_gate.rules._base import Rule
 from backend_gate.rules._layers import absolute, module_names
 

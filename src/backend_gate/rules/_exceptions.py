@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from backend_gate.astindex import dotted
+from backend_gate.ast_index import dotted
 from backend_gate.rules._helpers import body_statements, dotted_name
 
 BROAD_EXCEPTIONS = frozenset({

@@ -15,7 +15,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from backend_gate.astindex import child_statements
+from backend_gate.ast_index import child_statements
 from backend_gate.rules._base import Rule
 
 ImportFact = tuple[str, tuple[str, ...], int, int, int, bool, bool]

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping, TypeGuard
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex, child_statements, dotted, str_constant
+from backend_gate.ast_index import AstIndex, child_statements, dotted, str_constant
 from backend_gate.rules._base import Rule, RuleContext
 from backend_gate.rules._helpers import body_statements, dotted_name, string_value
 
@@ -388,7 +388,7 @@ class StubCandidates(Rule):
         stubs = self._shipped() if self._stubs else []
         if not stubs:
             return
-        from backend_gate.positions import resolve as resolve_positions  # loads libcst.metadata
+        from backend_gate.cst_positions import resolve as resolve_positions  # loads libcst.metadata
 
         names = [node.name for _, node, _ in stubs]
         positions = resolve_positions(original_node, self.context.tree, names,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 
-class BlanketSuppression(EngineRule):
+class BlanketSuppression(DeclaredRule):
     """
     ## What it does
     Reports a suppression comment that names no rule: `# backend-gate: ignore`. A blanket

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex, walk_statements
+from backend_gate.ast_index import AstIndex, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import DATABASE_IMPORTS

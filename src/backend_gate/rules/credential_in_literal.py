@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex
+from backend_gate.ast_index import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context

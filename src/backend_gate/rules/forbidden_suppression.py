@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 _LOCKED = {"unsuppressible": ["BG101"]}
 
 
-class ForbiddenSuppression(EngineRule):
+class ForbiddenSuppression(DeclaredRule):
     """
     ## What it does
     Reports a suppression comment that names a rule listed in `unsuppressible`. The finding is

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 _TEN_BRANCHES = (
     "def shipping_cost(order):\n"
@@ -29,7 +29,7 @@ _DISPATCH = (
 )
 
 
-class HighComplexity(EngineRule):
+class HighComplexity(DeclaredRule):
     """
     ## What it does
     Scores the cyclomatic complexity of every function and method with radon (the same score

@@ -3,10 +3,10 @@ the `coverage` adapter reports it)."""
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 
-class LowCoverage(EngineRule):
+class LowCoverage(DeclaredRule):
     """
     ## What it does
     Reads the coverage.py data of the last test run (`.coverage`, `coverage.xml` or

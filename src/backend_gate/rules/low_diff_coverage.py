@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 
-class LowDiffCoverage(EngineRule):
+class LowDiffCoverage(DeclaredRule):
     """
     ## What it does
     With `--diff-base REF`, measures the coverage of the executable lines added or changed since

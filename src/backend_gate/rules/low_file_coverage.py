@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 
-class LowFileCoverage(EngineRule):
+class LowFileCoverage(DeclaredRule):
     """
     ## What it does
     With `file-threshold` set (off by default), flags each measured file whose coverage (lines,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 _BRANCHY = (
     "def shipping_cost(order):\n"
@@ -17,7 +17,7 @@ def _floor(value: float) -> dict[str, dict[str, float]]:
     return {"complexity": {"min-maintainability": value}}
 
 
-class LowMaintainability(EngineRule):
+class LowMaintainability(DeclaredRule):
     """
     ## What it does
     Computes each module's maintainability index with radon (the same figure as

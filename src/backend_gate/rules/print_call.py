@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex, str_constant
+from backend_gate.ast_index import AstIndex, str_constant
 from backend_gate.config import Option
 from backend_gate.discovery import Matcher, path_matcher
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid

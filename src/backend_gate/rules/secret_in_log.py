@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex
+from backend_gate.ast_index import AstIndex
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._data import LOG_SAFE_WORDS, LOG_SECRET_WORDS

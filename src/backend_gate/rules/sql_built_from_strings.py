@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import AstIndex, str_constant
+from backend_gate.ast_index import AstIndex, str_constant
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import SQL_DB_WORDS, SQL_SINKS, SQL_SPECIFIC_SINKS

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 _REQUIRE = {"require-suppression-reason": True}
 
 
-class SuppressionWithoutReason(EngineRule):
+class SuppressionWithoutReason(DeclaredRule):
     """
     ## What it does
     With `require-suppression-reason = true` in the configuration, reports a suppression comment

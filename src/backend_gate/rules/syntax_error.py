@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 
-class SyntaxErrorRule(EngineRule):
+class SyntaxErrorRule(DeclaredRule):
     """
     ## What it does
     Reports a file that cannot be checked: it does not parse as Python 3 (a syntax error,

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.astindex import NEWLINE, row_column, walk_statements
+from backend_gate.ast_index import NEWLINE, row_column, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Searcher, Valid, _any_case_words
 from backend_gate.rules._data import TODO_TAGS

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from backend_gate.model import Severity
-from backend_gate.rules._base import EngineRule, Invalid, Valid
+from backend_gate.rules._base import DeclaredRule, Invalid, Valid
 
 
-class UnusedSuppression(EngineRule):
+class UnusedSuppression(DeclaredRule):
     """
     ## What it does
     Reports a suppression comment whose code matched no finding on its line, when that code's

@@ -3,7 +3,7 @@
 - **Parsing without per-node validation** (`STYLE-NOTES.md` note 12): `CSTNode.__post_init__`
   is switched off while the parser builds the tree. Needs `__post_init__` defined on
   `CSTNode` itself; otherwise `libcst.parse_module` as it is (validated, slower).
-- **The order of a node's child fields** (`walk.py`): learned from the private
+- **The order of a node's child fields** (`cst_walk.py`): learned from the private
   `_visit_and_replace_children` with a visitor recording the attribute hooks. Checked once on a
   sample module against the public `CSTNode.children`; otherwise the walk reads
   `node.children` at every node (same order, a node built per call: slower).

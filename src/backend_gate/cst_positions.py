@@ -19,8 +19,8 @@ from typing import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
-from backend_gate.astindex import NEWLINE, char_column
-from backend_gate.walk import TRIVIA, children_of
+from backend_gate.ast_index import NEWLINE, char_column
+from backend_gate.cst_walk import TRIVIA, children_of
 
 _DEFS = (cst.FunctionDef, cst.ClassDef)
 _AST_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

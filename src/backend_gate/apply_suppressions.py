@@ -15,14 +15,14 @@ from typing import Iterable, Mapping, Sequence
 
 from backend_gate.engine import Plan, make_finding
 from backend_gate.model import UNSILENCEABLE, Finding, Suppression
-from backend_gate.rules import ALL_RULES, EngineRule
-from backend_gate.rules._base import _RuleMeta
+from backend_gate.rules import ALL_RULES, DeclaredRule
+from backend_gate.rules._base import RuleMeta
 from backend_gate.rules.blanket_suppression import BlanketSuppression
 from backend_gate.rules.forbidden_suppression import ForbiddenSuppression
 from backend_gate.rules.suppression_without_reason import SuppressionWithoutReason
 from backend_gate.rules.unused_suppression import UnusedSuppression
 from backend_gate.selectors import canonical_code, hint
-from backend_gate.suppression import SuppressionComment
+from backend_gate.suppression_comments import SuppressionComment
 
 Used = set[tuple[str, int, str]]  # (path, comment line, code) pairs that silenced something
 
@@ -36,8 +36,8 @@ def _ran(plan: Plan, code: str) -> bool:
     return any(code.startswith(prefix) for a in adapters for prefix in a.EMITS)
 
 
-def _enabled_engine_rules(plan: Plan) -> list[type[EngineRule]]:
-    engine_rules = [r for r in ALL_RULES if issubclass(r, EngineRule)]
+def _enabled_engine_rules(plan: Plan) -> list[type[DeclaredRule]]:
+    engine_rules = [r for r in ALL_RULES if issubclass(r, DeclaredRule)]
     return [r for r in engine_rules if plan.config.is_enabled(r.CODE, r.NAME, r.CHECK)]
 
 
@@ -105,7 +105,7 @@ def _named(comment: SuppressionComment, finding: Finding) -> str:
 
 def _judge(plan: Plan, path: str, comment: SuppressionComment, used: Used) -> list[Finding]:
     config = plan.config
-    found: list[tuple[type[_RuleMeta], str] | None] = []
+    found: list[tuple[type[RuleMeta], str] | None] = []
     if not comment.codes:
         found.append((BlanketSuppression, BlanketSuppression.MESSAGE))
     elif config.require_suppression_reason and not comment.reason:
@@ -120,7 +120,7 @@ def _judge(plan: Plan, path: str, comment: SuppressionComment, used: Used) -> li
 
 def _code_problem(
     plan: Plan, path: str, comment: SuppressionComment, code: str, used: Used
-) -> tuple[type[_RuleMeta], str] | None:
+) -> tuple[type[RuleMeta], str] | None:
     if _locked(plan, code):
         return ForbiddenSuppression, ForbiddenSuppression.MESSAGE.format(code=code)
     if canonical_code(code, names=True) is None:
@@ -131,7 +131,7 @@ def _code_problem(
 
 
 def _meta(
-    plan: Plan, path: str, comment: SuppressionComment, rule: type[_RuleMeta], message: str
+    plan: Plan, path: str, comment: SuppressionComment, rule: type[RuleMeta], message: str
 ) -> Finding:
     span = (comment.line, comment.column, comment.line, comment.column + len(comment.text))
     # fingerprinted on the comment's own text, so it survives line shifts like any finding
