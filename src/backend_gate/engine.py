@@ -25,7 +25,7 @@ from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath, raw_path
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
-from backend_gate.newsyntax import RUNNING, ast_view, newer_syntax
+from backend_gate.newsyntax import RUNNING, newer_syntax, rewritten
 from backend_gate.cst_positions import resolve as resolve_positions
 from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, RuleMeta
@@ -194,10 +194,10 @@ def _cst_pass(
     work on the ast run their CST hooks instead (`_on_cst`)."""
     config = plan.config
     tree, module = trees
-    with clock(timing.PREFILTER):
-        classes = _rules_for(plan, text, is_test, path, tree)
     with clock(timing.PARSE):
-        view = tree if module is None else _view_for(module, classes)
+        view, exact = (tree, True) if module is None else rewritten(module)
+    with clock(timing.PREFILTER):
+        classes = _rules_for(plan, text, is_test, path, view if exact else None)
     rules = [
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, view))
         for rule in classes
@@ -208,12 +208,6 @@ def _cst_pass(
         with clock(timing.CST_PASS):
             findings.extend(_traverse(text, visitors, path, config, lines, trees))
     return findings, _facts_of(rules)
-
-
-def _view_for(module: cst.Module, classes: list[type[Rule]]) -> ast.Module | None:
-    """The rewritten ast of a file only libcst reads, when a rule that works on the ast will
-    run (the rewrite costs about half a parse)."""
-    return ast_view(module) if any(not rule.NEEDS_CST for rule in classes) else None
 
 
 def _collect_or_visit(rules: list[Rule], view: ast.Module | None, clock: Clock) -> list[Rule]:

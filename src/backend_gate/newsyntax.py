@@ -121,6 +121,7 @@ class _Older(cst.CSTTransformer):
         super().__init__()
         self.module = module
         self._root: cst.CSTNode | None = None  # the outermost expression being entered
+        self.strings = False  # a string became a tuple: expressions no longer mean the same
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         """Enters every statement; below statements, enters an outermost node only when its
@@ -190,6 +191,7 @@ class _Older(cst.CSTTransformer):
         text = "(" + "".join(part if index % 2 else part + "," for index, part in
                              enumerate(parts[:-1])) + parts[-1] + ")"
         tuple_ = cst.parse_expression(text)
+        self.strings = True
         return tuple_.with_changes(lpar=[*updated.lpar, *tuple_.lpar],
                                    rpar=[*tuple_.rpar, *updated.rpar])
 
@@ -199,6 +201,7 @@ class _Older(cst.CSTTransformer):
         text = "(" + ", ".join(fields) + ","
         missing = code(original).count("\n") - text.count("\n")
         tuple_ = cst.parse_expression(text + "\n" * max(missing, 0) + ")")
+        self.strings = True
         return tuple_.with_changes(lpar=[*updated.lpar, *tuple_.lpar],
                                    rpar=[*tuple_.rpar, *updated.rpar])
 
@@ -220,12 +223,21 @@ class _Spec:
 def ast_view(module: cst.Module) -> ast.Module | None:
     """Python's ast of a newer file, rewritten by `_Older` (lines kept; columns may move on a
     rewritten line), for the rules that work on the ast; None when it cannot be had."""
+    return rewritten(module)[0]
+
+
+def rewritten(module: cst.Module) -> tuple[ast.Module | None, bool]:
+    """-> (`ast_view`, whether it means what the file means): true when only statements were
+    rewritten (type parameters and `type` dropped, `except` types parenthesized), so every
+    expression is the file's own and the tree pre-filters may judge the file on it; false when
+    a string became the tuple of its fields (an f-string test would not see it)."""
+    rewriter = _Older(module)
     try:
-        older = module.visit(_Older(module))
-        return ast.parse(older.code, type_comments=False)
+        older = module.visit(rewriter)
+        return ast.parse(older.code, type_comments=False), not rewriter.strings
     except (SyntaxError, ValueError, RecursionError, MemoryError, cst.ParserSyntaxError,
             cst.CSTValidationError):
-        return None
+        return None, False
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -484,11 +484,17 @@ def _built(node: ast.expr, scope: _AstScope, seen: set[str]) -> bool:
 
 
 def _builds(node: ast.AST) -> bool:
-    """An f-string, an operator (`+`, `%`, `*`), or `.format` / `.join` / `.substitute`."""
-    if isinstance(node, (ast.JoinedStr, ast.BinOp)):
+    """What the rule's trace calls building (`Trace.how`): an f-string, `+`, `%`, `.format`,
+    `.substitute`, and `.join` on a string literal (`", ".join(...)`; the trace gives any other
+    receiver no `how`, so SQLAlchemy's `select(...).join(...)` and `a & b` never count)."""
+    if isinstance(node, ast.JoinedStr):
         return True
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-        and node.func.attr in _BUILDERS
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.Add, ast.Mod))
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _BUILDERS):
+        return False
+    return node.func.attr != "join" or isinstance(node.func.value, (ast.Constant, ast.JoinedStr))
 
 
 def _ast_sql_argument(call: ast.Call) -> ast.expr | None:
