@@ -222,3 +222,19 @@ def test_text_that_differs_from_its_meaning_is_not_filtered_out(
     assert code in {finding[0] for finding in filtered}, filtered
     _force_open(monkeypatch)
     assert _all_findings(path, text, plan) == filtered
+
+
+def test_a_rule_on_the_ast_never_makes_libcst_parse_a_file_the_ast_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """BG101 reads comments from Python's tokenizer (`READS_TOKENS`): on a file Python's ast
+    reads it runs `collect()`, and libcst never parses the file for it (an earlier engine sent
+    it through the CST pass on every file holding a TODO, found with `check --profile`)."""
+    def refuse(text: str) -> Any:
+        raise AssertionError("libcst parsed a file no CST rule needed")
+
+    monkeypatch.setattr(engine, "parse_module", refuse)
+    plan = _plan(None, Valid(""), tmp_path)
+    result = engine.check_text("app/orders.py", "def ship():\n    return 1  # TODO: carrier\n",
+                               False, plan)
+    assert [f.rule for f in result.findings if f.rule.startswith("BG1")] == ["BG101"]

@@ -202,7 +202,7 @@ def _cst_pass(
         rule(RuleContext(path, is_test, config.options.get(rule.NAME, {}), text, view))
         for rule in classes
     ]
-    visitors = _collect_or_visit(rules, view, clock)
+    visitors = _collect_or_visit(rules, view, module is not None, clock)
     findings = _placed_in_file(rules, config, lines)
     if visitors:
         with clock(timing.CST_PASS):
@@ -210,10 +210,11 @@ def _cst_pass(
     return findings, _facts_of(rules)
 
 
-def _collect_or_visit(rules: list[Rule], view: ast.Module | None, clock: Clock) -> list[Rule]:
+def _collect_or_visit(rules: list[Rule], view: ast.Module | None, newer: bool,
+                      clock: Clock) -> list[Rule]:
     """Runs `collect()` of every rule that works on the ast (or the text alone) and returns the
     rest: the rules that visit the CST."""
-    visitors = [rule for rule in rules if rule.NEEDS_CST or _on_cst(rule, view)]
+    visitors = [rule for rule in rules if rule.NEEDS_CST or (newer and _on_cst(rule, view))]
     for collector in (rule for rule in rules if rule not in visitors):
         with clock(timing.rules_stage(collector.CHECK)):
             collector.collect()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any, Mapping
 
@@ -82,6 +83,12 @@ def _main_guard(node: cst.If) -> bool:
 def _is_config(node: cst.BaseExpression) -> bool:
     """`app.config` / `current_app.config` / `config`."""
     return (dotted_name(node) or "").split(".")[-1] == "config"
+
+
+def _true_default(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A parameter defaulting to `True` (what `_debug_parameter` follows)."""
+    defaults = (*function.args.defaults, *function.args.kw_defaults)
+    return any(isinstance(d, ast.Constant) and d.value is True for d in defaults)
 
 
 class DebugEnabled(Rule):
@@ -167,11 +174,14 @@ class DebugEnabled(Rule):
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """`DEBUG = True`, `x.debug = True`, or a `debug=True` / `reload=True` keyword."""
+        """`DEBUG = True`, `x.debug = True`, a `debug=True` / `reload=True` keyword, a name
+        `debug`, or a string the rule reads as a debug switch's key (`_debug_key`: its last
+        word is DEBUG; `TESTING`, `ENV`), not any text that mentions debugging."""
         return (not index.true_targets.isdisjoint({"DEBUG", "debug"})
                 or not index.true_keywords.isdisjoint({"debug", "reload", "DEBUG", "TESTING"})
-                or "debug" in index.names  # `run(app, debug=debug)` under `debug=True`
-                or any("DEBUG" in text.upper() or text in ("TESTING", "ENV")
+                or ("debug" in index.names  # `run(app, debug=debug)` under `debug=True`
+                    and any(_true_default(function) for function in index.functions))
+                or any(_debug_key(text) or text in ("TESTING", "ENV")
                        for text in index.strings))
 
     def __init__(self, context: RuleContext) -> None:
