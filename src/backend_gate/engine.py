@@ -79,7 +79,8 @@ class FileResult:
     suppressions: tuple[SuppressionComment, ...] = ()
     parse_failed: bool = False
     adapter_errors: Mapping[str, str] = field(default_factory=dict)  # check -> message
-    timings: Mapping[str, float] = field(default_factory=dict)  # stage -> seconds; not cached
+    # stage -> seconds; not cached, and no part of what a result is (two runs never time alike)
+    timings: Mapping[str, float] = field(default_factory=dict, compare=False)
     transient: bool = False  # a tool failed in a way that may not recur: never cached
 
 
