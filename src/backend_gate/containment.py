@@ -10,12 +10,12 @@ without a limit rather than disturb the caller.
 
 from __future__ import annotations
 
-import re
 import signal
 import threading
 from typing import Any
 
 from backend_gate.adapters import FileAdapter, FileOutcome, SourceText
+from backend_gate.redact import UNPRINTABLE
 
 
 class ToolTimeout(BaseException):
@@ -40,10 +40,8 @@ def one_line(message: str) -> str:
     """A tool's message (it may quote the checked file) as one printable line: no newline can
     start a workflow command (`::error`) in a CI log, no escape sequence reaches a terminal."""
     text = " ".join(message.split())
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def contained_check(adapter: FileAdapter, source: SourceText, timeout: float) -> FileOutcome:

@@ -23,6 +23,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 
 from backend_gate.config import GateConfig
 from backend_gate.model import GateError
+from backend_gate.redact import UNPRINTABLE
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -252,7 +253,6 @@ def discover(paths: tuple[Path, ...], config: GateConfig) -> list[SourcePath]:
 
 
 # control characters, line/paragraph separators and bidi overrides ("Trojan source" names)
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -276,7 +276,7 @@ def _printable(rel: str) -> str:
     if rel.isascii() and rel.isprintable() and "\\" not in rel:
         return rel  # nearly every name: nothing to escape
     text = rel.replace("\\", "\\\\").encode("utf-8", "surrogateescape")
-    return _UNPRINTABLE.sub(_escape, text.decode("utf-8", "backslashreplace"))
+    return UNPRINTABLE.sub(_escape, text.decode("utf-8", "backslashreplace"))
 
 
 _SHOWN_ESCAPE = re.compile(r"\\(?:\\|[tnr]|x[0-9a-f]{2}|u[0-9a-f]{4})")

@@ -47,6 +47,11 @@ SHOWN_PREFIX = 4
 STARS = "****"
 
 # Terminal sequences, removed whole (an OSC 8 hyperlink's target goes with it): OSC, DCS, SOS,
+# What a one-line message or a path shown to the user escapes (`\\x1b`, `\\u202e`): the C0 and C1
+# controls, DEL, the line and paragraph separators and the bidirectional controls. One pattern
+# for the wrapped tools' error lines (containment) and for file names (discovery).
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
 # PM and APC strings up to their terminator, CSI sequences, other two-character ESC sequences;
 # then every remaining C0 control but tab and newline, DEL, the C1 controls, and the Unicode
 # bidirectional controls that reorder what a reader sees.
