@@ -243,3 +243,29 @@ def test_a_file_written_just_before_a_run_is_read_again(tmp_path: Path, reads: l
     reads.clear()
     _check(root)
     assert sorted(reads) == ["app/clean.py", "app/handlers.py"]
+
+
+def test_the_replay_key_reads_every_config_file_an_adapter_declares() -> None:
+    """Each wrapped tool declares the configuration files it reads (`CONFIG_FILES`); the replay
+    key's list is written out (a replay imports no adapter) and must hold every one of them."""
+    from backend_gate.adapters import ADAPTERS
+    from backend_gate.replay import TOOL_CONFIGS
+
+    declared = {name for adapter in ADAPTERS for name in adapter.CONFIG_FILES}
+    assert declared and declared == set(TOOL_CONFIGS)
+
+
+def test_a_per_file_result_is_keyed_by_the_file_tools_config(tmp_path: Path) -> None:
+    """bandit's `.bandit` at the root changes the per-file cache key; ruff's `ruff.toml` (read
+    by a project-wide tool, not part of a file's result) does not."""
+    from backend_gate.api import option_schema
+    from backend_gate.config import parse_table
+    from backend_gate.engine import Plan
+    from backend_gate.runner import plan_fingerprint
+
+    plan = Plan.build(parse_table({}, root=tmp_path, file=None, schema=option_schema()))
+    before = plan_fingerprint(plan)
+    (tmp_path / "ruff.toml").write_text("line-length = 90\n", encoding="utf-8")
+    assert plan_fingerprint(plan) == before
+    (tmp_path / ".bandit").write_text("[bandit]\nskips = B101\n", encoding="utf-8")
+    assert plan_fingerprint(plan) != before

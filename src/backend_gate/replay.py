@@ -39,6 +39,8 @@ from backend_gate.discovery import SourcePath
 from backend_gate.model import Report
 
 ENTRY = "last-run.json"
+# every adapter's CONFIG_FILES, written out so that a replay imports no adapter (a test checks
+# the two agree)
 TOOL_CONFIGS = (
     "pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit", ".coveragerc", "setup.cfg", "tox.ini",
 )

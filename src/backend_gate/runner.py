@@ -48,7 +48,7 @@ def plan_fingerprint(plan: Plan) -> str:
         "python": sys.version_info[:2],
     }
     extra = (code_stamp() + repr(tool_stamps())).encode()
-    for name in ("pyproject.toml", ".bandit"):  # a tool's own config may live there
+    for name in dict.fromkeys(n for a in plan.file_adapters for n in a.CONFIG_FILES):
         try:  # a planted FIFO would block, a link to /dev/zero never end: refused unread
             extra += read_regular(config.root / name)
         except OSError:

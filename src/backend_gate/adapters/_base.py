@@ -74,6 +74,10 @@ class AdapterMeta:
     OPTIONS: ClassVar[tuple[Option, ...]] = ()
     EMITS: ClassVar[tuple[str, ...]] = ()  # code prefixes this adapter reports (bandit:)
     DOC: ClassVar[str] = ""
+    # the configuration files of its own that the tool reads (by name): the caches are keyed by
+    # them (a per-file result by the file adapters' files at the project root; a replayed report
+    # by every adapter's, in every folder checked)
+    CONFIG_FILES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: GateConfig) -> None:
         self.config = config

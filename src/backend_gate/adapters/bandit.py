@@ -198,6 +198,7 @@ class BanditAdapter(FileAdapter):
 
     CHECK = "security"
     SOURCE = "bandit"
+    CONFIG_FILES = ("pyproject.toml", ".bandit")
     EMITS = ("bandit:",)
     OPTIONS = (
         Option("severity", str, "medium", "Lowest bandit severity reported: low, medium, high.",

@@ -93,6 +93,7 @@ class CoverageAdapter(ProjectAdapter):
 
     CHECK = "coverage"
     SOURCE = "coverage"
+    CONFIG_FILES = data.COVERAGE_CONFIGS
     EMITS = ("BG70",)
     OPTIONS = (
         Option("threshold", (int, float), 80, "Minimum total coverage, percent (exact).",

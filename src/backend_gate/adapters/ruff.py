@@ -82,6 +82,7 @@ class RuffAdapter(ProjectAdapter):
 
     CHECK = "lint"
     SOURCE = "ruff"
+    CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
     EMITS = ("ruff:",)
     OPTIONS = (
         Option("select", list, list(DEFAULT_SELECT),
