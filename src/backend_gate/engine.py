@@ -25,7 +25,7 @@ from backend_gate.containment import contained_check
 from backend_gate.discovery import SourcePath, raw_path
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
-from backend_gate.newsyntax import RUNNING, newer_syntax, rewritten
+from backend_gate.newsyntax import RUNNING, Newer, newer_syntax
 from backend_gate.cst_positions import resolve as resolve_positions
 from backend_gate.rules import ALL_RULES, ProjectRule, Rule
 from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, RuleMeta
@@ -141,30 +141,29 @@ def check_text(path: str, text: str, is_test: bool, plan: Plan) -> FileResult:
     clock = Clock()
     try:
         with clock(timing.PARSE):
-            tree, module, newer = _parse(path, text)
-        findings, facts = _cst_pass(path, text, is_test, plan, lines, (tree, module), clock)
+            tree, newer = _parse(path, text)
+        findings, facts = _cst_pass(path, text, is_test, plan, lines, (tree, newer), clock)
     except _ParseFailed as failure:
         return _parse_failure(path, plan.config, str(failure), failure.line, failure.column, lines)
     except RecursionError:  # a rule's walk: the file's finding, never the end of the run
         findings, facts = [_too_deep(path, plan.config, lines)], {}
-    source = SourceText(path, text, is_test, tree, newer)
+    source = SourceText(path, text, is_test, tree, newer.note if newer else "")
     adapter_findings, errors, transient = _adapter_pass(source, plan, lines, clock)
     return FileResult(path, (*findings, *adapter_findings), facts, parse_suppressions(text),
                       False, errors, clock.spent, transient)
 
 
-def _parse(path: str, text: str) -> tuple[ast.Module | None, cst.Module | None, str]:
-    """-> (Python's ast, None, ""), or (None, libcst's tree, "Python 3.12 (what needs it)") for
-    a file written for a newer Python than the one running the gate (`newsyntax`): the gate's
-    own rules still check it."""
+def _parse(path: str, text: str) -> tuple[ast.Module | None, Newer | None]:
+    """-> (Python's ast, None), or (None, the file as newer Python: libcst's tree, its
+    rewritten ast) for a file written for a newer Python than the one running the gate
+    (`newsyntax`): the gate's own rules still check it."""
     try:
-        return _parse_python(path, text), None, ""
+        return _parse_python(path, text), None
     except _ParseFailed as failure:
         newer = newer_syntax(text) if failure.newer else None
         if newer is None:
             raise
-        module, version, what = newer
-        return None, module, f"Python {version} ({what})"
+        return None, newer
 
 
 def _parse_python(path: str, text: str) -> ast.Module:
@@ -187,16 +186,18 @@ def _too_deep(path: str, config: GateConfig, lines: list[str]) -> Finding:
 
 def _cst_pass(
     path: str, text: str, is_test: bool, plan: Plan, lines: list[str],
-    trees: tuple[ast.Module | None, cst.Module | None], clock: Clock,
+    parsed: tuple[ast.Module | None, Newer | None], clock: Clock,
 ) -> tuple[list[Finding], dict[str, list[Any]]]:
     """One libcst parse and one batched traversal, only if some rule that needs the CST can
     fire on this text; fact collectors that work on Python's AST run without it. A file only
-    libcst reads (`trees` is (None, module)) has every tree pre-filter open, and the rules that
-    work on the ast run their CST hooks instead (`_on_cst`)."""
+    libcst reads (`parsed` is (None, newer)) is judged by the tree pre-filters on its rewritten
+    ast when that means what the file means (else they are all open), and the rules that work
+    on the ast run `collect()` on it (`_on_cst` says when they run their CST hooks)."""
     config = plan.config
-    tree, module = trees
-    with clock(timing.PARSE):
-        view, exact = (tree, True) if module is None else rewritten(module)
+    tree, newer = parsed
+    module = newer.module if newer is not None else None
+    view, exact = (tree, True) if newer is None else (newer.view, newer.exact)
+    trees = (tree, module)
     with clock(timing.PREFILTER):
         classes = _rules_for(plan, text, is_test, path, view if exact else None)
     rules = [

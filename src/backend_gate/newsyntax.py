@@ -16,6 +16,7 @@ import platform
 import re
 import sys
 import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -81,24 +82,48 @@ def _pep701(module: cst.Module, node: cst.FormattedString) -> bool:
     return False
 
 
-def newer_syntax(text: str) -> tuple[cst.Module, str, str] | None:
-    """-> (libcst's tree, the newest Python the file needs, what needs it), or None when the
-    file is not newer Python that libcst can read."""
+@dataclass(frozen=True)
+class Newer:
+    """A file in newer Python: libcst's tree, what needs which Python, and its rewritten ast
+    (`view`, None when it cannot be had; `exact`: only statements were rewritten)."""
+
+    module: cst.Module
+    version: str
+    what: str
+    view: ast.Module | None
+    exact: bool
+
+    @property
+    def note(self) -> str:
+        return f"Python {self.version} ({self.what})"
+
+
+def newer_syntax(text: str) -> Newer | None:
+    """The file as newer Python that libcst can read, or None when it is not. The rewrite to
+    the running Python's ast notes the newer constructs as it meets them (one pass); when it
+    fails, a read-only walk (`_Finder`) notes them instead."""
     if not _shallow_enough(text):
         return None
     try:
         module = parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
         return None
+    view, exact, found = _rewrite(module)
+    if found is None:
+        found = _find(module)
+    if not found:
+        return None
+    what, version = max(found.items(), key=lambda item: _version_key(item[1]))
+    return Newer(module, version, what, view, exact)
+
+
+def _find(module: cst.Module) -> dict[str, str] | None:
     finder = _Finder(module)
     try:
         visit_batched(module, [finder])  # type: ignore[list-item]
     except RecursionError:  # libcst's code generation of a deep f-string field
         return None
-    if not finder.found:
-        return None
-    what, version = max(finder.found.items(), key=lambda item: _version_key(item[1]))
-    return module, version, what
+    return finder.found
 
 
 # nodes that hold statements: always entered by `_Older`
@@ -122,6 +147,16 @@ class _Older(cst.CSTTransformer):
         self.module = module
         self._root: cst.CSTNode | None = None  # the outermost expression being entered
         self.strings = False  # a string became a tuple: expressions no longer mean the same
+        self.found: dict[str, str] = {}  # as `_Finder.found`: what -> the Python that reads it
+
+    def _note(self, what: str, version: str) -> None:
+        self.found.setdefault(what, version)
+
+    def _type_parameters(self, node: cst.TypeParameters | None) -> None:
+        if node is not None:
+            self._note("type parameters", "3.12")
+            if any(param.default is not None for param in node.params):
+                self._note("a type parameter default", "3.13")
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         """Enters every statement; below statements, enters an outermost node only when its
@@ -146,20 +181,25 @@ class _Older(cst.CSTTransformer):
         return super().on_leave(original_node, updated_node)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> Any:
+        self._type_parameters(original.type_parameters)
         return updated.with_changes(type_parameters=None) if updated.type_parameters else updated
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> Any:
+        self._type_parameters(original.type_parameters)
         if updated.type_parameters is None:
             return updated
         return updated.with_changes(type_parameters=None)
 
     def leave_TypeAlias(self, original: cst.TypeAlias, updated: cst.TypeAlias) -> Any:
+        self._note("a `type` alias statement", "3.12")
+        self._type_parameters(original.type_parameters)
         return cst.Assign(targets=[cst.AssignTarget(updated.name)], value=updated.value,
                           semicolon=updated.semicolon)
 
     def leave_ExceptHandler(self, original: Any, updated: Any) -> Any:
         kind = updated.type
         if isinstance(kind, cst.Tuple) and not kind.lpar:
+            self._note("`except` with unparenthesized types", "3.14")
             return updated.with_changes(
                 type=kind.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
         return updated
@@ -168,9 +208,13 @@ class _Older(cst.CSTTransformer):
 
     def leave_FormattedString(self, original: cst.FormattedString,
                               updated: cst.FormattedString) -> Any:
-        return self._fields(original, updated) if _pep701(self.module, updated) else updated
+        if not _pep701(self.module, updated):
+            return updated
+        self._note("an f-string that nests its own quotes (PEP 701)", "3.12")
+        return self._fields(original, updated)
 
     def leave_TemplatedString(self, original: Any, updated: Any) -> Any:
+        self._note("a template string", "3.14")
         return self._fields(original, updated)
 
     def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
@@ -231,13 +275,22 @@ def rewritten(module: cst.Module) -> tuple[ast.Module | None, bool]:
     rewritten (type parameters and `type` dropped, `except` types parenthesized), so every
     expression is the file's own and the tree pre-filters may judge the file on it; false when
     a string became the tuple of its fields (an f-string test would not see it)."""
+    view, exact, _ = _rewrite(module)
+    return view, exact
+
+
+def _rewrite(module: cst.Module) -> tuple[ast.Module | None, bool, dict[str, str] | None]:
+    """-> (`rewritten`'s pair, the newer constructs met; None when the rewrite failed)."""
     rewriter = _Older(module)
     try:
         older = module.visit(rewriter)
-        return ast.parse(older.code, type_comments=False), not rewriter.strings
     except (SyntaxError, ValueError, RecursionError, MemoryError, cst.ParserSyntaxError,
             cst.CSTValidationError):
-        return None, False
+        return None, False, None
+    try:
+        return ast.parse(older.code, type_comments=False), not rewriter.strings, rewriter.found
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None, False, rewriter.found
 
 
 def _version_key(version: str) -> tuple[int, ...]:
