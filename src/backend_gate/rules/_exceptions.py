@@ -69,6 +69,14 @@ def is_route_decorator(decorator: cst.Decorator) -> bool:
     return called and "." in name and last in ROUTE_METHODS
 
 
+def is_route(decorator: ast.expr) -> bool:
+    """`is_route_decorator` on Python's ast (BG504 decides there; BG503's pre-filter)."""
+    called = isinstance(decorator, ast.Call)
+    name = dotted(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
+    last = name.rsplit(".", 1)[-1]
+    return last == "api_view" or (called and "." in name and last in ROUTE_METHODS)
+
+
 def is_logging_call(node: cst.Call) -> bool:
     """`logger.info(...)`, `logging.warning(...)`, `self.log.error(...)`, `getLogger(x).debug()`."""
     func = node.func

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator, Sequence
 from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.ast_index import AstIndex, dotted
+from backend_gate.ast_index import AstIndex
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
-from backend_gate.rules._exceptions import ROUTE_METHODS, is_route_decorator
+from backend_gate.rules._exceptions import is_route, is_route_decorator
 from backend_gate.rules._helpers import dotted_name
 
 _SINKS = (
@@ -23,14 +22,6 @@ _SINKS = (
 _VALIDATION = frozenset({"ValueError"})
 _VALIDATION_TAILS = ("ValidationError", "ValidationException")
 _TRACEBACK = frozenset({"format_exc", "format_exception", "format_tb", "format_stack"})
-
-
-def _is_route(decorator: ast.expr) -> bool:
-    """The ast form of `is_route_decorator`."""
-    called = isinstance(decorator, ast.Call)
-    name = dotted(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
-    last = name.rsplit(".", 1)[-1]
-    return last == "api_view" or (called and "." in name and last in ROUTE_METHODS)
 
 
 def _last(node: cst.BaseExpression) -> str:
@@ -231,7 +222,7 @@ class ExceptionTextToClient(Rule):
             return False
         if not index.call_tails.isdisjoint(options["sinks"]):
             return True
-        return any(_is_route(d) for f in index.functions for d in f.decorator_list)
+        return any(is_route(d) for f in index.functions for d in f.decorator_list)
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self.visit_ExceptHandler(node)

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex, str_constant
+from backend_gate.ast_index import char_column, dotted, str_constant
 from backend_gate.config import Option
 from backend_gate.discovery import Matcher, path_matcher
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
-from backend_gate.rules._exceptions import is_route_decorator
-from backend_gate.rules._helpers import dotted_name, string_value
+from backend_gate.rules._exceptions import is_route
 
 _ALLOW_PATHS = (
     "**/cli.py", "**/__main__.py", "**/manage.py", "**/cli/**", "**/commands/**",
@@ -43,7 +40,7 @@ class _Scope:
     log_handler: bool = False  # a logging handler class, or its `emit` method
     is_class: bool = False
     prompts: bool = False  # calls `input()` itself
-    prints: list[cst.Call] = field(default_factory=list)
+    prints: list[ast.Call] = field(default_factory=list)
 
 
 @dataclass
@@ -57,9 +54,9 @@ class _ProgramFacts:
     cli_decorators: frozenset[str] = frozenset()
     decorators: set[str] = field(default_factory=set)  # the last part of every decorator's name
 
-    def see_import(self, names: Sequence[cst.ImportAlias]) -> None:
+    def see_import(self, names: list[ast.alias]) -> None:
         for alias in names:
-            self.see_from(dotted_name(alias.name) or "")
+            self.see_from(alias.name)
 
     def see_from(self, module: str) -> None:
         for library in (module, module.split(".")[0]):
@@ -68,10 +65,9 @@ class _ProgramFacts:
     def see_call(self, callee: str) -> None:
         self.parser |= callee.rsplit(".", 1)[-1] == "ArgumentParser"
 
-    def see_decorators(self, decorators: Sequence[cst.Decorator]) -> None:
-        for decorator in decorators:
-            node = decorator.decorator
-            name = dotted_name(node.func if isinstance(node, cst.Call) else node) or ""
+    def see_decorators(self, decorators: list[ast.expr]) -> None:
+        for node in decorators:
+            name = dotted(node.func if isinstance(node, ast.Call) else node) or ""
             self.decorators.add(name.rsplit(".", 1)[-1])
 
     def is_program(self) -> bool:
@@ -84,21 +80,8 @@ def _spec(patterns: tuple[str, ...]) -> Matcher:
     return path_matcher(patterns)
 
 
-def _is_main_guard(test: cst.BaseExpression) -> bool:
+def _is_main_guard(test: ast.expr) -> bool:
     """`__name__ == "__main__"` (either way round)."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    target = test.comparisons[0]
-    if not isinstance(target.operator, cst.Equal):
-        return False
-    sides = (test.left, target.comparator)
-    names = [s.value for s in sides if isinstance(s, cst.Name)]
-    strings = [string_value(s) for s in sides]
-    return names == ["__name__"] and "__main__" in strings
-
-
-def _ast_main_guard(test: ast.expr) -> bool:
-    """The ast form of `_is_main_guard`."""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1
             and isinstance(test.ops[0], ast.Eq)):
         return False
@@ -107,19 +90,97 @@ def _ast_main_guard(test: ast.expr) -> bool:
     return names == ["__name__"] and "__main__" in map(str_constant, sides)
 
 
-def _unguarded_print(node: ast.AST, guarded: bool) -> bool:
-    """A call of the name `print` outside every `if __name__ == "__main__":` (either branch,
-    as the rule counts it). A hand-kept stack: an operator chain is as deep as it is long."""
-    stack = [(node, guarded)]
-    while stack:
-        node, guarded = stack.pop()
-        if isinstance(node, ast.If) and _ast_main_guard(node.test):
-            guarded = True
-        if not guarded and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id == "print":
-            return True
-        stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
-    return False
+_PRINT_NAME = re.compile(r"\bprint\b")
+
+
+class _Walk:
+    """One walk of a module's ast: the prints each scope makes, and what lets them print. An
+    explicit stack of (node, its scope, under a `__main__` guard, is it a scope's own node):
+    an operator chain is as deep as it is long."""
+
+    def __init__(self, allow_in_main: bool) -> None:
+        self.allow_in_main = allow_in_main
+        self.shadowed = False
+        self.program = _ProgramFacts()
+        self.calls: list[tuple[ast.Call, bool]] = []  # (call, inside a request handler)
+
+    def module(self, tree: ast.Module) -> None:
+        top = _Scope()
+        self._body(tree, top, False)
+        if not top.prompts:
+            self.calls.extend((call, False) for call in top.prints)
+
+    def _body(self, node: ast.AST, scope: _Scope, guarded: bool) -> None:
+        """Walks `node`'s children in `scope`; a class or function met opens its own."""
+        stack = [(child, guarded) for child in reversed(list(ast.iter_child_nodes(node)))]
+        while stack:
+            child, child_guarded = stack.pop()
+            entered, now_guarded = self._enter(child, scope, child_guarded)
+            if entered is not scope:
+                self._body(child, entered, now_guarded)
+                self._close(entered)
+                continue
+            stack.extend((grandchild, now_guarded)
+                         for grandchild in reversed(list(ast.iter_child_nodes(child))))
+
+    def _close(self, scope: _Scope) -> None:
+        """A class's or function's prints count unless it prompts or is a handler's `emit`."""
+        emit = scope.log_handler and not scope.is_class
+        if not (emit or scope.prompts):
+            self.calls.extend((call, scope.route) for call in scope.prints)
+
+    def _enter(self, node: ast.AST, scope: _Scope, guarded: bool) -> tuple[_Scope, bool]:
+        """-> (the scope `node`'s children are in, whether they are under a main guard)."""
+        if isinstance(node, ast.If) and _is_main_guard(node.test):
+            self.program.main_block = True
+            return scope, True
+        if isinstance(node, ast.ClassDef):
+            return self._class(node, scope), guarded
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self._function(node, scope), guarded
+        self._see(node, scope, guarded)
+        return scope, guarded
+
+    def _class(self, node: ast.ClassDef, parent: _Scope) -> _Scope:
+        bases = [(dotted(base) or "").rsplit(".", 1)[-1] for base in node.bases]
+        self.program.command_class |= any(base in _COMMAND_BASES for base in bases)
+        handler = any(base.endswith("Handler") for base in bases)
+        return _Scope(route=parent.route, log_handler=handler, is_class=True)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: _Scope) -> _Scope:
+        self.shadowed = self.shadowed or node.name == "print"
+        self.program.see_decorators(node.decorator_list)
+        emit = parent.is_class and parent.log_handler and node.name == "emit"
+        route = parent.route or any(is_route(d) for d in node.decorator_list)
+        return _Scope(route=route, log_handler=emit)
+
+    def _see(self, node: ast.AST, scope: _Scope, guarded: bool) -> None:
+        if isinstance(node, ast.Import):
+            self.program.see_import(node.names)
+            self._bind(node.names)
+        elif isinstance(node, ast.ImportFrom):
+            self.program.see_from(node.module or "")
+            self._bind(node.names)
+        elif isinstance(node, ast.Assign):
+            self.shadowed = self.shadowed or any(
+                isinstance(t, ast.Name) and t.id == "print" for t in node.targets)
+        elif isinstance(node, ast.Call):
+            self._call(node, scope, guarded)
+
+    def _bind(self, names: list[ast.alias]) -> None:
+        """`import x as print` rebinds it; `from rich import print` still prints to stdout."""
+        self.shadowed = self.shadowed or any(alias.asname == "print" for alias in names)
+
+    def _call(self, node: ast.Call, scope: _Scope, guarded: bool) -> None:
+        callee = dotted(node.func) or ""
+        self.program.see_call(callee)
+        if callee == "input":
+            scope.prompts = True
+        if callee != "print" or not isinstance(node.func, ast.Name):
+            return
+        if guarded and self.allow_in_main:
+            return
+        scope.prints.append(node)
 
 
 class PrintCall(Rule):
@@ -240,6 +301,7 @@ class PrintCall(Rule):
         Invalid("print('seeding')\n", path="scripts/seed_db.py", line=1, column=1,
                 options={"allow-paths": []}),
     )
+    NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
     NEEDLES = ("print",)
     NEEDLE_PATTERN = r"\bprint\b(?:[\s\\)]|#[^\n]*\n)*\("  # a call of the name `print`
     IN_TESTS = False
@@ -249,92 +311,31 @@ class PrintCall(Rule):
         """Not in a file `allow-paths` lets print (the rule reports nothing there)."""
         return not _spec(tuple(options.get("allow-paths", _ALLOW_PATHS))).match_file(path)
 
-    @classmethod
-    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """A call of the name `print`, outside `__main__` blocks when those may print."""
-        if "print" not in index.calls:
-            return False
-        return not options.get("allow-in-main", True) or _unguarded_print(index.tree, False)
-
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self._main_depth = 0
-        self._shadowed = False
         self._allowed_file = _spec(tuple(self.options["allow-paths"])).match_file(context.path)
-        self._program = _ProgramFacts()
-        self._scopes: list[_Scope] = [_Scope()]
-        self._calls: list[tuple[cst.Call, bool]] = []  # (call, inside a request handler)
 
-    def visit_If(self, node: cst.If) -> None:
-        if _is_main_guard(node.test):
-            self._main_depth += 1
-            self._program.main_block = True
-
-    def leave_If(self, original_node: cst.If) -> None:
-        if _is_main_guard(original_node.test):
-            self._main_depth -= 1
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        bases = [(dotted_name(arg.value) or "").rsplit(".", 1)[-1] for arg in node.bases]
-        self._program.command_class |= any(base in _COMMAND_BASES for base in bases)
-        handler = any(base.endswith("Handler") for base in bases)
-        self._scopes.append(_Scope(route=self._scopes[-1].route, log_handler=handler,
-                                   is_class=True))
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._leave_scope()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._shadowed = self._shadowed or node.name.value == "print"
-        self._program.see_decorators(node.decorators)
-        parent = self._scopes[-1]
-        emit = parent.is_class and parent.log_handler and node.name.value == "emit"
-        route = parent.route or any(is_route_decorator(d) for d in node.decorators)
-        self._scopes.append(_Scope(route=route, log_handler=emit))
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._leave_scope()
-
-    def _leave_scope(self) -> None:
-        scope = self._scopes.pop()
-        emit = scope.log_handler and not scope.is_class
-        if not (emit or scope.prompts):
-            self._calls.extend((call, scope.route) for call in scope.prints)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self._program.see_import(node.names if isinstance(node.names, Sequence) else ())
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = dotted_name(node.module) if node.module is not None else None
-        self._program.see_from(module or "")
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        """`import x as print` rebinds it; `from rich import print` still prints to stdout."""
-        bound = node.asname.name if node.asname is not None else None
-        self._shadowed = self._shadowed or (isinstance(bound, cst.Name) and bound.value == "print")
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        target = node.target
-        self._shadowed = self._shadowed or (isinstance(target, cst.Name) and target.value == "print")
-
-    def visit_Call(self, node: cst.Call) -> None:
-        callee = dotted_name(node.func) or ""
-        self._program.see_call(callee)
-        if callee == "input":
-            self._scopes[-1].prompts = True
-        if callee != "print" or not isinstance(node.func, cst.Name):
+    def collect(self) -> None:
+        tree = self.context.tree
+        if tree is None or self._allowed_file:
             return
-        if self._main_depth and self.options["allow-in-main"]:
+        walk = _Walk(self.options["allow-in-main"])
+        walk.module(tree)
+        if walk.shadowed:
             return
-        self._scopes[-1].prints.append(node)
-
-    def leave_Module(self, original_node: cst.Module) -> None:
-        if self._allowed_file or self._shadowed:
-            return
-        scope = self._scopes[0]
-        if not scope.prompts:
-            self._calls.extend((call, False) for call in scope.prints)
-        program = self.options["allow-cli-modules"] and self._program.is_program()
-        for call, in_route in self._calls:
+        program = self.options["allow-cli-modules"] and walk.program.is_program()
+        for call, in_route in walk.calls:
             if in_route or not program:
-                self.report(call.func)
+                line, column = self._place(call.func)
+                self.report_at(line, column, self.MESSAGE, end=(line, column + len("print")))
+
+    def _place(self, name: ast.expr) -> tuple[int, int]:
+        """The 1-based line and column of a `print` name, in the source (a newer-syntax file's
+        rewritten ast keeps lines, and may move columns on a rewritten line)."""
+        text = self.context.text
+        column = char_column(text, name.lineno, name.col_offset)
+        line = (text.splitlines() or [""])[min(name.lineno, len(text.splitlines()) or 1) - 1]
+        if line[column:column + 5] != "print":
+            found = [m.start() for m in _PRINT_NAME.finditer(line)]
+            column = min(found, key=lambda c: abs(c - column)) if found else column
+        return name.lineno, column + 1
