@@ -10,13 +10,12 @@ dotted path of the class the function is directly in ("" for none)."""
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from typing import TypeGuard
 
 from backend_gate.ast_index import char_column, child_statements, dotted, str_constant
 from backend_gate.rules._base import Rule, RuleContext
+from backend_gate.rules._comments import Comments
 
 _ABSTRACT = frozenset({
     "abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod",
@@ -162,71 +161,6 @@ def _wrapped(node: ast.AST) -> ast.Name | None:
     return argument if isinstance(argument, ast.Name) else None
 
 
-_DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
-
-
-class _Comments:
-    """Where a file's comments are, from Python's tokenizer: a stub whose body holds one is
-    explained. A file the running Python cannot tokenize (a PEP 701 f-string) is read line by
-    line instead: a line that is a comment, or that ends a statement with one."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.at: dict[int, int] = {}  # line -> column of its comment
-        self.colons: list[tuple[int, int]] = []  # (line, column) of ':' outside brackets
-        try:
-            self._tokenize(text)
-            self.exact = True
-        except (tokenize.TokenError, SyntaxError):
-            self.exact = False
-
-    def _tokenize(self, text: str) -> None:
-        depth = 0
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                self.at[token.start[0]] = token.start[1]
-            elif token.type == tokenize.OP:
-                depth += _DEPTH.get(token.string, 0)
-                if token.string == ":" and depth == 0:
-                    self.colons.append(token.start)
-
-    def in_body(self, function: Function) -> bool:
-        """A comment on a line of the body, before or between its statements or after one on
-        its last line; not one on the `def` line (`# noqa`) nor inside a statement. A body on
-        the `def` line (`def f(): ...  # note`) has none."""
-        header = self._header_line(function)
-        first = function.body[0]
-        if first.lineno == header:
-            return False
-        lines = set(range(header + 1, first.lineno))
-        for statement, following in zip(function.body, [*function.body[1:], None]):
-            end = statement.end_lineno or statement.lineno
-            lines.add(end)
-            if following is not None:
-                lines.update(range(end + 1, following.lineno))
-        return any(self._comment_on(line, statement_end=line not in
-                                    range(header + 1, first.lineno)) for line in lines)
-
-    def _header_line(self, function: Function) -> int:
-        """The line of the `:` that ends the `def` header."""
-        if self.exact:
-            start = (function.lineno, 0)
-            body = (function.body[0].lineno, function.body[0].col_offset)
-            found = [c for c in self.colons if start <= c < body]
-            if found:
-                return found[-1][0]
-        return function.body[0].lineno - 1 if function.body[0].lineno > function.lineno \
-            else function.lineno
-
-    def _comment_on(self, line: int, statement_end: bool) -> bool:
-        if self.exact:
-            return line in self.at
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        if text.lstrip().startswith("#"):
-            return True
-        return statement_end and re.search(r"(?:\bpass|\.\.\.|\))\s*#", text) is not None
-
-
 class StubCandidates(Rule):
     """Records the stubs BG102 may report as facts (`stubs`); reports nothing itself. Decided
     once, on Python's ast (the rewritten one for a newer-syntax file), with the comments from
@@ -243,7 +177,7 @@ class StubCandidates(Rule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self._comments: _Comments | None = None
+        self._comments: Comments | None = None
         # (owner, owner's last name, the function, what its stub body is)
         self._stubs: list[tuple[str, str, Function, str]] = []
 
@@ -305,8 +239,9 @@ class StubCandidates(Rule):
         if kind != _RAISE and (allow_override or _is_no_op_name(node.name)):
             return None
         if self._comments is None:
-            self._comments = _Comments(self.context.text)
-        return None if self._comments.in_body(node) else kind
+            self._comments = Comments(self.context.text)
+        header = self._comments.header_line(node, node.body)
+        return None if self._comments.in_block(header, node.body) else kind
 
     def _shipped(self, tree: ast.Module) -> list[tuple[str, Function, str]]:
         """The stubs left once the module is known: not in a base of another class of the

@@ -4,74 +4,75 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Mapping
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex, dotted
+from backend_gate.ast_index import char_column, dotted
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
-from backend_gate.rules._exceptions import BROAD_EXCEPTIONS, broad_types, handler_statements, is_constant
-from backend_gate.rules._helpers import dotted_name
+from backend_gate.rules._comments import Comments
+from backend_gate.rules._exceptions import BROAD_EXCEPTIONS
 
 
-def _swallows(statement: cst.CSTNode) -> str | None:
+def _swallows(statement: ast.stmt, text: str) -> str | None:
     """What the statement does if it only discards the error: `pass`, `...`, `continue`..."""
-    if isinstance(statement, cst.Pass):
+    if isinstance(statement, ast.Pass):
         return "pass"
-    if isinstance(statement, cst.Continue):
+    if isinstance(statement, ast.Continue):
         return "continue"
-    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Ellipsis):
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+            and statement.value.value is Ellipsis:
         return "..."
-    if isinstance(statement, cst.Return) and is_constant(statement.value):
+    if isinstance(statement, ast.Return) and _is_constant(statement.value, text):
         return "return"
     return None
 
 
+def _is_constant(node: ast.expr | None, text: str) -> bool:
+    """None, True/False, a number, a string (an implicit concatenation too, f-strings in it
+    included), an empty container, or a sign before a number."""
+    if node is None:
+        return True
+    if isinstance(node, ast.Constant):
+        return node.value is not Ellipsis
+    if isinstance(node, ast.JoinedStr):  # `"a" f"{x}"` is a concatenation, `f"{x}"` is not
+        return _IMPLICIT_CONCATENATION.search(ast.get_source_segment(text, node) or "") is not None
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return not node.elts
+    if isinstance(node, ast.Dict):
+        return not node.keys
+    return isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant) \
+        and type(node.operand.value) in (int, float)
+
+
+_IMPLICIT_CONCATENATION = re.compile(r"""['"]\s*(?:\\\n\s*)*[rRbBuUfF]{0,2}['"]""")
 _DIRECTIVE = re.compile(r"#\s*(?:noqa|nosec|type:|pragma|pylint:|fmt:|isort:|ruff:|mypy:)",
                         re.IGNORECASE)
 _TAG = re.compile(r"#\s*(?:TODO|FIXME|XXX|HACK)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-def _explains(comment: cst.Comment | None) -> bool:
+def _explains(comment: str | None) -> bool:
     """A comment that says something in words: not a tool directive (`# noqa`,
     `# type: ignore`), not a TODO tag (BG101's finding), at least two words."""
     if comment is None:
         return False
-    text = comment.value
-    return not _DIRECTIVE.match(text) and not _TAG.match(text) and len(_WORD.findall(text)) >= 2
+    return not _DIRECTIVE.match(comment) and not _TAG.match(comment) \
+        and len(_WORD.findall(comment)) >= 2
 
 
-def _explained(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+def _explained(handler: ast.ExceptHandler, comments: Comments) -> bool:
     """The handler's block holds a comment in words: on the `except` line, above or beside a
     statement of the block."""
-    body = handler.body
-    if isinstance(body, cst.SimpleStatementSuite):
-        return _explains(body.trailing_whitespace.comment)
-    if isinstance(body, cst.IndentedBlock):
-        if _explains(body.header.comment):
-            return True
-        for statement in body.body:
-            if any(_explains(line.comment) for line in statement.leading_lines):
-                return True
-            trailing = getattr(statement, "trailing_whitespace", None)
-            if trailing is not None and _explains(trailing.comment):
-                return True
-    return False
-
-
-def _catches_broad(kind: ast.expr | None) -> bool:
-    elements = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
-    return any(dotted(element) in BROAD_EXCEPTIONS for element in elements)
-
-
-def _may_swallow(statement: ast.stmt) -> bool:
-    """The ast form of `_swallows(...) is not None`, a little wider (any `return`)."""
-    if isinstance(statement, (ast.Pass, ast.Continue, ast.Return)):
+    header = comments.header_line(handler, handler.body)
+    if _explains(comments.comment(header)):
         return True
-    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-            and statement.value.value is Ellipsis)
+    return any(_explains(text) for text in comments.in_block(header, handler.body))
+
+
+def _broad(handler: ast.ExceptHandler) -> ast.expr | None:
+    """The first `Exception` / `BaseException` an except clause catches (alone or in a tuple)."""
+    kind = handler.type
+    elements = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return next((e for e in elements if dotted(e) in BROAD_EXCEPTIONS), None)
 
 
 class _BroadAfterExcept:
@@ -178,6 +179,7 @@ class SwallowedException(Rule):
         Invalid("try:\n    run()\nexcept Exception:  # noqa: BLE001\n    pass  # TODO: log it\n",
                 line=3, column=8, message_contains="bugs included, vanishes; catch"),
     )
+    NEEDS_CST = False  # decided on Python's ast and tokens: libcst never parses for this rule
     NEEDLES = ("except",)
 
     @classmethod
@@ -185,23 +187,38 @@ class SwallowedException(Rule):
         """A broad type after the first `except`: two literal searches, no regex scan."""
         return _BROAD_AFTER_EXCEPT
 
-    @classmethod
-    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """Some except clause catches `Exception` or `BaseException`, alone or in a tuple."""
-        return any(_catches_broad(handler.type) and all(map(_may_swallow, handler.body))
-                   for handler in index.handlers)
-
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        self.visit_ExceptHandler(node)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
-        caught = next(broad_types(node), None)
-        if caught is None:
+    def collect(self) -> None:
+        tree, text = self.context.tree, self.context.text
+        if tree is None:
             return
-        actions = [_swallows(statement) for statement in handler_statements(node)]
-        if actions and all(actions):
-            message = self.MESSAGE.format(caught=dotted_name(caught), action=actions[-1])
-            if _explained(node):
-                self.report(caught, message + self.EXPLAINED, severity=Severity.INFO)
-            else:
-                self.report(caught, message)
+        comments: Comments | None = None
+        for handler in (n for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler)):
+            caught = _broad(handler)
+            actions = [_swallows(statement, text) for statement in handler.body]
+            if caught is not None and all(actions):
+                comments = comments or Comments(text)
+                self._swallowed(handler, caught, str(actions[-1]), comments)
+
+    def _swallowed(self, handler: ast.ExceptHandler, caught: ast.expr, action: str,
+                   comments: Comments) -> None:
+        message = self.MESSAGE.format(caught=dotted(caught), action=action)
+        line, column, end_line, end_column = self._span(caught)
+        if _explained(handler, comments):
+            self.report_at(line, column, message + self.EXPLAINED, severity=Severity.INFO,
+                           end=(end_line, end_column))
+        else:
+            self.report_at(line, column, message, end=(end_line, end_column))
+
+    def _span(self, caught: ast.expr) -> tuple[int, int, int, int]:
+        """The caught name's place in the source, 1-based (a newer-syntax file's rewritten ast
+        keeps lines; `except A, B:` gained a parenthesis there, so the column is the name's
+        nearest to the ast's)."""
+        text = self.context.text
+        name = dotted(caught) or ""
+        column = char_column(text, caught.lineno, caught.col_offset)
+        line = text.splitlines()[caught.lineno - 1] if caught.lineno <= len(text.splitlines()) \
+            else ""
+        if line[column:column + len(name)] != name:
+            found = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", line)]
+            column = min(found, key=lambda c: abs(c - column)) if found else column
+        return caught.lineno, column + 1, caught.lineno, column + 1 + len(name)
