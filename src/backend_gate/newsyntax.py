@@ -267,20 +267,15 @@ class _Spec:
 def ast_view(module: cst.Module) -> ast.Module | None:
     """Python's ast of a newer file, rewritten by `_Older` (lines kept; columns may move on a
     rewritten line), for the rules that work on the ast; None when it cannot be had."""
-    return rewritten(module)[0]
-
-
-def rewritten(module: cst.Module) -> tuple[ast.Module | None, bool]:
-    """-> (`ast_view`, whether it means what the file means): true when only statements were
-    rewritten (type parameters and `type` dropped, `except` types parenthesized), so every
-    expression is the file's own and the tree pre-filters may judge the file on it; false when
-    a string became the tuple of its fields (an f-string test would not see it)."""
-    view, exact, _ = _rewrite(module)
-    return view, exact
+    return _rewrite(module)[0]
 
 
 def _rewrite(module: cst.Module) -> tuple[ast.Module | None, bool, dict[str, str] | None]:
-    """-> (`rewritten`'s pair, the newer constructs met; None when the rewrite failed)."""
+    """-> (`ast_view`; whether it means what the file means: true when only statements were
+    rewritten (type parameters and `type` dropped, `except` types parenthesized), so every
+    expression is the file's own and the tree pre-filters may judge the file on it, false when
+    a string became the tuple of its fields; the newer constructs met, None when the rewrite
+    failed)."""
     rewriter = _Older(module)
     try:
         older = module.visit(rewriter)

@@ -29,6 +29,16 @@ def _where(findings: list[Finding]) -> list[tuple[str, str, int, int]]:
     return [(f.rule, f.path, f.line, f.column) for f in findings]
 
 
+def _tree_report(tmp_path: Path, files: dict[str, str], select: str) -> Any:
+    """The report on a project of `files` written under `tmp_path`, `select` only."""
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    config = parse_table({"select": [select], "test-patterns": []}, root=tmp_path, file=None,
+                         schema=option_schema())
+    return check([tmp_path], config.with_overrides(cache=False), jobs=1)
+
+
 @pytest.mark.parametrize("scenario", ["flat", "type_checking_cycle"])
 def test_clean_layered_projects_have_no_layout_findings(scenario: str) -> None:
     assert _layout(scenario) == []
@@ -232,12 +242,7 @@ def test_a_lone_layer_named_module_is_not_a_feature_folder(tmp_path: Path) -> No
         "app/utilities/__init__.py": "", "app/utilities/views.py": "y = 1\n",
         "app/utilities/api.py": "from app.tables.services import x\n",
     }
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text, encoding="utf-8")
-    config = parse_table({"select": ["BG4"], "test-patterns": []}, root=tmp_path, file=None,
-                         schema=option_schema())
-    report = check([tmp_path], config.with_overrides(cache=False), jobs=1)
+    report = _tree_report(tmp_path, files, "BG4")
     assert [(f.rule, f.severity) for f in report.findings] == [("BG401", Severity.INFO)]
 
 
@@ -277,12 +282,7 @@ def test_god_service_in_a_feature_module_is_found() -> None:
 
 
 def _cycles_in(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str, int, int]]:
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text, encoding="utf-8")
-    config = parse_table({"select": ["BG404"], "test-patterns": []}, root=tmp_path, file=None,
-                         schema=option_schema())
-    report = check([tmp_path], config.with_overrides(cache=False), jobs=1)
+    report = _tree_report(tmp_path, files, "BG404")
     return _where([f for f in report.findings if f.rule == "BG404"])
 
 
@@ -331,12 +331,7 @@ def test_a_controller_may_take_a_sentinel_from_a_plain_private_module(tmp_path: 
         "app/controllers/users.py": ("from app.repositories._utils import NOT_SET\n"
                                      "from app.repositories._base import rows\n"),
     }
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text, encoding="utf-8")
-    config = parse_table({"select": ["BG402"], "test-patterns": []}, root=tmp_path, file=None,
-                         schema=option_schema())
-    report = check([tmp_path], config.with_overrides(cache=False), jobs=1)
+    report = _tree_report(tmp_path, files, "BG402")
     assert _where([f for f in report.findings if f.rule == "BG402"]) == [
         ("BG402", "app/controllers/users.py", 2, 1)]
 
@@ -350,11 +345,6 @@ def test_a_feature_folder_may_hold_its_services_as_a_package(tmp_path: Path) -> 
         "user/__init__.py": "", "user/views.py": "from user.services.signup import f\n",
         "user/services/__init__.py": "", "user/services/signup.py": "def f(): ...\n",
     }
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text, encoding="utf-8")
-    config = parse_table({"select": ["BG401"], "test-patterns": []}, root=tmp_path, file=None,
-                         schema=option_schema())
-    findings = check([tmp_path], config.with_overrides(cache=False), jobs=1).findings
+    findings = _tree_report(tmp_path, files, "BG401").findings
     assert [(f.rule, f.severity) for f in findings] == [("BG401", Severity.ERROR)]
     assert "no repositories layer (found controllers, services)" in findings[0].message

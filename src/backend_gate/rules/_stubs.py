@@ -13,7 +13,7 @@ import ast
 import re
 from typing import TypeGuard
 
-from backend_gate.ast_index import char_column, child_statements, dotted, str_constant
+from backend_gate.ast_index import child_statements, dotted, source_column, str_constant
 from backend_gate.rules._base import Rule, RuleContext
 from backend_gate.rules._comments import Comments
 
@@ -254,14 +254,10 @@ class StubCandidates(Rule):
                 and not (kind != _RAISE and node.name in targets)]
 
     def _name_span(self, node: Function) -> tuple[int, int, int]:
-        """(line, column, end column) of the function's name, 1-based, from the source line
-        (a newer-syntax file's rewritten ast may move columns, never lines)."""
-        lines = self.context.text.splitlines()
-        text = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-        found = re.search(rf"\bdef\s+({re.escape(node.name)})\b", text)
-        column = found.start(1) if found else char_column(self.context.text, node.lineno,
-                                                         node.col_offset)
-        return node.lineno, column + 1, column + 1 + len(node.name)
+        """(line, column, end column) of the function's name, 1-based: the name nearest its
+        `def` keyword (the ast's column) on the source line."""
+        column = source_column(self.context.text, node.lineno, node.col_offset, node.name) + 1
+        return node.lineno, column, column + len(node.name)
 
 
 MESSAGE = (

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
 
-from backend_gate.ast_index import char_column, dotted, str_constant
+from backend_gate.ast_index import dotted, source_column, str_constant
 from backend_gate.config import Option
 from backend_gate.discovery import Matcher, path_matcher
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
@@ -88,9 +87,6 @@ def _is_main_guard(test: ast.expr) -> bool:
     sides = (test.left, test.comparators[0])
     names = [s.id for s in sides if isinstance(s, ast.Name)]
     return names == ["__name__"] and "__main__" in map(str_constant, sides)
-
-
-_PRINT_NAME = re.compile(r"\bprint\b")
 
 
 class _Walk:
@@ -326,16 +322,8 @@ class PrintCall(Rule):
         program = self.options["allow-cli-modules"] and walk.program.is_program()
         for call, in_route in walk.calls:
             if in_route or not program:
-                line, column = self._place(call.func)
-                self.report_at(line, column, self.MESSAGE, end=(line, column + len("print")))
-
-    def _place(self, name: ast.expr) -> tuple[int, int]:
-        """The 1-based line and column of a `print` name, in the source (a newer-syntax file's
-        rewritten ast keeps lines, and may move columns on a rewritten line)."""
-        text = self.context.text
-        column = char_column(text, name.lineno, name.col_offset)
-        line = (text.splitlines() or [""])[min(name.lineno, len(text.splitlines()) or 1) - 1]
-        if line[column:column + 5] != "print":
-            found = [m.start() for m in _PRINT_NAME.finditer(line)]
-            column = min(found, key=lambda c: abs(c - column)) if found else column
-        return name.lineno, column + 1
+                name = call.func
+                column = source_column(self.context.text, name.lineno, name.col_offset,
+                                       "print") + 1
+                self.report_at(name.lineno, column, self.MESSAGE,
+                               end=(name.lineno, column + len("print")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from backend_gate.ast_index import char_column, dotted
+from backend_gate.ast_index import dotted, source_column
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._comments import Comments
@@ -66,6 +66,15 @@ def _explained(handler: ast.ExceptHandler, comments: Comments) -> bool:
     if _explains(comments.comment(header)):
         return True
     return any(_explains(text) for text in comments.in_block(header, handler.body))
+
+
+def _swallowing(handler: ast.ExceptHandler, text: str) -> tuple[ast.expr, str] | None:
+    """(the broad type caught, what the block does last) when the block only discards."""
+    caught = _broad(handler)
+    if caught is None:
+        return None
+    actions = [_swallows(statement, text) for statement in handler.body]
+    return (caught, str(actions[-1])) if all(actions) else None
 
 
 def _broad(handler: ast.ExceptHandler) -> ast.expr | None:
@@ -193,11 +202,10 @@ class SwallowedException(Rule):
             return
         comments: Comments | None = None
         for handler in (n for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler)):
-            caught = _broad(handler)
-            actions = [_swallows(statement, text) for statement in handler.body]
-            if caught is not None and all(actions):
+            found = _swallowing(handler, text)
+            if found is not None:
                 comments = comments or Comments(text)
-                self._swallowed(handler, caught, str(actions[-1]), comments)
+                self._swallowed(handler, *found, comments)
 
     def _swallowed(self, handler: ast.ExceptHandler, caught: ast.expr, action: str,
                    comments: Comments) -> None:
@@ -210,15 +218,7 @@ class SwallowedException(Rule):
             self.report_at(line, column, message, end=(end_line, end_column))
 
     def _span(self, caught: ast.expr) -> tuple[int, int, int, int]:
-        """The caught name's place in the source, 1-based (a newer-syntax file's rewritten ast
-        keeps lines; `except A, B:` gained a parenthesis there, so the column is the name's
-        nearest to the ast's)."""
-        text = self.context.text
+        """The caught name's place in the source, 1-based."""
         name = dotted(caught) or ""
-        column = char_column(text, caught.lineno, caught.col_offset)
-        line = text.splitlines()[caught.lineno - 1] if caught.lineno <= len(text.splitlines()) \
-            else ""
-        if line[column:column + len(name)] != name:
-            found = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", line)]
-            column = min(found, key=lambda c: abs(c - column)) if found else column
-        return caught.lineno, column + 1, caught.lineno, column + 1 + len(name)
+        column = source_column(self.context.text, caught.lineno, caught.col_offset, name) + 1
+        return caught.lineno, column, caught.lineno, column + len(name)
