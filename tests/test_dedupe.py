@@ -103,3 +103,24 @@ def test_mark_safe_is_one_finding_end_to_end(tmp_path: Path) -> None:
     found = [(f.rule, f.line, f.also_reported_by) for f in report.findings
              if f.rule in {"bandit:B308", "bandit:B703"}]
     assert found == [("bandit:B308", 5, ("bandit:B703",))]
+
+
+def test_bandits_extra_and_rawsql_tests_fold_into_bg301_or_go_when_it_proved_the_sql(
+        tmp_path: Path) -> None:
+    """bandit B610 (`extra()`) and B611 (`RawSQL`) flag every call whose SQL is not a literal;
+    BG301 follows the same argument to its pieces. Where BG301 proved it constant the tool's
+    finding is the false alarm; where BG301 reports, the two are one finding."""
+    (tmp_path / "queries.py").write_text(
+        "from django.db.models.expressions import RawSQL\n\n"
+        "COUNT = 'SELECT count(*) FROM votes WHERE votes.object_id = {tbl}.id'\n\n\n"
+        "def attach(queryset, user):\n"
+        "    sql = COUNT.format(tbl=queryset.model._meta.db_table)\n"
+        "    queryset = queryset.extra(select={'votes': sql})\n"
+        "    mine = RawSQL(sql, [])\n"
+        "    theirs = RawSQL('SELECT %s' % user.name, [])\n"
+        "    return queryset.extra(where=[f'owner = {user.name}']), mine, theirs\n",
+        encoding="utf-8")
+    config = api.load([tmp_path]).with_overrides(skip=("coverage", "lint"), cache=False)
+    report = api.check([tmp_path], config, jobs=1)
+    sql = sorted((f.line, f.rule, f.also_reported_by) for f in report.findings if 89 in f.cwe)
+    assert sql == [(10, "BG301", ("bandit:B611",)), (11, "BG301", ("bandit:B610",))]

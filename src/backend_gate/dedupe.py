@@ -1,5 +1,5 @@
 """One problem, one finding: a wrapped tool's report of what one of our rules already found
-folds into ours (bandit B608 into BG301, B105-B107 into BG201), and two of a tool's tests that
+folds into ours (bandit B608, B610 and B611 into BG301, B105-B107 into BG201), and two of a tool's tests that
 report one cause on one line are one finding (bandit B703 into B308)."""
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ def _twin(
 # finding is the false alarm the rule exists to avoid, so it is dropped.
 SUPERSEDED: Mapping[str, str] = {
     "bandit:B608": "BG301",  # hardcoded_sql_expressions: SQL-looking strings, not flow to a sink
+    "bandit:B610": "BG301",  # django_extra_used: any `extra()` whose SQL is not a literal
+    "bandit:B611": "BG301",  # django_rawsql_used: any `RawSQL` whose SQL is not a literal
     "bandit:B105": "BG201",  # hardcoded_password_string
     "bandit:B106": "BG201",  # hardcoded_password_funcarg
     "bandit:B107": "BG201",  # hardcoded_password_default

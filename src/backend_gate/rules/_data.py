@@ -48,6 +48,7 @@ SQL_SINKS: tuple[str, ...] = (
 )
 SQL_SPECIFIC_SINKS: tuple[str, ...] = (
     "executescript", "exec_driver_sql", "RawSQL", "read_sql", "read_sql_query", "mogrify",
+    "extra",  # only its `select=` / `where=` / `tables=` / `order_by=` clauses are read: SQL
 )
 SQL_DB_WORDS: tuple[str, ...] = (
     "cursor", "cur", "conn", "connection", "connections", "con", "db", "database", "session",

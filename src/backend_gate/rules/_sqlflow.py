@@ -27,7 +27,7 @@ from backend_gate.rules._sqlfacts import (
     percent_conversions,
 )
 
-__all__ = ["Facts", "Scope", "Trace", "Tracer", "is_constant_name", "looks_like_sql"]
+__all__ = ["Facts", "Scope", "Trace", "Tracer", "compiled_pair", "is_constant_name", "looks_like_sql"]
 
 _SQLISH = re.compile(
     r"\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\s+[\w.\"`]+\s+set|delete\s+from"
@@ -72,6 +72,7 @@ class Tracer:
             cst.IfExp: self._either, cst.Attribute: self._attribute, cst.Tuple: self._items,
             cst.List: self._items, cst.Set: self._items, cst.ListComp: self._items,
             cst.SetComp: self._items, cst.GeneratorExp: self._items,
+            cst.Subscript: self._subscript,
         }
 
     def trace(self, node: cst.BaseExpression, depth: int = 0) -> Trace:
@@ -208,6 +209,21 @@ class Tracer:
         self.bound = saved
         return element
 
+    def _subscript(self, node: cst.Subscript, depth: int) -> Trace:
+        """`pair[0]` of a pair Django compiled (`where.as_sql(compiler, connection)`), or of a
+        local assigned only such pairs: the text, whose values are the other half."""
+        if not _first_element(node):
+            return Trace(False)
+        pair = node.value
+        if isinstance(pair, cst.Name) and pair.value not in self.bound:
+            values = self.scope.assigned.get(pair.value, [])
+            if values and pair.value not in self.scope.augmented and all(
+                    compiled_pair(v) for v in values):
+                self.through.extend(values)
+                return Trace(True, via=pair.value)
+            return Trace(False)
+        return Trace(compiled_pair(pair))
+
     def _call(self, node: cst.Call, depth: int) -> Trace:
         callee = (dotted_name(node.func) or "").split(".")[-1]
         if callee in SQL_SAFE_CALLS or "quote" in callee.lower() or _django_query(node):
@@ -334,12 +350,30 @@ def _target_names(node: cst.BaseExpression) -> list[str]:
 
 
 def _django_query(node: cst.Call) -> bool:
-    """`qs.query.sql_with_params()` (its text; the values are the params) and
-    `str(queryset.query)`: Django's compiled SQL, values left as placeholders."""
+    """`qs.query.sql_with_params()` and `compiler.as_sql()` (their text, when a pair is
+    unpacked; the values are the params) and `str(queryset.query)`: Django's compiled SQL,
+    values left as placeholders."""
+    return compiled_pair(node) or _str_of_queryset(node)
+
+
+def compiled_pair(node: cst.BaseExpression) -> bool:
+    """Django's (sql, params) pair: `qs.query.sql_with_params()`, and the `as_sql()` of its
+    compilers and query parts (`query.get_compiler(using).as_sql()`,
+    `query.where.as_sql(compiler, connection)`)."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+        return False
     func = node.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "sql_with_params":
+    if func.attr.value == "sql_with_params":
         return isinstance(func.value, cst.Attribute) and func.value.attr.value == "query"
-    return _str_of_queryset(node)
+    return func.attr.value == "as_sql"
+
+
+def _first_element(node: cst.Subscript) -> bool:
+    """`x[0]`."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return False
+    index = node.slice[0].slice.value
+    return isinstance(index, cst.Integer) and index.value == "0"
 
 
 def _str_of_queryset(node: cst.Call) -> bool:

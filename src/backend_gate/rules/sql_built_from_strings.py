@@ -20,7 +20,7 @@ from backend_gate.rules._sqlfacts import (
     guard_of,
     literal_return,
 )
-from backend_gate.rules._sqlflow import Scope, Tracer, looks_like_sql
+from backend_gate.rules._sqlflow import Scope, Tracer, compiled_pair, looks_like_sql
 
 _SQL_KEYWORDS = ("sql", "query", "statement", "operation", "stmt", "sql_query")
 _EXTRA_KEYWORDS = ("select", "where", "tables", "order_by")
@@ -85,10 +85,12 @@ class SqlBuiltFromStrings(Rule):
       `Model.__tablename__` and `Model.__table__.name` (not `.schema`, often configuration);
     - SQL a database library built: identifier quoting (`quote_name(...)`,
       `sql.Identifier(...)`), psycopg's `sql.SQL(...).format(...)`, Django's
-      `qs.query.sql_with_params()` text and `str(queryset.query)`.
+      `qs.query.sql_with_params()` text, `str(queryset.query)`, and the text half of the
+      `(sql, params)` pair its compilers and query parts return from `as_sql()`
+      (`sql, params = query.get_compiler(using).as_sql()`, `where.as_sql(compiler, connection)[0]`).
     Anything else is not followed and stays a finding: parameters, request data, attributes of
     other objects, configuration values, results of other functions.
-    Generic sink names (`execute`, `fetch`, `text`, `raw`, `extra`...) are flagged only when the
+    Generic sink names (`execute`, `fetch`, `text`, `raw`...) are flagged only when the
     text looks like SQL or the receiver looks like a database handle (`cursor`, `conn`,
     `session`, `db`, `engine`, `objects`...), so `executor.execute(task)` is left alone. A value
     the function received as a parameter is not traced across calls. The finding is placed on
@@ -298,14 +300,15 @@ class SqlBuiltFromStrings(Rule):
                 self._facts.enums[self._class_names[-1]].append(value)
 
     def _unpack(self, target: cst.Tuple | cst.List, value: cst.BaseExpression) -> None:
-        """`sql, params = qs.query.sql_with_params()`: the first name holds the SQL text;
-        any other unpacked name holds something this rule cannot follow."""
+        """`sql, params = qs.query.sql_with_params()` (or a compiler's `as_sql()`): the first
+        name holds the SQL text; any other unpacked name holds something this rule cannot
+        follow."""
         scope = self._scopes[-1]
         names = [e.value for e in target.elements]
         for position, name in enumerate(names):
             self._spoil(name)
             if isinstance(name, cst.Name):
-                unknown = position > 0 and _is_sql_with_params(value)
+                unknown = position > 0 and compiled_pair(value)
                 held = cst.Ellipsis() if unknown else value
                 scope.assigned.setdefault(name.value, []).append(held)
 
@@ -395,11 +398,6 @@ _GROWERS = {"append": "added", "add": "added", "insert": "added", "extend": "gro
             "update": "grown"}
 _READS_ONLY = frozenset({"join", "len", "str", "int", "float", "tuple", "list", "set",
                          "frozenset", "sorted", "format", "execute", "executemany", "print"})
-
-
-def _is_sql_with_params(value: cst.BaseExpression) -> bool:
-    return isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
-        and value.func.attr.value == "sql_with_params"
 
 
 _BUILDERS = frozenset({"format", "join", "substitute", "safe_substitute"})
