@@ -134,6 +134,21 @@ def test_words_that_say_hook_or_not_supported_leave_a_stub_alone() -> None:
                     "        raise NotImplementedError('later')\n") == [2]
 
 
+def test_a_message_that_says_the_operation_cannot_apply_leaves_a_stub_alone() -> None:
+    """An operation a class refuses by design (a user that lives only in a token has no row to
+    save), said in the message; a message about work still to do is a stub."""
+    refused = ("Token users have no DB representation", "Read-only view: rows cannot be saved",
+               "a lazy paginator can't count its rows", "not available for remote files")
+    for message in refused:
+        code = f"class TokenUser:\n    def save(self):\n        raise NotImplementedError({message!r})\n"
+        assert _flagged(code) == [], message
+    pending = ("cannot do this yet", "TODO: has no implementation", "not implemented",
+               "FIXME can't save")
+    for message in pending:
+        code = f"class TokenUser:\n    def save(self):\n        raise NotImplementedError({message!r})\n"
+        assert _flagged(code) == [2], message
+
+
 def test_computed_directly_elsewhere_leaves_a_stub_alone() -> None:
     code = ("class ChurnRate(SQLMetric):\n    def expression(self):\n"
             "        raise NotImplementedError('Computed directly in get_churn_cte')\n")

@@ -35,6 +35,13 @@ _HOOK_WORDS = re.compile(
     r"|\binterface\b|\btype stub|\bnot supported\b|\bunsupported\b"
     r"|\bcomputed (?:elsewhere|directly|by|in)\b|\bbase (?:\w+ )?class\b"
 )
+# An operation the class refuses by design ("Token users have no DB representation", "rows
+# cannot be saved"), unless the text also says the work is pending.
+_REFUSED_WORDS = re.compile(
+    r"(?i)\b(?:has|have) no\b|\bcannot\b|\bcan't\b|\bcan not\b|\bread[- ]only\b"
+    r"|\bnot (?:available|allowed|applicable|possible|permitted)\b"
+)
+_PENDING_WORDS = re.compile(r"(?i)\byet\b|\btodo\b|\bfixme\b|\bnot implemented\b|\blater\b")
 _NO_OP_NAME = re.compile(r"(?i)no_?op|dummy|nothing|ignore|^null_|^_?nop$")
 _BASE_CLASSES = (r"^_?(Base|Abstract)[A-Z_]", r"(Base|Mixin|Interface)$")
 
@@ -118,6 +125,11 @@ def _is_declaration(node: Function, path: str) -> bool:
     """An abstract method, an `@overload`, a command group, or anything in a `.pyi` stub."""
     decorators = {_last(d) for d in node.decorator_list}
     return bool(decorators & _ABSTRACT or decorators & {_OVERLOAD, _GROUP}) or path.endswith(".pyi")
+
+
+def _refuses(text: str) -> bool:
+    """The docstring or message says the operation cannot apply, not that it is pending."""
+    return bool(_REFUSED_WORDS.search(text)) and not _PENDING_WORDS.search(text)
 
 
 def _is_no_op_name(name: str) -> bool:
@@ -234,7 +246,7 @@ class StubCandidates(Rule):
         """What the stub body is, unless its text, a comment or its name shows it is
         deliberate."""
         kind, text = _body_stub(node.body)
-        if kind is None or _HOOK_WORDS.search(text):
+        if kind is None or _HOOK_WORDS.search(text) or _refuses(text):
             return None
         if kind != _RAISE and (allow_override or _is_no_op_name(node.name)):
             return None

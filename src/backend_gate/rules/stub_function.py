@@ -26,7 +26,9 @@ class StubFunction(ProjectRule):
     - a stub whose docstring or `NotImplementedError` message, or whose class's docstring, says
       it is meant to be overridden, a hook, an interface, a base class or a type stub, or that
       it is not supported or computed elsewhere ("Override this", "subclasses must implement",
-      "Backfilling is not supported", "Computed directly in get_seats_cte");
+      "Backfilling is not supported", "Computed directly in get_seats_cte"), or that the
+      operation cannot apply ("Token users have no DB representation", "rows cannot be
+      saved", "read-only") without saying the work is pending ("yet", "TODO", "later");
     - methods of a class that a class anywhere in the project derives from (the base's stubs
       are what the subclasses fill in). Bases are resolved through the imports
       (`from dispatch.plugins.base import Plugin` names `dispatch.plugins.base.Plugin`); a
