@@ -140,3 +140,21 @@ def test_a_name_and_its_escaped_twin_are_both_checked(
         if not cache:  # ruff's own cache refuses a name that is not UTF-8 (lint: error)
             unused = {f["path"] for f in report["findings"] if f["rule"] == "ruff:F401"}
             assert unused == {path for _, path in found}  # ruff's names map to the same two
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_coveragerc_toml_that_never_ends_does_not_hang_the_coverage_check(
+    tmp_path: Path,
+) -> None:
+    """coverage 7.13 and later read `.coveragerc.toml` when there is no `.coveragerc`: a FIFO
+    there is named as the coverage check's error, like the other configuration files."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    os.mkfifo(tmp_path / ".coveragerc.toml")
+    done = subprocess.run([sys.executable, "-m", "backend_gate", "check", ".", "--no-cache"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert ".coveragerc.toml is not a regular file" in done.stdout, done.stdout

@@ -42,7 +42,8 @@ ENTRY = "last-run.json"
 # every adapter's CONFIG_FILES, written out so that a replay imports no adapter (a test checks
 # the two agree)
 TOOL_CONFIGS = (
-    "pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit", ".coveragerc", "setup.cfg", "tox.ini",
+    "pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit", ".coveragerc", ".coveragerc.toml",
+    "setup.cfg", "tox.ini",
 )
 ENVIRONMENT = ("COVERAGE_", "RUFF_")
 RACY_NS = 3_000_000_000  # a file changed this close to a run is read again: FAT's mtime is 2 s

@@ -69,7 +69,8 @@ def percent(covered: int, total: int) -> float:
     return 100.0 * covered / total if total > 0 else 100.0
 
 
-COVERAGE_CONFIGS = (".coveragerc", "setup.cfg", "tox.ini", "pyproject.toml")
+# in the order coverage reads them (`.coveragerc.toml` from coverage 7.13 on)
+COVERAGE_CONFIGS = (".coveragerc", ".coveragerc.toml", "setup.cfg", "tox.ini", "pyproject.toml")
 
 
 def _configs_are_files(root: Path) -> None:
