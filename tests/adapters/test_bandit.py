@@ -267,3 +267,13 @@ def test_the_lean_visitor_skips_nodes_without_tests(tmp_path: Path) -> None:
 
     call = ast.parse("f(x)").body[0].value
     assert visitor._inert(call.func.ctx) and not visitor._inert(call)
+
+
+def test_files_that_failed_for_one_reason_share_one_explanation() -> None:
+    """A project on a newer Python fails bandit and radon on many files for a few reasons: the
+    summary names every file once and each reason once."""
+    from backend_gate.adapters._base import failures_by_message
+
+    newer = "bandit reads the ast of Python 3.11 ... needs Python 3.12 (type parameters)"
+    errors = {"b.py": newer, "a.py": newer, "c.py": "RecursionError", "d.py": newer}
+    assert failures_by_message(errors) == f"a.py, b.py, d.py ({newer}); c.py (RecursionError)"

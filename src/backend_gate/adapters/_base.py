@@ -92,10 +92,20 @@ class FileAdapter(AdapterMeta, abc.ABC):
     def summarize(self, findings: Sequence[Finding], errors: Mapping[str, str]) -> AdapterResult:
         """Turn the per-file results into the check's result; errors: path -> tool message."""
         if errors:
-            listed = ", ".join(f"{path} ({message})" for path, message in sorted(errors.items()))
             return AdapterResult(tuple(findings), CheckStatus.ERROR,
-                                 f"{self.SOURCE} failed on {len(errors)} file(s): {listed}")
+                                 f"{self.SOURCE} failed on {len(errors)} file(s): "
+                                 f"{failures_by_message(errors)}")
         return AdapterResult(tuple(findings))
+
+
+def failures_by_message(errors: Mapping[str, str]) -> str:
+    """`a.py, b.py (why); c.py (why else)`: files that failed for the same reason share it, so
+    66 files of a newer Python read as a list of names and one explanation, not 66 copies."""
+    paths_by_message: dict[str, list[str]] = {}
+    for path, message in sorted(errors.items()):
+        paths_by_message.setdefault(message, []).append(path)
+    return "; ".join(f"{', '.join(paths)} ({message})"
+                     for message, paths in paths_by_message.items())
 
 
 class ProjectAdapter(AdapterMeta, abc.ABC):
