@@ -10,26 +10,28 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "backend_gate"
 # module group -> groups it must never import
 FORBIDDEN = {
     "model": {"config", "discovery", "suppression_comments", "fingerprint", "rules", "adapters", "engine",
-              "verdict", "api", "cli", "reporters", "docs", "baseline"},
-    "rules": {"adapters", "engine", "verdict", "api", "cli", "reporters"},
-    "adapters": {"rules", "engine", "verdict", "api", "cli", "reporters"},
-    "reporters": {"config", "discovery", "engine", "verdict", "api", "cli", "adapters"},
-    "engine": {"api", "cli", "reporters"},
-    "config": {"rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
-    "ast_index": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
-    "cst_walk": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+              "verdict", "api", "pipeline", "cli", "reporters", "docs", "baseline"},
+    "rules": {"adapters", "engine", "verdict", "api", "pipeline", "cli", "reporters"},
+    "adapters": {"rules", "engine", "verdict", "api", "pipeline", "cli", "reporters"},
+    "reporters": {"config", "discovery", "engine", "verdict", "api", "pipeline", "cli", "adapters"},
+    "engine": {"api", "pipeline", "cli", "reporters"},
+    "config": {"rules", "adapters", "engine", "verdict", "api", "pipeline", "cli", "reporters"},
+    "ast_index": {"config", "rules", "adapters", "engine", "verdict", "api", "pipeline", "cli", "reporters"},
+    "cst_walk": {"config", "rules", "adapters", "engine", "verdict", "api", "pipeline", "cli", "reporters"},
     # masks credentials and strips terminal sequences for `model`: below everything
     "redact": {"model", "config", "discovery", "suppression_comments", "fingerprint", "rules", "adapters",
-               "engine", "verdict", "api", "cli", "reporters", "docs", "baseline"},
-    "cst_positions": {"config", "rules", "adapters", "engine", "verdict", "api", "cli", "reporters"},
+               "engine", "verdict", "api", "pipeline", "cli", "reporters", "docs", "baseline"},
+    "cst_positions": {"config", "rules", "adapters", "engine", "verdict", "api", "pipeline", "cli", "reporters"},
     # the model's types to and from JSON: the model layer
     "codec": {"config", "discovery", "suppression_comments", "fingerprint", "rules", "adapters", "engine",
-              "verdict", "api", "cli", "reporters", "docs", "baseline", "cache", "runner",
+              "verdict", "api", "pipeline", "cli", "reporters", "docs", "baseline", "cache", "runner",
               "replay"},
     # the wrapped tools' private shapes: below everything that uses a tool
     "shims": {"model", "config", "discovery", "suppression_comments", "fingerprint", "rules", "adapters",
-              "engine", "verdict", "api", "cli", "reporters", "docs", "baseline", "cache",
+              "engine", "verdict", "api", "pipeline", "cli", "reporters", "docs", "baseline", "cache",
               "cst_walk", "cst_positions", "replay", "runner"},
+    # one run, stage by stage: below the entry points and the output
+    "pipeline": {"api", "cli", "reporters"},
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backend_gate import api, replay
+from backend_gate import api, pipeline, replay
 from backend_gate.cache import CACHE_DIR
 from backend_gate.reporters import FORMATS, renderer
 
@@ -39,13 +39,13 @@ def _project(root: Path) -> Path:
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many runs were really built (not replayed)."""
     calls: list[int] = []
-    real = api._build
+    real = pipeline._build
 
     def counting(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(api, "_build", counting)
+    monkeypatch.setattr(pipeline, "_build", counting)
     return calls
 
 
