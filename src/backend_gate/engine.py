@@ -28,7 +28,13 @@ from backend_gate.model import Finding, Severity
 from backend_gate.newsyntax import RUNNING, Newer, newer_syntax
 from backend_gate.cst_positions import resolve as resolve_positions
 from backend_gate.rules import ALL_RULES, ProjectRule, Rule
-from backend_gate.rules._base import PlacedReport, RawReport, RuleContext, RuleMeta
+from backend_gate.rules._base import (
+    PlacedReport,
+    RawReport,
+    RuleContext,
+    RuleMeta,
+    unless_key,
+)
 from backend_gate.rules.syntax_error import SyntaxErrorRule
 from backend_gate.suppression_comments import SuppressionComment, parse_suppressions
 from backend_gate.timing import Clock
@@ -55,8 +61,8 @@ class Plan:
             if config.is_enabled(rule.CODE, rule.NAME, rule.CHECK, rule.DEFAULT_ENABLED)
         ]
         adapters = [a for a in ADAPTERS if a.CHECK not in config.skip]
-        project_rules = _of_kind(enabled, ProjectRule)
         rules = _of_kind(enabled, Rule)
+        project_rules = _project_rules(enabled, rules)
         collectors = (c for p in project_rules for c in p.COLLECTORS if c not in rules)
         return cls(
             config=config,
@@ -65,6 +71,13 @@ class Plan:
             file_adapters=_of_kind(adapters, FileAdapter),
             project_adapters=_of_kind(adapters, ProjectAdapter),
         )
+
+
+def _project_rules(enabled: Sequence[type], rules: Sequence[type[Rule]]
+                   ) -> tuple[type[ProjectRule], ...]:
+    """The enabled project rules, and the project half of every enabled rule that has one."""
+    halves = (rule.PROJECT_HALF for rule in rules if rule.PROJECT_HALF is not None)
+    return (*_of_kind(enabled, ProjectRule), *dict.fromkeys(halves))
 
 
 def _of_kind(classes: Iterable[type], kind: type[T]) -> tuple[type[T], ...]:
@@ -390,11 +403,28 @@ def _run_rules(
     positions = resolve_positions(module, tree, reported, text)
     for rule in rules:
         for raw in rule.reports:
-            span = _span(raw, positions[raw.node])
-            finding = make_finding(type(rule), config, path, span, raw.message, lines)
-            if raw.causes:
-                finding = replace(finding, cause_lines=_cause_lines(path, raw, positions))
-            yield _with_severity(finding, raw.severity, config)
+            finding = _placed_raw(rule, raw, (path, lines), positions, config)
+            if raw.unless:  # the rule's project half reports it, or not
+                rule.record(unless_key(rule.CODE), _conditional(finding, raw.unless))
+            else:
+                yield _with_severity(finding, raw.severity, config)
+
+
+def _placed_raw(rule: Rule, raw: RawReport, file: tuple[str, list[str]],
+                positions: Mapping[Any, Any], config: GateConfig) -> Finding:
+    path, lines = file
+    span = _span(raw, positions[raw.node])
+    finding = make_finding(type(rule), config, path, span, raw.message, lines)
+    if raw.causes:
+        finding = replace(finding, cause_lines=_cause_lines(path, raw, positions))
+    return finding
+
+
+def _conditional(finding: Finding, unless: tuple[tuple[Any, ...], ...]) -> list[Any]:
+    """A conditional report as a plain fact (it travels in the cache's JSON): the place, the
+    message, the cause lines and what would prove it wrong."""
+    return [finding.line, finding.column, finding.end_line, finding.end_column,
+            finding.message, [list(c) for c in finding.cause_lines], [list(n) for n in unless]]
 
 
 def _cause_lines(

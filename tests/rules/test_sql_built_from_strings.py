@@ -81,3 +81,97 @@ def test_the_params_half_of_a_compiled_pair_is_not_sql_text() -> None:
             "    cursor.execute('SELECT * FROM t WHERE %s AND %s' % (pair[0], pair[1]))\n"
             "    cursor.execute(f'SELECT * FROM t WHERE {text} AND n = {name}')\n")
     assert [f.line for f in check_source(code).findings if f.rule == "BG301"] == [3, 5, 6]
+
+
+def _project_sql(tmp_path, files: dict[str, str]) -> list[tuple[str, int]]:
+    from backend_gate import api
+
+    for name, code in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(code, encoding="utf-8")
+    config = api.load([tmp_path]).with_overrides(skip=("coverage", "lint", "security"),
+                                                 cache=False)
+    report = api.check([tmp_path], config, jobs=1)
+    return sorted((f.path, f.line) for f in report.findings if f.rule == "BG301")
+
+
+ENUMS = ("from enum import Enum, StrEnum\n\n\nclass EventType(StrEnum):\n"
+         "    order_paid = 'order.paid'\n    order_refunded = 'order.refunded'\n\n\n"
+         "class Dynamic(StrEnum):\n    first = 'a'\n    second = 'b'.upper()\n")
+
+
+def test_an_enum_imported_from_another_module_of_the_project_is_constant(tmp_path) -> None:
+    """polar's `text(f"'[\\"{event}\\"]'")` with `event: WebhookEventType` imported: the
+    project's file that defines the Enum proves its members literal."""
+    service = ("from sqlalchemy import text\n\nfrom app.models.events import Dynamic, EventType\n\n\n"
+               "def endpoints(session, event: EventType):\n"
+               "    session.execute(text(f\"SELECT * FROM e WHERE events @> '[\\\"{event}\\\"]'\"))\n"
+               "    session.execute(text(f\"SELECT * FROM e WHERE t = '{EventType.order_paid.value}'\"))\n"
+               "    session.execute(text(f\"SELECT * FROM e WHERE t = '{EventType.order_paid}'\"))\n\n\n"
+               "def dynamic(session, kind: Dynamic):\n"
+               "    session.execute(text(f\"SELECT * FROM e WHERE t = '{kind}'\"))\n")
+    found = _project_sql(tmp_path, {"app/__init__.py": "", "app/models/__init__.py": "",
+                                    "app/models/events.py": ENUMS,
+                                    "app/services/__init__.py": "",
+                                    "app/services/hooks.py": service})
+    assert found == [("app/services/hooks.py", 13)]  # an Enum with a computed member
+
+
+def test_an_enum_of_a_third_party_package_or_one_the_project_lacks_stays_a_finding(
+        tmp_path) -> None:
+    service = ("from sqlalchemy import text\nfrom stripe import EventType\n"
+               "from app.missing import Kind\n\n\n"
+               "def endpoints(session, event: EventType, kind: Kind):\n"
+               "    session.execute(text(f\"SELECT * FROM e WHERE t = '{event}'\"))\n"
+               "    session.execute(text(f\"SELECT * FROM e WHERE t = '{kind}'\"))\n")
+    found = _project_sql(tmp_path, {"app/__init__.py": "", "app/models.py": ENUMS,
+                                    "app/hooks.py": service})
+    assert found == [("app/hooks.py", 7), ("app/hooks.py", 8)]
+
+
+BASE = ("from typing import ClassVar\n\n\nclass MealieModel:\n"
+        "    _threshold: ClassVar[float] = 0.5\n    _table = 'recipes'\n\n"
+        "    def __init__(self, table):\n        self._table = table\n")
+
+
+def test_a_class_constant_a_base_in_another_module_assigns_is_constant(tmp_path) -> None:
+    """mealie's `cls._fuzzy_similarity_threshold`, assigned a float in the base class of a
+    package that re-exports it; an attribute the base also sets through `self` is not."""
+    recipe = ("from sqlalchemy import text\n\nfrom app.schema import MealieModel\n\n\n"
+              "class Summary(MealieModel):\n    pass\n\n\nclass Recipe(Summary):\n"
+              "    @classmethod\n    def search(cls, session):\n"
+              "        session.execute(text(f'set pg_trgm.threshold = {cls._threshold};'))\n"
+              "        session.execute(text(f'SELECT * FROM {cls._table}'))\n"
+              "        session.execute(text(f'SELECT * FROM {cls._other}'))\n")
+    found = _project_sql(tmp_path, {"app/__init__.py": "",
+                                    "app/schema/__init__.py": "from .model import MealieModel\n",
+                                    "app/schema/model.py": BASE, "app/recipe.py": recipe})
+    assert found == [("app/recipe.py", 14), ("app/recipe.py", 15)]
+
+
+def test_a_hook_run_on_one_file_proves_what_the_whole_run_proves(tmp_path) -> None:
+    """The pre-commit hook names the staged file only: the other files lend their facts."""
+    from backend_gate import api
+
+    test_an_enum_imported_from_another_module_of_the_project_is_constant(tmp_path)
+    config = api.load([tmp_path]).with_overrides(skip=("coverage", "lint", "security"),
+                                                 cache=False)
+    report = api.check([tmp_path / "app/services/hooks.py"], config, jobs=1)
+    assert [(f.path, f.line) for f in report.findings if f.rule == "BG301"] == [
+        ("app/services/hooks.py", 13)]
+
+
+def test_a_project_checked_from_inside_its_package_resolves_its_absolute_imports(
+        tmp_path) -> None:
+    """`backend-gate check .` inside `app/` (the package itself): `from app.models.events
+    import EventType` names `models/events.py`."""
+    from backend_gate import api
+
+    test_an_enum_imported_from_another_module_of_the_project_is_constant(tmp_path)
+    root = tmp_path / "app"
+    (root / "pyproject.toml").write_text("")
+    config = api.load([root]).with_overrides(skip=("coverage", "lint", "security"), cache=False)
+    report = api.check([root], config, jobs=1)
+    assert [(f.path, f.line) for f in report.findings if f.rule == "BG301"] == [
+        ("services/hooks.py", 13)]

@@ -63,6 +63,9 @@ class RawReport:
     # nodes whose lines are part of the cause (--diff-base keeps the finding when one of them
     # changed): the assignments a traced value came through
     causes: tuple[cst.CSTNode, ...] = ()
+    # what other files of the project may prove to make the report wrong: the engine keeps it
+    # as a fact (`unless:<code>`) for the rule's PROJECT_HALF to report or drop
+    unless: tuple[tuple[Any, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,11 @@ class PlacedReport:
     message: str
     cause_lines: tuple[tuple[str, int], ...] = ()
     severity: Severity | None = None  # None: the rule's SEVERITY (or the config's override)
+
+
+def unless_key(code: str) -> str:
+    """The fact that holds a rule's reports made `unless` other files prove them wrong."""
+    return f"unless:{code}"
 
 
 class RuleMeta:
@@ -147,6 +155,9 @@ class Rule(RuleMeta):
     # running Python (PEP 701); on such a file the rule runs its CST hooks instead
     READS_TOKENS: ClassVar[bool] = False
     _visitor_names: ClassVar[dict[type, tuple[str, ...]]] = {}
+    # A project rule that settles this rule's reports made `unless` other files prove them
+    # wrong (the engine keeps those as facts): it runs whenever this rule does
+    PROJECT_HALF: ClassVar[type[ProjectRule] | None] = None
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()
@@ -211,13 +222,15 @@ class Rule(RuleMeta):
         length: int | None = None,
         severity: Severity | None = None,
         causes: tuple[cst.CSTNode, ...] = (),
+        unless: tuple[tuple[Any, ...], ...] = (),
     ) -> None:
         """Report `node`; `severity` lowers or raises one case of a rule (a heuristic case as a
         warning), unless the configuration overrides the rule's severity. `causes` are other
         nodes the finding follows from (the assignments a value was traced through): a change
-        on any of their lines brings the finding into a `--diff-base` run."""
+        on any of their lines brings the finding into a `--diff-base` run. `unless`: what
+        other files may prove to make the report wrong (the rule's PROJECT_HALF decides)."""
         self.reports.append(RawReport(node, message or self.MESSAGE, offset, length, severity,
-                                      causes))
+                                      causes, unless))
 
     def report_at(self, line: int, column: int, message: str, *,
                   end: tuple[int, int] | None = None, severity: Severity | None = None) -> None:

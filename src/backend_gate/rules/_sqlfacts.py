@@ -45,6 +45,7 @@ class Scope:
     top: set[int] = field(default_factory=set)  # ids of the function body's own statements
     guarded: dict[str, int] = field(default_factory=dict)  # name -> guards seen so far
     enum_class: str | None = None  # the Enum class a method belongs to (`self.value`)
+    owner_class: str | None = None  # the class a method belongs to, by its dotted name
 
 
 @dataclass
@@ -56,6 +57,8 @@ class Facts:
     classes: set[str] = field(default_factory=set)
     enums: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
     rebound: set[str] = field(default_factory=set)  # module names a `global` statement rebinds
+    # local name -> (what it imports, relative level): `from .a import B` binds B to ("a.B", 1)
+    imports: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def is_enum(self, name: str) -> bool:
         return name in self.enums

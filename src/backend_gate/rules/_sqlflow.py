@@ -12,7 +12,7 @@ cause lines, which `--diff-base` looks at besides the sink's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -43,19 +43,45 @@ def looks_like_sql(text: str) -> bool:
     return bool(_SQLISH.search(text))
 
 
+# What another file of the project must show for a value to be constant (`Need`, a plain
+# tuple so that it travels in the file's facts): ("enum", target, level) an Enum with literal
+# members; ("member", target, level, attr) that, or a class assigning `attr` only a literal;
+# ("inherited", class qualname, attr) a base of that class of this file assigning `attr` only
+# a literal. `target` and `level` are what the file's import of the name says.
+Need = tuple
+
+
 @dataclass(frozen=True, slots=True)
 class Trace:
     const: bool
     how: str | None = None  # set when non-constant pieces were put together
     text: str = ""  # the literal text that was seen
     via: str | None = None  # the local name the value reached the sink through
+    # every piece that is not constant is one that another file may prove (`needs`)
+    provable: bool = False
+    needs: tuple[Need, ...] = ()
+
+    @property
+    def settled(self) -> bool:
+        """Constant, or constant once the project proves its needs."""
+        return self.const or self.provable
+
+
+def _assumed(need: Need) -> Trace:
+    """A value constant if another file proves `need`."""
+    return Trace(False, provable=True, needs=(need,))
 
 
 def _join(traces: list[Trace], how: str | None) -> Trace:
     const = all(t.const for t in traces)
     inner = next((t.how for t in traces if t.how), None)
     built = inner or (how if not const else None)
-    return Trace(const, built, "".join(t.text for t in traces))
+    return Trace(const, built, "".join(t.text for t in traces),
+                 provable=not const and all(t.settled for t in traces), needs=_needs(traces))
+
+
+def _needs(traces: list[Trace]) -> tuple[Need, ...]:
+    return tuple(dict.fromkeys(need for trace in traces for need in trace.needs))
 
 
 class Tracer:
@@ -104,39 +130,61 @@ class Tracer:
         if isinstance(owner, cst.Name):
             return self._member(owner.value, attr, depth)
         if isinstance(owner, cst.Attribute) and attr in ("value", "name") and isinstance(
-                owner.value, cst.Name) and self.facts.is_enum(owner.value.value):
-            return Trace(self._enum_proved(owner.value.value, depth))
+                owner.value, cst.Name):
+            held = owner.value.value
+            if self.facts.is_enum(held):
+                return Trace(self._enum_proved(held, depth))
+            return self._imported(held, ("enum",))
         return Trace(False)
+
+    def _imported(self, name: str, need: tuple[str, ...], *rest: str) -> Trace:
+        """A name the file imports (and never rebinds): constant if the project's file that
+        defines it proves `need`."""
+        bound = self.facts.imports.get(name)
+        if bound is None or name in self.facts.module.assigned or name in self.scope.assigned:
+            return Trace(False)
+        return _assumed((*need, *bound, *rest))
 
     def _member(self, owner: str, attr: str, depth: int) -> Trace:
         annotation = self.scope.params.get(owner)
         if annotation is not None and owner not in self.scope.assigned:
-            return Trace(self._annotated(annotation, attr, depth))
+            return self._annotated(annotation, attr, depth)
         enum = self._own_enum(owner, attr)
         if enum or self.facts.is_enum(owner):
             return Trace(self._enum_proved(enum or owner, depth))
-        if owner not in ("self", "cls") and owner not in self.facts.classes:
+        if owner in ("self", "cls"):
+            return self._class_attribute(attr, depth, self.scope.owner_class)
+        if owner in self.facts.classes:
+            return self._class_attribute(attr, depth, owner)
+        if owner in self.scope.params:
             return Trace(False)
-        return self._class_attribute(attr, depth)
+        return self._imported(owner, ("member",), attr)
 
     def _own_enum(self, owner: str, attr: str) -> str | None:
         """`self.value` / `self.name` in a method of an Enum: that Enum."""
         return self.scope.enum_class if owner == "self" and attr in ("value", "name") else None
 
-    def _annotated(self, annotation: str, attr: str, depth: int) -> bool:
-        """`unit.value` of `unit: SomeEnum`, `timezone.key` of `timezone: ZoneInfo`."""
+    def _annotated(self, annotation: str, attr: str, depth: int) -> Trace:
+        """`unit.value` of `unit: SomeEnum` (of this file, or imported), `timezone.key` of
+        `timezone: ZoneInfo`."""
         if annotation == "ZoneInfo":
-            return attr == "key"
-        return attr in ("value", "name") and self.facts.is_enum(annotation) \
-            and self._enum_proved(annotation, depth)
+            return Trace(attr == "key")
+        if attr not in ("value", "name"):
+            return Trace(False)
+        if self.facts.is_enum(annotation):
+            return Trace(self._enum_proved(annotation, depth))
+        return self._imported(annotation, ("enum",))
 
-    def _class_attribute(self, attr: str, depth: int) -> Trace:
+    def _class_attribute(self, attr: str, depth: int, owner: str | None) -> Trace:
+        """`owner.attr` (`owner`: a class of this file, by its dotted name in the file)."""
         method = self.facts.method_value(attr)  # a property that returns a literal
         if method is not None:
             return self.trace(method, depth + 1)
         values = self.facts.class_values.get(attr)
-        if not values or attr in self.facts.spoiled:
+        if attr in self.facts.spoiled or (not values and attr in self.facts.methods):
             return Trace(False)
+        if not values:  # not assigned in this file: a base class elsewhere may assign it
+            return _assumed(("inherited", owner, attr)) if owner else Trace(False)
         return _join([self.trace_in_module(v, depth) for v in values], None)
 
     def trace_in_module(self, node: cst.BaseExpression, depth: int) -> Trace:
@@ -203,7 +251,7 @@ class Tracer:
         while clause is not None:
             source = self._items(clause.iter, depth)
             for name in _target_names(clause.target):
-                self.bound[name] = Trace(source.const, source.how)
+                self.bound[name] = replace(source, text="", via=None)
             clause = clause.inner_for_in
         element = self.trace(node.elt, depth + 1)
         self.bound = saved
@@ -286,8 +334,8 @@ class Tracer:
         augmented = [self.trace(v, depth + 1) for v in grows]
         self.seen.discard(name)
         grown = _join(augmented, "`+=` concatenation") if augmented else Trace(True)
-        how = first.how or grown.how
-        return Trace(first.const and grown.const, how, first.text + grown.text, via=name)
+        joined = _join([first, grown], None)
+        return replace(joined, how=first.how or grown.how, via=name)
 
     def _known(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace | None:
         """A comprehension variable, a name being traced already, a module constant, or a
@@ -309,9 +357,12 @@ class Tracer:
         return _join([*parts, self._added(name, values, depth)], None)
 
     def _parameter(self, name: str) -> Trace:
-        """A parameter: constant only when annotated with an Enum of this file."""
+        """A parameter: constant only when annotated with an Enum of this file, or with one
+        the file imports (which the project's file that defines it must prove)."""
         annotation = self.scope.params[name]
-        return Trace(self.facts.is_enum(annotation) and self._enum_proved(annotation, 0))
+        if self.facts.is_enum(annotation):
+            return Trace(self._enum_proved(annotation, 0))
+        return self._imported(annotation, ("enum",)) if annotation else Trace(False)
 
     def _added(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace:
         """What `.append()` / `.extend()` put into a local list; a list handed to another

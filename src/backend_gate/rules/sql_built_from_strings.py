@@ -21,6 +21,7 @@ from backend_gate.rules._sqlfacts import (
     literal_return,
 )
 from backend_gate.rules._sqlflow import Scope, Tracer, compiled_pair, looks_like_sql
+from backend_gate.rules._sqlproject import SqlProvedAcrossFiles
 
 _SQL_KEYWORDS = ("sql", "query", "statement", "operation", "stmt", "sql_query")
 _EXTRA_KEYWORDS = ("select", "where", "tables", "order_by")
@@ -76,6 +77,12 @@ class SqlBuiltFromStrings(Rule):
     - members of an `Enum` class of the file whose values are literals or `auto()`, their
       `.value` / `.name`, `self.value` in the Enum's methods, and a parameter annotated with
       such an Enum; `.key` of a parameter annotated `ZoneInfo` (a time zone database name);
+    - the same proofs through another file of the project: a member of an Enum the file
+      imports (and a parameter annotated with it), an attribute an imported class assigns
+      only a literal, and a class constant that `cls.x` / `self.x` reads from a base class
+      in another module (`cls._threshold` where the base assigns `_threshold = 0.5`). The
+      class is found through the import (a package that re-exports it by its name); a class
+      the project does not hold (a third-party base, a `*` import) proves nothing;
     - a name the function body checks first, on every path, against a constant allow-list or
       a numeric range, leaving (`raise` / `return`) when it fails
       (`if table not in ALLOWED: raise ...`, `if not 2000 <= year <= 2100: return`), and never
@@ -128,6 +135,7 @@ class SqlBuiltFromStrings(Rule):
     NAME = "sql-built-from-strings"
     CHECK = "sql"
     CWE = (89,)
+    PROJECT_HALF = SqlProvedAcrossFiles  # the proofs another file of the project holds
     MESSAGE = ("SQL text{via} reaching `{sink}` is built with {how}: keep the SQL constant and "
                "pass values as parameters, e.g. `{form}`")
     OPTIONS = (
@@ -214,11 +222,15 @@ class SqlBuiltFromStrings(Rule):
         return any(_may_report_sql(call, scope) for call, scope in flow.pending)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = dotted_name(node.module) if node.module else ""
-        if (module or "").split(".")[0] in ("sqlalchemy", "sqlmodel") and not isinstance(
-            node.names, cst.ImportStar
-        ):
+        module = (dotted_name(node.module) if node.module else "") or ""
+        if isinstance(node.names, cst.ImportStar):
+            return
+        if module.split(".")[0] in ("sqlalchemy", "sqlmodel"):
             self._sql_text |= any(alias.evaluated_name == "text" for alias in node.names)
+        level = len(node.relative)
+        for alias in node.names:
+            target = f"{module}.{alias.evaluated_name}" if module else alias.evaluated_name
+            self._facts.imports[alias.evaluated_alias or alias.evaluated_name] = (target, level)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         facts = self._facts
@@ -239,6 +251,7 @@ class SqlBuiltFromStrings(Rule):
             self._facts.methods.setdefault(node.name.value, []).append(literal_return(node))
             if self._class_names[-1] in self._facts.enums:
                 scope.enum_class = self._class_names[-1]
+            scope.owner_class = ".".join(self._class_names)
         for param in (*node.params.posonly_params, *node.params.params,
                       *node.params.kwonly_params):
             if param.name.value not in ("self", "cls"):
@@ -370,9 +383,12 @@ class SqlBuiltFromStrings(Rule):
         name = f"{pending.receiver}.{pending.sink}" if pending.receiver else pending.sink
         via = f" `{trace.via}`" if trace.via else ""
         form = _PARAMETERIZED.get(pending.sink, f'{pending.sink}("... WHERE id = %s", (value,))')
+        # constant if other files prove what it assumes (an imported Enum, an inherited class
+        # constant): the project half (`_sqlproject`) keeps the report unless they do
+        unless = trace.needs if trace.provable else ()
         self.report(pending.argument,
                     self.MESSAGE.format(via=via, sink=name, how=trace.how, form=form),
-                    causes=(pending.callee, *tracer.through))
+                    causes=(pending.callee, *tracer.through), unless=unless)
 
     def _is_sql(self, pending: _Pending, text: str) -> bool:
         """Generic sink names need SQL-looking text or a database-looking receiver."""
