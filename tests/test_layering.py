@@ -32,6 +32,9 @@ FORBIDDEN = {
               "cst_walk", "cst_positions", "replay", "runner"},
     # one run, stage by stage: below the entry points and the output
     "pipeline": {"api", "cli", "reporters"},
+    # the types the stages pass along: below the engine and every stage after it
+    "plan": {"engine", "runner", "verdict", "apply_suppressions", "pipeline", "api", "cli",
+             "reporters", "cst_walk", "cst_positions"},
 }
 
 

@@ -68,3 +68,14 @@ def test_reading_rules_does_not_load_libcst() -> None:
                           check=True)
     count, loaded = done.stdout.split()
     assert int(count) > 20 and loaded == "False"
+
+
+def test_the_stages_after_the_engine_read_its_types_without_loading_it() -> None:
+    """`verdict` and `apply_suppressions` take `Plan` and `FileResult` from `plan`: judging
+    results (a replay's, a worker's) loads neither the engine nor libcst's nodes."""
+    probe = ("import sys, backend_gate.verdict, backend_gate.apply_suppressions; "
+             "print('backend_gate.engine' in sys.modules, "
+             "'libcst._nodes.expression' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["False", "False"], done.stdout + done.stderr

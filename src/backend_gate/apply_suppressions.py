@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
-from backend_gate.engine import Plan, make_finding
 from backend_gate.model import UNSILENCEABLE, Finding, Suppression
+from backend_gate.plan import Plan, make_finding
 from backend_gate.rules import ALL_RULES, DeclaredRule
 from backend_gate.rules._base import RuleMeta
 from backend_gate.rules.blanket_suppression import BlanketSuppression

@@ -34,7 +34,7 @@ from backend_gate.model import CheckStatus, Finding, GateError, Report
 
 if TYPE_CHECKING:
     from backend_gate.adapters import AdapterResult
-    from backend_gate.engine import FileResult, Plan
+    from backend_gate.plan import FileResult, Plan
 
 
 def run(
@@ -88,7 +88,7 @@ def _build(
 ) -> tuple[Report, bool]:
     """Stages 2 to 4. `read` holds the sources', then the context's bytes and digests.
     -> (the report, whether it may be replayed)."""
-    from backend_gate.engine import Plan
+    from backend_gate.plan import Plan
     from backend_gate.runner import run_files
     from backend_gate.verdict import assemble
 

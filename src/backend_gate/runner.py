@@ -20,7 +20,8 @@ from backend_gate.cache import (
 )
 from backend_gate.codec import finding_from_json, finding_to_json
 from backend_gate.discovery import SourcePath
-from backend_gate.engine import FileResult, Plan, check_data
+from backend_gate.engine import check_data
+from backend_gate.plan import FileResult, Plan
 from backend_gate.safeio import read_regular
 from backend_gate.suppression_comments import SuppressionComment
 

@@ -11,7 +11,7 @@ from backend_gate.baseline import Entry, Scope
 from backend_gate.baseline import apply as apply_baseline
 from backend_gate.config import GateConfig
 from backend_gate.dedupe import drop_superseded, merge_duplicates
-from backend_gate.engine import FileResult, Plan
+from backend_gate.plan import FileResult, Plan
 from backend_gate.gitdiff import touches
 from backend_gate.model import (
     CHECKS, UNSILENCEABLE, CheckResult, CheckStatus, Finding, Report, Verdict,
