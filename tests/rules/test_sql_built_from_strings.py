@@ -175,3 +175,22 @@ def test_a_project_checked_from_inside_its_package_resolves_its_absolute_imports
     report = api.check([root], config, jobs=1)
     assert [(f.path, f.line) for f in report.findings if f.rule == "BG301"] == [
         ("services/hooks.py", 13)]
+
+
+def test_a_cached_run_reports_again_when_the_enum_file_stops_proving_it(tmp_path) -> None:
+    """The conditional report is cached with the file that makes it; the proof is made anew
+    from the other file's facts on every run, so changing only the Enum's file (a member
+    built at run time) brings the finding back, with the cache on."""
+    from backend_gate import api
+
+    test_an_enum_imported_from_another_module_of_the_project_is_constant(tmp_path)
+
+    def sql_lines() -> list[int]:
+        config = api.load([tmp_path]).with_overrides(skip=("coverage", "lint", "security"))
+        report = api.check([tmp_path], config, jobs=1)
+        return [f.line for f in report.findings if f.rule == "BG301"]
+
+    assert sql_lines() == [13]
+    events = tmp_path / "app/models/events.py"
+    events.write_text(events.read_text().replace("'order.paid'", "input()"), encoding="utf-8")
+    assert sql_lines() == [7, 8, 9, 13]
