@@ -221,3 +221,34 @@ def test_the_ast_view_rewrites_a_pep701_string_wherever_it_sits(code: str) -> No
     assert view is not None
     subscripts = [node for node in ast.walk(view) if isinstance(node, ast.Subscript)]
     assert any(isinstance(s.slice, ast.Constant) and s.slice.value == "k" for s in subscripts)
+
+
+@pytest.mark.skipif(not NEWER, reason="the newer syntax is the running Python's own")
+@pytest.mark.parametrize(("code", "fields"), [
+    ('x = f"{d["k"]} and {e}"\n', 2),  # nests its own quote: the other one will do
+    ("x = f'{d['k']} and {e}'\n", 2),
+    ('x = f"{\n    e}"\n', 1),  # a field broken over lines: triple quotes
+    ('x = f"it\'s {d["k"]}"\n', 1),  # both quotes in it
+])
+def test_a_pep701_string_that_other_quotes_make_readable_stays_an_fstring(
+        code: str, fields: int) -> None:
+    """The view keeps such a string an f-string (its fields where they were, so the rules that
+    read fields, BG503's, see them) and still means what the file means (`exact`)."""
+    from backend_gate.newsyntax import newer_syntax
+
+    newer = newer_syntax(code)
+    assert newer is not None and newer.view is not None and newer.exact
+    (joined,) = [n for n in ast.walk(newer.view) if isinstance(n, ast.JoinedStr)]
+    assert sum(isinstance(v, ast.FormattedValue) for v in joined.values) == fields
+    assert newer.view.body[0].value.lineno == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not NEWER, reason="the newer syntax is the running Python's own")
+def test_a_pep701_string_no_quote_makes_readable_becomes_its_fields() -> None:
+    """A backslash or a comment in a field: 3.11 reads neither, so the string becomes the
+    tuple of its fields and the view no longer means what the file means."""
+    from backend_gate.newsyntax import newer_syntax
+
+    newer = newer_syntax('x = f"{"\\n".join(rows)}"\n')
+    assert newer is not None and newer.view is not None and not newer.exact
+    assert not [n for n in ast.walk(newer.view) if isinstance(n, ast.JoinedStr)]

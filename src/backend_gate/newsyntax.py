@@ -211,7 +211,7 @@ class _Older(cst.CSTTransformer):
         if not _pep701(self.module, updated):
             return updated
         self._note("an f-string that nests its own quotes (PEP 701)", "3.12")
-        return self._fields(original, updated)
+        return _requoted(self.module, updated) or self._fields(original, updated)
 
     def leave_TemplatedString(self, original: Any, updated: Any) -> Any:
         self._note("a template string", "3.14")
@@ -248,6 +248,48 @@ class _Older(cst.CSTTransformer):
         self.strings = True
         return tuple_.with_changes(lpar=[*updated.lpar, *tuple_.lpar],
                                    rpar=[*tuple_.rpar, *updated.rpar])
+
+
+_QUOTES = ("'", '"', "'''", '"""')
+
+
+def _requoted(module: cst.Module, node: cst.FormattedString) -> cst.FormattedString | None:
+    """The f-string with other quotes, when that is all 3.11 needs to read it as the same
+    string (`f"{row["id"]}"` -> `f'{row["id"]}'`, a field broken over lines -> triple quotes):
+    an f-string stays an f-string, so the view still means what the file means. None when no
+    quote will do, or a field holds a backslash or a comment (3.11 reads neither)."""
+    if not _fields_read_by_311(module, node):
+        return None
+    code = module.code_for_node(node.with_changes(lpar=(), rpar=()))
+    body = code[len(node.start):len(code) - len(node.end)]
+    prefix = node.start[: len(node.start) - len(node.end)]
+    for quote in (q for q in _QUOTES if q != node.end and _may_enclose(q, body)):
+        candidate = node.with_changes(start=prefix + quote, end=quote)
+        if _reads_as_fstring(module.code_for_node(candidate)):
+            return candidate
+    return None
+
+
+def _fields_read_by_311(module: cst.Module, node: cst.FormattedString) -> bool:
+    """No field holds a backslash or a comment."""
+    fields = (module.code_for_node(part) for part in node.parts
+              if isinstance(part, cst.FormattedStringExpression))
+    return not any("\\" in field or "#" in field for field in fields)
+
+
+def _may_enclose(quote: str, body: str) -> bool:
+    """`quote` around `body` ends nowhere inside it (nor merges with its last character), and
+    a one-character quote holds no line break."""
+    if len(quote) == 1:
+        return quote not in body and "\n" not in body
+    return quote not in body and not body.endswith(quote[0])
+
+
+def _reads_as_fstring(code: str) -> bool:
+    try:
+        return isinstance(ast.parse(code, mode="eval").body, ast.JoinedStr)
+    except (SyntaxError, ValueError):
+        return False
 
 
 def _expressions(node: Any) -> Iterator[cst.BaseExpression]:

@@ -58,19 +58,8 @@ def broad_types(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> Iterator[
             yield element
 
 
-def is_route_decorator(decorator: cst.Decorator) -> bool:
-    """`@app.get(...)`, `@router.post(...)`, `@bp.route(...)`, `@api_view([...])`."""
-    node = decorator.decorator
-    called = isinstance(node, cst.Call)
-    name = dotted_name(node.func if isinstance(node, cst.Call) else node) or ""
-    last = name.rsplit(".", 1)[-1]
-    if last == "api_view":
-        return True
-    return called and "." in name and last in ROUTE_METHODS
-
-
 def is_route(decorator: ast.expr) -> bool:
-    """`is_route_decorator` on Python's ast (BG504 decides there; BG503's pre-filter)."""
+    """`@app.get(...)`, `@router.post(...)`, `@bp.route(...)`, `@api_view([...])`."""
     called = isinstance(decorator, ast.Call)
     name = dotted(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
     last = name.rsplit(".", 1)[-1]

@@ -1,18 +1,23 @@
-"""BG503 exception-text-to-client: `str(exc)` / tracebacks put in an HTTP response."""
+"""BG503 exception-text-to-client: `str(exc)` / tracebacks put in an HTTP response.
+
+Decided on Python's `ast` (STYLE-NOTES 25): one walk keeps the enclosing except clauses, route
+handlers and debug-only branches on a stack, and the reports are placed from the source, since
+an f-string field's own place is not in the `ast` of Pythons before 3.12 (only its expression's
+is), and a newer-syntax file's rewritten `ast` may move columns on a rewritten line.
+"""
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator, Sequence
-from typing import Any, Mapping
+from dataclasses import dataclass, field
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex
+from backend_gate.ast_index import char_column, dotted, source_column
 from backend_gate.config import Option
 from backend_gate.model import Severity
-from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
-from backend_gate.rules._exceptions import is_route, is_route_decorator
-from backend_gate.rules._helpers import dotted_name
+from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._exceptions import is_route
 
 _SINKS = (
     "HTTPException", "jsonify", "make_response", "JSONResponse", "ORJSONResponse",
@@ -22,72 +27,75 @@ _SINKS = (
 _VALIDATION = frozenset({"ValueError"})
 _VALIDATION_TAILS = ("ValidationError", "ValidationException")
 _TRACEBACK = frozenset({"format_exc", "format_exception", "format_tb", "format_stack"})
+_ELIF = re.compile(r"\s*elif\b")
 
 
-def _last(node: cst.BaseExpression) -> str:
-    name = dotted_name(node) or ""
-    return name.rsplit(".", 1)[-1]
+def _last(node: ast.expr) -> str:
+    return (dotted(node) or "").rsplit(".", 1)[-1]
 
 
-def _leak(node: cst.CSTNode, names: frozenset[str]) -> str | None:
+def _leak(node: ast.AST, names: frozenset[str]) -> str | None:
     """How `node` turns the exception into text, or None: `str(exc)`, an f-string, a traceback."""
-    if isinstance(node, cst.Call):
+    if isinstance(node, ast.Call):
         return _leak_call(node, names)
-    if isinstance(node, cst.FormattedStringExpression):
-        name = _exc_name(node.expression, names)
+    if isinstance(node, ast.FormattedValue):
+        name = _exc_name(node.value, names)
         return f"an f-string of `{name}`" if name else None
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
         return _leak_percent(node, names)
     return None
 
 
-def _leak_percent(node: cst.BinaryOperation, names: frozenset[str]) -> str | None:
+def _leak_percent(node: ast.BinOp, names: frozenset[str]) -> str | None:
     """`"failed: %s" % exc`."""
-    if not isinstance(node.left, (cst.SimpleString, cst.ConcatenatedString)):
+    if not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, (str, bytes))):
         return None
     found = _exc_names(_operands(node.right), names)
     return f"`%`-formatting of `{found[0]}`" if found else None
 
 
-def _leak_call(node: cst.Call, names: frozenset[str]) -> str | None:
+def _arguments(node: ast.Call) -> list[ast.expr]:
+    """Every argument's value (positional, starred, keyword) in source order."""
+    values = [*node.args, *(k.value for k in node.keywords)]
+    return sorted(values, key=lambda v: (v.lineno, v.col_offset))
+
+
+def _leak_call(node: ast.Call, names: frozenset[str]) -> str | None:
     """`traceback.format_exc()`, `str(exc)`, `repr(exc)`, `"...".format(exc)`."""
     func = node.func
-    callee = func.attr.value if isinstance(func, cst.Attribute) else _last(func)
+    callee = func.attr if isinstance(func, ast.Attribute) else _last(func)
     if callee in _TRACEBACK:
         return f"`traceback.{callee}()`"
-    found = _exc_names([arg.value for arg in node.args], names)
+    arguments = _arguments(node)
+    found = _exc_names(arguments, names)
     if callee == "format" and found:
         return f"`.format()` of `{found[0]}`"
-    if callee in {"str", "repr"} and node.args and _exc_name(node.args[0].value, names):
+    if callee in {"str", "repr"} and arguments and _exc_name(arguments[0], names):
         return f"`{callee}({found[0]})`"
     return None
 
 
-def _exc_names(nodes: Sequence[cst.BaseExpression], names: frozenset[str]) -> list[str]:
+def _exc_names(nodes: Sequence[ast.expr], names: frozenset[str]) -> list[str]:
     return [name for name in (_exc_name(node, names) for node in nodes) if name]
 
 
-def _mentions_debug(test: cst.BaseExpression) -> bool:
-    """`settings.DEBUG`, `app.debug`, `not DEBUG` ...: output only developers see."""
-    return any(
-        isinstance(n, cst.Name) and "debug" in n.value.lower()
-        for n in _walk(test)
-    )
+def _mentions_debug(test: ast.expr) -> bool:
+    """`settings.DEBUG`, `app.debug`, `not DEBUG` ...: output only developers see. Every
+    identifier of the test counts (a name, an attribute, a keyword)."""
+    for node in ast.walk(test):
+        word = (node.id if isinstance(node, ast.Name) else node.attr
+                if isinstance(node, ast.Attribute) else node.arg
+                if isinstance(node, (ast.keyword, ast.arg)) else None)
+        if word and "debug" in word.lower():
+            return True
+    return False
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
+def _operands(node: ast.expr) -> list[ast.expr]:
+    return list(node.elts) if isinstance(node, ast.Tuple) else [node]
 
 
-def _operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
-    return [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
-
-
-def _is_validation(node: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+def _is_validation(node: ast.ExceptHandler) -> bool:
     """`except ValueError` / `except (ValueError, FooValidationError)`: only input errors, whose
     messages are usually written for the person who sent the input."""
     kinds = _operands(node.type) if node.type is not None else []
@@ -95,11 +103,25 @@ def _is_validation(node: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
                                for kind in kinds)
 
 
-def _exc_name(node: cst.BaseExpression, names: frozenset[str]) -> str | None:
+def _exc_name(node: ast.expr, names: frozenset[str]) -> str | None:
     """The name of the exception variable when `node` is it (or its `args`), else None."""
-    if isinstance(node, cst.Attribute) and node.attr.value == "args":
+    if isinstance(node, ast.Attribute) and node.attr == "args":
         node = node.value
-    return node.value if isinstance(node, cst.Name) and node.value in names else None
+    return node.id if isinstance(node, ast.Name) and node.id in names else None
+
+
+def _first_leaks(root: ast.AST, names: frozenset[str]) -> Iterator[tuple[ast.AST, str]]:
+    """The outermost leaking nodes under `root` (no double report for `str(f'{exc}')`)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        how = _leak(node, names)
+        if how is not None:
+            yield node, how
+        elif isinstance(node, ast.IfExp) and _mentions_debug(node.test):
+            stack.append(node.orelse)  # `tb if settings.DEBUG else "error"`: the debug branch
+        else:
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 class ExceptionTextToClient(Rule):
@@ -199,98 +221,154 @@ class ExceptionTextToClient(Rule):
                 "    return jsonify(error='%s' % err)\n", line=4, column=26),
     )
     NEEDLES = ("except",)
+    NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
 
-    def __init__(self, context: RuleContext) -> None:
-        super().__init__(context)
-        self._handlers: list[str | None] = []
-        self._validation: list[bool] = []  # per enclosing handler: does it catch input errors only?
-        self._routes: list[bool] = []
-        self._sinks = frozenset(self.options["sinks"])
-        self._seen: set[int] = set()
-        self._debug: list[bool] = []  # per enclosing `if`: does its test mention DEBUG?
-
-    @classmethod
-    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """Inside an except clause, a sink is called or a route handler returns: so the file
-        has an except clause and a sink call or a route decorator. Exception text needs a
-        handler that binds the exception (`except ... as exc:`) or a call of one of
-        traceback's formatting functions (tested on the tree: the clause may span lines,
-        hold comments and slices, and be continued with a backslash)."""
-        if not index.handlers:
-            return False
-        if not any(h.name for h in index.handlers) and index.call_tails.isdisjoint(_TRACEBACK):
-            return False
-        if not index.call_tails.isdisjoint(options["sinks"]):
-            return True
-        return any(is_route(d) for f in index.functions for d in f.decorator_list)
-
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        self.visit_ExceptHandler(node)
-
-    def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
-        self.leave_ExceptHandler(original_node)  # type: ignore[arg-type]
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
-        name = node.name.name if node.name is not None else None
-        self._handlers.append(name.value if isinstance(name, cst.Name) else None)
-        self._validation.append(_is_validation(node))
-
-    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
-        self._handlers.pop()
-        self._validation.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._routes.append(any(is_route_decorator(d) for d in node.decorators))
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._routes.pop()
-
-    def visit_If(self, node: cst.If) -> None:
-        self._debug.append(_mentions_debug(node.test))
-
-    def leave_If(self, original_node: cst.If) -> None:
-        self._debug.pop()
-
-    def visit_Else(self, node: cst.Else) -> None:
-        if self._debug:  # the `else:` of `if settings.DEBUG:` is what production sends
-            self._debug[-1] = False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if any(self._debug):
+    def collect(self) -> None:
+        tree = self.context.tree
+        if tree is None:
             return
-        if self._handlers and _last(node.func) in self._sinks:
-            self._scan(node.args, f"`{_last(node.func)}(...)`")
+        walk = _Walk(frozenset(self.options["sinks"]), self.context.text)
+        walk.visit(tree)
+        seen: set[int] = set()
+        for node, how, sink, validation in walk.leaks:
+            if id(node) not in seen:
+                seen.add(id(node))
+                line, column, end_line, end_column = _place(node, self.context.text)
+                self.report_at(line, column + 1, self.MESSAGE.format(how=how, sink=sink),
+                               end=(end_line, end_column + 1),
+                               severity=Severity.INFO if validation else None)
 
-    def visit_Return(self, node: cst.Return) -> None:
-        if any(self._debug) or not (self._handlers and self._routes and self._routes[-1]):
+
+@dataclass
+class _Walk:
+    """The rule's walk: the enclosing except clauses (their names, and whether each catches
+    input errors only), the route handlers and the `if`s whose test mentions debug, kept on
+    stacks in source order; every leak found, with the sink it reaches."""
+
+    sinks: frozenset[str]
+    text: str
+    handlers: list[str | None] = field(default_factory=list)
+    validation: list[bool] = field(default_factory=list)
+    routes: list[bool] = field(default_factory=list)
+    debug: list[bool] = field(default_factory=list)
+    leaks: list[tuple[ast.AST, str, str, bool]] = field(default_factory=list)
+
+    def visit(self, node: ast.AST) -> None:
+        stack: list[ast.AST | tuple[str, ast.AST]] = [node]  # a tuple: leave, or an `else`
+        while stack:
+            item = stack.pop()
+            if isinstance(item, tuple):
+                self._leave(*item)
+                continue
+            self._enter(item)
+            stack.append(("leave", item))
+            stack.extend(reversed(self._children(item)))
+
+    def _children(self, node: ast.AST) -> list[ast.AST | tuple[str, ast.AST]]:
+        """The node's children in source order; an `if`'s `else:` branch starts by marking it
+        (its statements are what production runs)."""
+        if not isinstance(node, ast.If) or not node.orelse:
+            return list(ast.iter_child_nodes(node))
+        children: list[ast.AST | tuple[str, ast.AST]] = [node.test, *node.body]
+        if not self._is_elif(node.orelse):
+            children.append(("else", node))
+        children.extend(node.orelse)
+        return children
+
+    def _is_elif(self, orelse: list[ast.stmt]) -> bool:
+        """`elif x:` (one `if` that the source spells `elif`), not `else:` holding an `if`."""
+        if len(orelse) != 1 or not isinstance(orelse[0], ast.If):
+            return False
+        row = self.text.splitlines()[orelse[0].lineno - 1] if self.text else ""
+        return bool(_ELIF.match(row))
+
+    def _enter(self, node: ast.AST) -> None:
+        if isinstance(node, ast.ExceptHandler):  # also `except*`
+            self.handlers.append(node.name)
+            self.validation.append(_is_validation(node))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.routes.append(any(is_route(d) for d in node.decorator_list))
+        elif isinstance(node, ast.If):
+            self.debug.append(_mentions_debug(node.test))
+        elif isinstance(node, ast.Call):
+            self._call(node)
+        elif isinstance(node, ast.Return):
+            self._return(node)
+
+    def _leave(self, kind: str, node: ast.AST) -> None:
+        if kind == "else":
+            self.debug[-1] = False  # the `else:` of `if settings.DEBUG:` is what production sends
+        elif isinstance(node, ast.ExceptHandler):
+            self.handlers.pop()
+            self.validation.pop()
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.routes.pop()
+        elif isinstance(node, ast.If):
+            self.debug.pop()
+
+    def _call(self, node: ast.Call) -> None:
+        if any(self.debug) or not self.handlers or _last(node.func) not in self.sinks:
             return
-        value = node.value
-        parts = _operands(value) if value is not None else []
-        dicts = [part for part in parts if isinstance(part, cst.Dict)]
-        self._scan(dicts, "the dict returned from the route handler")
+        self._scan(_arguments(node), f"`{_last(node.func)}(...)`")
 
-    def _scan(self, roots: Sequence[cst.CSTNode], sink: str) -> None:
-        names = frozenset(n for n in self._handlers if n is not None)
-        severity = Severity.INFO if self._validation[-1] else None
+    def _return(self, node: ast.Return) -> None:
+        if any(self.debug) or not (self.handlers and self.routes and self.routes[-1]):
+            return
+        parts = _operands(node.value) if node.value is not None else []
+        self._scan([part for part in parts if isinstance(part, ast.Dict)],
+                   "the dict returned from the route handler")
+
+    def _scan(self, roots: Sequence[ast.AST], sink: str) -> None:
+        names = frozenset(n for n in self.handlers if n is not None)
         for root in roots:
             for node, how in _first_leaks(root, names):
-                if id(node) not in self._seen:
-                    self._seen.add(id(node))
-                    self.report(node, self.MESSAGE.format(how=how, sink=sink),
-                                severity=severity)
+                self.leaks.append((node, how, sink, self.validation[-1]))
 
 
-def _first_leaks(
-    root: cst.CSTNode, names: frozenset[str]
-) -> Iterator[tuple[cst.CSTNode, str]]:
-    """The outermost leaking nodes under `root` (no double report for `str(f'{exc}')`)."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        how = _leak(node, names)
-        if how is not None:
-            yield node, how
-        elif isinstance(node, cst.IfExp) and _mentions_debug(node.test):
-            stack.append(node.orelse)  # `tb if settings.DEBUG else "error"`: the debug branch
-        else:
-            stack.extend(reversed(node.children))
+def _place(node: ast.AST, text: str) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column), 0-based columns in characters: an f-string field
+    from `{` to `}` around its expression, a call from its callee, anything else as the
+    `ast` spans it."""
+    if isinstance(node, ast.FormattedValue):
+        return _field_place(node, text)
+    line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+    if isinstance(node, ast.Call) and (name := dotted(node.func)):
+        column = source_column(text, line, node.col_offset, name.split(".")[0])
+    else:
+        column = char_column(text, line, node.col_offset)  # type: ignore[attr-defined]
+    return line, column, end_line, char_column(text, end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+
+
+def _field_place(node: ast.FormattedValue, text: str) -> tuple[int, int, int, int]:
+    """`{exc}` / `{ exc!r }` / `{exc:>10}`: the brace before the expression and the brace
+    that closes the field."""
+    inner = node.value
+    lines = text.splitlines(keepends=True)
+    line = inner.lineno
+    column = char_column(text, line, inner.col_offset)
+    while column == 0 or lines[line - 1][column - 1] != "{":
+        if column == 0:  # the brace ends an earlier line (`{` then a line break)
+            line -= 1
+            column = len(lines[line - 1].rstrip("\r\n"))
+            continue
+        column -= 1
+    column -= 1  # the brace itself
+    end_line = inner.end_lineno or inner.lineno
+    end = _closing_brace(lines, end_line, char_column(text, end_line, inner.end_col_offset or 0))
+    return line, column, *end
+
+
+def _closing_brace(lines: list[str], line: int, column: int) -> tuple[int, int]:
+    """(line, column after it) of the `}` that closes a field whose expression ends at
+    (`line`, `column`): past `!r`, `=`, a format spec and the nested fields in it."""
+    depth = 0
+    for number in range(line, len(lines) + 1):
+        row = lines[number - 1]
+        for index in range(column if number == line else 0, len(row)):
+            if row[index] == "{":
+                depth += 1
+            elif row[index] == "}":
+                if depth == 0:
+                    return number, index + 1
+                depth -= 1
+    return line, column
