@@ -178,7 +178,7 @@ NEWLINE = re.compile(r"\r\n?|\n")  # libcst's own NEWLINE_RE, which its position
 
 def char_column(text: str, line: int, offset: int) -> int:
     """The 0-based character column of the ast's `offset` (UTF-8 bytes) on 1-based `line`."""
-    return row_column(_row(text, line), offset)
+    return row_column(source_row(text, line), offset)
 
 
 def source_column(text: str, line: int, offset: int, word: str) -> int:
@@ -186,7 +186,7 @@ def source_column(text: str, line: int, offset: int, word: str) -> int:
     the ast's own column when `word` starts there. A newer-syntax file's rewritten ast keeps
     lines but may move columns on a rewritten line (`except A, B:` gains a parenthesis), and a
     `def`'s column is its keyword's, not its name's."""
-    row = _row(text, line)
+    row = source_row(text, line)
     column = row_column(row, offset)
     if row.startswith(word, column):
         return column
@@ -194,8 +194,9 @@ def source_column(text: str, line: int, offset: int, word: str) -> int:
     return min(found, key=lambda c: abs(c - column), default=column)
 
 
-def _row(text: str, line: int) -> str:
-    """1-based `line` of `text`, lines counted as libcst counts them."""
+def source_row(text: str, line: int) -> str:
+    """1-based `line` of `text` without its line break, lines counted as Python and libcst
+    count them (`\n`, `\r\n`, a lone `\r`; not the other breaks `str.splitlines` knows)."""
     starts = line_starts(text)
     start = starts[line - 1] if line <= len(starts) else len(text)
     found = NEWLINE.search(text, start)

@@ -58,3 +58,15 @@ def test_places_and_messages_are_the_libcst_versions(code: str, expected: list) 
     found = [(f.line, f.column, f.end_line, f.end_column, f.severity.value,
               f.message.split(" is sent")[0]) for f in report.findings if f.rule == "BG503"]
     assert found == [tuple(e) for e in expected]
+
+
+@pytest.mark.parametrize("breaks", ["\n", "\r\n", "\r"])
+def test_lines_are_counted_as_python_counts_them(breaks: str) -> None:
+    """A character `str.splitlines` also breaks on (a file separator in a comment, a form
+    feed) is no line break to Python: the field is placed on its own line, whatever ends the
+    lines (the attack harness crashed on such a file before)."""
+    code = ("# a \x1c separator and a \x0c form feed\n" + HEAD
+            + "try:\n    x()\nexcept E as exc:\n    raise HTTPException(400, detail=f'bad {exc}')\n")
+    report = check_source(code.replace("\n", breaks), "app/api/routes.py", {"select": ["BG503"]})
+    assert [(f.line, f.column, f.end_column) for f in report.findings if f.rule == "BG503"] == [
+        (7, 43, 48)]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from backend_gate.ast_index import char_column, dotted, source_column
+from backend_gate.ast_index import char_column, dotted, line_starts, source_column, source_row
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -279,8 +279,7 @@ class _Walk:
         """`elif x:` (one `if` that the source spells `elif`), not `else:` holding an `if`."""
         if len(orelse) != 1 or not isinstance(orelse[0], ast.If):
             return False
-        row = self.text.splitlines()[orelse[0].lineno - 1] if self.text else ""
-        return bool(_ELIF.match(row))
+        return bool(_ELIF.match(source_row(self.text, orelse[0].lineno)))
 
     def _enter(self, node: ast.AST) -> None:
         if isinstance(node, ast.ExceptHandler):  # also `except*`
@@ -343,27 +342,23 @@ def _field_place(node: ast.FormattedValue, text: str) -> tuple[int, int, int, in
     """`{exc}` / `{ exc!r }` / `{exc:>10}`: the brace before the expression and the brace
     that closes the field."""
     inner = node.value
-    lines = text.splitlines(keepends=True)
     line = inner.lineno
     column = char_column(text, line, inner.col_offset)
-    while column == 0 or lines[line - 1][column - 1] != "{":
-        if column == 0:  # the brace ends an earlier line (`{` then a line break)
-            line -= 1
-            column = len(lines[line - 1].rstrip("\r\n"))
-            continue
-        column -= 1
-    column -= 1  # the brace itself
+    while line > 1 and "{" not in source_row(text, line)[:column]:
+        line -= 1  # the brace ends an earlier line (`{` then a line break)
+        column = len(source_row(text, line))
+    column = source_row(text, line).rfind("{", 0, column)
     end_line = inner.end_lineno or inner.lineno
-    end = _closing_brace(lines, end_line, char_column(text, end_line, inner.end_col_offset or 0))
-    return line, column, *end
+    end = _closing_brace(text, end_line, char_column(text, end_line, inner.end_col_offset or 0))
+    return line, max(column, 0), *end
 
 
-def _closing_brace(lines: list[str], line: int, column: int) -> tuple[int, int]:
+def _closing_brace(text: str, line: int, column: int) -> tuple[int, int]:
     """(line, column after it) of the `}` that closes a field whose expression ends at
     (`line`, `column`): past `!r`, `=`, a format spec and the nested fields in it."""
     depth = 0
-    for number in range(line, len(lines) + 1):
-        row = lines[number - 1]
+    for number in range(line, len(line_starts(text)) + 1):
+        row = source_row(text, number)
         for index in range(column if number == line else 0, len(row)):
             if row[index] == "{":
                 depth += 1
