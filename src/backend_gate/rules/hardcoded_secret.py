@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable, Iterable, Iterator, Mapping
+import io
+import re
+import tokenize
+from types import MethodType
+from typing import Any, Callable, Mapping
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex, dotted, str_constant
+from backend_gate.ast_index import (
+    NEWLINE,
+    AstIndex,
+    dotted,
+    line_starts,
+    row_column,
+    source_column,
+    str_constant,
+)
 from backend_gate.config import Option
 from backend_gate.model import Severity
-from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
-from backend_gate.rules._helpers import (
-    call_name,
-    dotted_name,
-    string_value,
-    target_name,
-)
 from backend_gate.rules._secrets import (
     credential_in,
     is_dummy,
@@ -41,91 +45,142 @@ _SIGNERS = frozenset({"URLSafeTimedSerializer", "URLSafeSerializer", "TimedSeria
 def _signing(name: str | None) -> bool:
     """`hmac.new`, `hmac.HMAC`, an itsdangerous serializer or signer."""
     return name == "hmac.new" or (name or "").split(".")[-1] in _SIGNERS
+
+
 _ENUM_BASES = ("Enum", "StrEnum", "IntEnum", "Flag", "TextChoices", "Choices")
 
 
-def _literal(node: cst.BaseExpression | None) -> str | None:
-    """A string (or bytes) literal, also wrapped in `SecretStr("...")`."""
-    if isinstance(node, cst.Call) and call_name(node) in _WRAPPERS and node.args:
-        node = node.args[0].value
-    if isinstance(node, cst.SimpleString) and "b" in node.prefix.lower():
-        raw = node.evaluated_value
-        return raw.decode("latin-1") if isinstance(raw, bytes) else None
-    return string_value(node) if node is not None else None
+# the start of a string literal's spelling (a quote, after at most two prefix letters)
+_STRING_START = re.compile(r"(?i)[rbu]{0,2}['\"]")
+_STRING_STARTS = re.compile(r"(?i)(?<![\w'\"])[rbu]{0,2}['\"]")
+# `type X = ...`, which a newer-syntax file's rewritten ast holds as `X = ...`
+_TYPE_ALIAS = re.compile(r"type\s+[^\W\d]")
 
 
-def _nth(values: list[cst.BaseExpression], index: int) -> cst.BaseExpression | None:
-    return values[index] if len(values) > index else None
-
-
-def _given_pairs(tree: ast.Module) -> Iterator[tuple[str | None, ast.expr | None]]:
-    """(name, value) wherever the rule pairs them, in the ast: an assignment, a parameter's
-    default, a keyword, a dict item, a comparison, an environment read's default, the key of
-    a JWT call. A little wider than the rule (no enum classes left out)."""
-    for node in ast.walk(tree):
-        pairs = _PAIRS.get(type(node))
-        if pairs is not None:
-            yield from pairs(node)
-
-
-Pairs = Iterable[tuple[str | None, ast.expr | None]]
-_PAIRS: dict[type, Callable[[Any], Pairs]] = {
-    ast.Assign: lambda node: ((_ast_target(t), node.value) for t in node.targets),
-    ast.AnnAssign: lambda node: [(_ast_target(node.target), node.value)],
-    ast.keyword: lambda node: [(node.arg, node.value)],
-    ast.Dict: lambda node: ((_ast_literal(k), v) for k, v in zip(node.keys, node.values)),
-    ast.arguments: lambda node: _defaults(node),
-    ast.Compare: lambda node: ((_ast_target(node.left), v) for v in node.comparators),
-    ast.Call: lambda node: _call_pairs(node),
-}
-
-
-def _ast_target(node: ast.expr) -> str | None:
-    """The ast form of `target_name`: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X`."""
+def _target(node: ast.expr) -> str | None:
+    """The identifier a value goes by: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X` (also written
+    `cfg["X",]`, one index with its comma)."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
         return node.attr
-    return _ast_literal(node.slice) if isinstance(node, ast.Subscript) else None
+    if not isinstance(node, ast.Subscript):
+        return None
+    index = node.slice
+    if isinstance(index, ast.Tuple) and len(index.elts) == 1 and _same_start(index, index.elts[0]):
+        index = index.elts[0]  # no parentheses: one index and a comma
+    return str_constant(index)
 
 
-def _defaults(node: ast.arguments) -> Iterator[tuple[str | None, ast.expr | None]]:
-    positional = [*node.posonlyargs, *node.args]
-    yield from zip((a.arg for a in reversed(positional)), reversed(node.defaults))
-    yield from zip((a.arg for a in node.kwonlyargs), node.kw_defaults)
+def _same_start(one: ast.expr, other: ast.expr) -> bool:
+    return (one.lineno, one.col_offset) == (other.lineno, other.col_offset)
 
 
-def _call_pairs(node: ast.Call) -> Iterator[tuple[str | None, ast.expr | None]]:
-    name = dotted(node.func)
-    if name in _ENV_DEFAULTS and node.args:
-        yield from ((_ast_literal(node.args[0]), value) for value in node.args[1:2])
-        yield from ((_ast_literal(node.args[0]), k.value) for k in node.keywords)
-    else:
-        yield from _key_pairs(name, node)
+def _first_argument(call: ast.Call) -> ast.expr | None:
+    """The value of a call's first argument in the source, whatever its kind."""
+    arguments: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    if not arguments:
+        return None
+    first = min(arguments, key=lambda node: (node.lineno, node.col_offset))
+    return first.value if isinstance(first, (ast.keyword, ast.Starred)) else first
 
 
-def _key_pairs(name: str | None, node: ast.Call) -> Iterator[tuple[str | None, ast.expr | None]]:
-    """The key of a JWT call (second argument) or a signing call (first), or `key=`."""
-    position = 1 if name in _JWT_CALLS else 0 if _signing(name) else None
-    if position is None:
-        return
-    yield from (("signing_key", value) for value in node.args[position:position + 1])
-    yield from (("signing_key", k.value) for k in node.keywords
-                if k.arg in ("key", "secret_key"))
+def _is_enum(node: ast.ClassDef) -> bool:
+    bases = (dotted(base.value if isinstance(base, ast.Starred) else base) or ""
+             for base in node.bases)
+    return any(base.endswith(_ENUM_BASES) for base in bases)
 
 
-def _may_name_a_secret(index: AstIndex) -> bool:
-    return any(is_secret_like_name(n) for n in (*index.names, *index.strings)) or any(
-        _signing(name) for name in index.calls)
+def _row(text: str, line: int) -> str:
+    """1-based `line` of `text`, lines counted as libcst counts them."""
+    starts = line_starts(text)
+    start = starts[line - 1] if line <= len(starts) else len(text)
+    found = NEWLINE.search(text, start)
+    return text[start: found.start() if found else len(text)]
 
 
-def _ast_literal(node: ast.expr | None) -> str | None:
-    """The ast form of `_literal`: a str constant, also as `SecretStr("...")`'s argument."""
-    if isinstance(node, ast.Call) and dotted(node.func) in _WRAPPERS and node.args:
-        node = node.args[0]
+def _place(text: str, node: ast.expr) -> tuple[int, int, int, int]:
+    """The node's 1-based (line, column, end line, end column) in the source, in characters.
+    A newer-syntax file's rewritten ast may move columns on a rewritten line (`def f[T](...)`
+    loses its type parameters): the start is then the spelling nearest the ast's column."""
+    line, end_line = node.lineno, node.end_lineno or node.lineno
+    row = _row(text, line)
+    column = _start_column(text, row, node)
+    if end_line != line:
+        return line, column + 1, end_line, row_column(_row(text, end_line),
+                                                      node.end_col_offset or 0) + 1
+    start = len(row[:column].encode("utf-8", "surrogatepass"))
+    end = start + (node.end_col_offset or 0) - node.col_offset
+    return line, column + 1, line, row_column(row, end) + 1
+
+
+def _start_column(text: str, row: str, node: ast.expr) -> int:
+    if isinstance(node, ast.Call):  # `SecretStr("...")`
+        column = row_column(row, node.col_offset)
+        if row.startswith("(", column):
+            return column
+        word = (dotted(node.func) or "").split(".")[0]
+        return source_column(text, node.lineno, node.col_offset, word) if word else column
+    return _string_column(row, node)
+
+
+def _string_column(row: str, node: ast.expr) -> int:
+    """Where a string constant's spelling starts on its (first) row."""
+    column = row_column(row, node.col_offset)
+    if _STRING_START.match(row, column):
+        return column
+    found = sorted((m.start() for m in _STRING_STARTS.finditer(row)),
+                   key=lambda c: abs(c - column))
+    size = (node.end_col_offset or 0) - node.col_offset
+    spelled = row.encode("utf-8", "surrogatepass")
+    for candidate in found:
+        start = len(row[:candidate].encode("utf-8", "surrogatepass"))
+        if node.end_lineno != node.lineno or _evaluates(spelled[start:start + size], node):
+            return candidate
+    return column
+
+
+def _evaluates(spelling: bytes, node: ast.expr) -> bool:
+    try:
+        return ast.literal_eval(spelling.decode("utf-8", "surrogatepass")) == getattr(
+            node, "value", None)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+
+
+def _single_literal(text: str, span: tuple[int, int, int, int]) -> bool:
+    """The source at `span` is one literal, not an implicit concatenation (`b"a" b"b"`)."""
+    starts = line_starts(text)
+    line, column, end_line, end_column = span
+    spelled = text[starts[line - 1] + column - 1: starts[end_line - 1] + end_column - 1]
+    count = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(f"({spelled})").readline):
+            count += token.type == tokenize.STRING
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return count == 1
+
+
+def _literal(text: str, node: ast.expr | None) -> str | None:
+    """A string (or bytes, one literal) constant, also wrapped in `SecretStr("...")`."""
+    if isinstance(node, ast.Call) and dotted(node.func) in _WRAPPERS:
+        node = _first_argument(node)
     if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
-        return node.value.decode("latin-1")
+        single = _single_literal(text, _place(text, node))
+        return node.value.decode("latin-1") if single else None
     return str_constant(node)
+
+
+def _type_alias(text: str, statement: ast.stmt) -> bool:
+    """`type Password = "SecretStr"` (Python 3.12), which a newer-syntax file's rewritten ast
+    holds as an assignment: it names a type, it assigns nothing."""
+    row = _row(text, statement.lineno)
+    return bool(_TYPE_ALIAS.match(row, row_column(row, statement.col_offset)))
+
+
+def _nth(values: list[ast.expr], index: int) -> ast.expr | None:
+    return values[index] if len(values) > index else None
 
 
 class HardcodedSecret(Rule):
@@ -227,102 +282,153 @@ class HardcodedSecret(Rule):
                 options={"include-tests": True}),
     )
 
+    NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
+
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """A name that denotes a secret is given a string that could be its hardcoded value,
-        in one of the places the rule looks (its checks on the ast, a little wider)."""
-        if not _may_name_a_secret(index):
-            return False
-        for name, node in _given_pairs(index.tree):
-            value = _ast_literal(node)
-            if name is not None and value is not None and is_hardcoded_secret(name, value):
-                if credential_in(value) is None:
-                    return True
-        return False
+        """Not the decision, a sound bound on it: every name the rule pairs with a value is
+        an identifier or a string of the file and must be secret-like, except the key of a
+        JWT or signing call (`signing_key`), which needs such a call."""
+        return any(is_secret_like_name(n) for n in (*index.names, *index.strings)) or any(
+            _signing(name) or name in _JWT_CALLS for name in index.calls)
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self._enum_depth = 0
+        self._enum_depth = 0  # inside a class with an enum base: its assignments are labels
         self._context = Context(context.path, self.options)
-        self._schema: set[int] = set()  # `"secret": "url"` items of a JSON schema
 
-    def _check(self, name: str | None, value_node: cst.BaseExpression | None) -> None:
-        value = _literal(value_node)
-        if name is None or value is None or value_node is None:
+    def collect(self) -> None:
+        """One walk of the ast (a hand-kept stack: an operator chain is as deep as it is long;
+        each class's fields less `ctx`). A function is entered for its decorators, parameters
+        and body, and so is an enum class: their visit leaves a call on the stack for the walk
+        to make once everything under them is done."""
+        if self.context.tree is None:
+            return
+        stack: list[Any] = [self.context.tree]
+        pop, push, extend, visits, fields_of = stack.pop, stack.append, stack.extend, _VISITS, _FIELDS
+        while stack:
+            node = pop()
+            kind = node.__class__
+            if kind is MethodType:
+                node()  # leaving a function or an enum class
+                continue
+            visit = visits.get(kind)
+            if visit is not None:
+                leave = visit(self, node)
+                if leave is not None:
+                    push(leave)
+            for name in fields_of[kind]:
+                value = getattr(node, name)
+                if value.__class__ is list:
+                    extend(value)
+                elif isinstance(value, ast.AST):
+                    push(value)
+
+    def _check(self, name: str | None, node: ast.expr | None,
+               statement: ast.stmt | None = None) -> None:
+        text = self.context.text
+        value = _literal(text, node)
+        if name is None or value is None or node is None:
             return
         if not is_hardcoded_secret(name, value) or credential_in(value) is not None:
             return  # a credential format is BG202's
+        if statement is not None and _type_alias(text, statement):
+            return
+        line, column, end_line, end_column = _place(text, node)
         if is_dummy(value):
-            self.report(value_node, self.PLACEHOLDER.format(value=mask(value), name=name),
-                        severity=Severity.INFO)
+            self.report_at(line, column, self.PLACEHOLDER.format(value=mask(value), name=name),
+                           end=(end_line, end_column), severity=Severity.INFO)
             return
-        self.report(value_node, self.MESSAGE.format(value=mask(value), name=name),
-                    severity=self._context.severity())
+        self.report_at(line, column, self.MESSAGE.format(value=mask(value), name=name),
+                       end=(end_line, end_column), severity=self._context.severity())
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._context.enter(node.name.value)
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Callable[[], None]:
+        self._context.enter(node.name)
+        return self._context.leave
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._context.leave()
+    def _class(self, node: ast.ClassDef) -> Callable[[], None] | None:
+        if not _is_enum(node):
+            return None
+        self._enum_depth += 1
+        return self._leave_enum
 
-    def visit_Dict(self, node: cst.Dict) -> None:
-        """A JSON schema (`"properties"` beside it) names its secret fields: `"secret": "url"`."""
-        elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
-        if any(string_value(e.key) == "properties" for e in elements):
-            self._schema.update(id(e) for e in elements
-                                if string_value(e.key) in ("secret", "secrets"))
+    def _leave_enum(self) -> None:
+        self._enum_depth -= 1
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        bases = (dotted_name(arg.value) or "" for arg in node.bases)
-        if any(base.endswith(_ENUM_BASES) for base in bases):
-            self._enum_depth += 1
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        bases = (dotted_name(arg.value) or "" for arg in original_node.bases)
-        if any(base.endswith(_ENUM_BASES) for base in bases):
-            self._enum_depth -= 1
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if self._enum_depth:
-            return
-        for target in node.targets:
-            self._check(target_name(target.target), node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def _assign(self, node: ast.Assign) -> None:
         if not self._enum_depth:
-            self._check(target_name(node.target), node.value)
+            for target in node.targets:
+                self._check(_target(target), node.value, node)
 
-    def visit_Param(self, node: cst.Param) -> None:
-        self._check(node.name.value, node.default)
+    def _ann_assign(self, node: ast.AnnAssign) -> None:
+        if not self._enum_depth:
+            self._check(_target(node.target), node.value)
 
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        if id(node) not in self._schema:
-            self._check(string_value(node.key), node.value)
+    def _defaults(self, node: ast.arguments) -> None:
+        """Parameter defaults, of a `def` or a `lambda`."""
+        positional = [*node.posonlyargs, *node.args]
+        for param, default in zip(positional[len(positional) - len(node.defaults):],
+                                  node.defaults):
+            self._check(param.arg, default)
+        for param, kw_default in zip(node.kwonlyargs, node.kw_defaults):
+            self._check(param.arg, kw_default)
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def _dict(self, node: ast.Dict) -> None:
+        """A JSON schema (`"properties"` beside it) names its secret fields: `"secret": "url"`."""
+        keys = [str_constant(key) for key in node.keys]
+        schema = "properties" in keys
+        for key_node, key, value in zip(node.keys, keys, node.values):
+            if key_node is not None and not (schema and key in ("secret", "secrets")):
+                self._check(key, value)
+
+    def _compare(self, node: ast.Compare) -> None:
         """`password == "letmein"`; `token == "is"` is a parser, not a credential check."""
-        if not is_password_name(target_name(node.left) or ""):
+        name = _target(node.left)
+        if not is_password_name(name or ""):
             return
-        for target in node.comparisons:
-            if isinstance(target.operator, (cst.Equal, cst.NotEqual)):
-                self._check(target_name(node.left), target.comparator)
+        for operator, comparator in zip(node.ops, node.comparators):
+            if isinstance(operator, (ast.Eq, ast.NotEq)):
+                self._check(name, comparator)
 
-    def visit_Call(self, node: cst.Call) -> None:
-        keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword}
+    def _call(self, node: ast.Call) -> None:
+        keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
         for keyword, value in keywords.items():
             self._check(keyword, value)
-        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        self._check_call(call_name(node) or "", keywords, positional)
+        positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
+        self._check_call(dotted(node.func) or "", keywords, positional)
 
-    def _check_call(
-        self, name: str, keywords: dict[str, cst.BaseExpression],
-        positional: list[cst.BaseExpression],
-    ) -> None:
+    def _check_call(self, name: str, keywords: dict[str, ast.expr],
+                    positional: list[ast.expr]) -> None:
         """An environment read's default, or the key handed to `jwt.encode/decode`."""
         if name in _ENV_DEFAULTS and positional:
-            self._check(string_value(positional[0]), keywords.get("default") or _nth(positional, 1))
+            self._check(str_constant(positional[0]), keywords.get("default") or _nth(positional, 1))
         elif name in _JWT_CALLS:
             self._check("signing_key", keywords.get("key") or _nth(positional, 1))
         elif _signing(name):
             key = keywords.get("key") or keywords.get("secret_key") or _nth(positional, 0)
             self._check("signing_key", key)
+
+
+_VISITS: dict[type, Callable[[HardcodedSecret, Any], Callable[[], None] | None]] = {
+    ast.FunctionDef: HardcodedSecret._function,
+    ast.AsyncFunctionDef: HardcodedSecret._function,
+    ast.ClassDef: HardcodedSecret._class,
+    ast.Assign: HardcodedSecret._assign,
+    ast.AnnAssign: HardcodedSecret._ann_assign,
+    ast.arguments: HardcodedSecret._defaults,
+    ast.Dict: HardcodedSecret._dict,
+    ast.Compare: HardcodedSecret._compare,
+    ast.Call: HardcodedSecret._call,
+}
+
+
+class _Fields(dict[type, tuple[str, ...]]):
+    """Each class's fields less `ctx` (`Load`/`Store` hold nothing); none for what a list
+    holds besides nodes (`{**a}`'s None key, `global x`'s name)."""
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields = self[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f != "ctx")
+        return fields
+
+
+_FIELDS = _Fields()
