@@ -10,12 +10,12 @@ from types import MethodType
 from typing import Any, Callable, Mapping
 
 from backend_gate.ast_index import (
-    NEWLINE,
     AstIndex,
     dotted,
     line_starts,
     row_column,
     source_column,
+    source_row,
     str_constant,
 )
 from backend_gate.config import Option
@@ -91,23 +91,15 @@ def _is_enum(node: ast.ClassDef) -> bool:
     return any(base.endswith(_ENUM_BASES) for base in bases)
 
 
-def _row(text: str, line: int) -> str:
-    """1-based `line` of `text`, lines counted as libcst counts them."""
-    starts = line_starts(text)
-    start = starts[line - 1] if line <= len(starts) else len(text)
-    found = NEWLINE.search(text, start)
-    return text[start: found.start() if found else len(text)]
-
-
 def _place(text: str, node: ast.expr) -> tuple[int, int, int, int]:
     """The node's 1-based (line, column, end line, end column) in the source, in characters.
     A newer-syntax file's rewritten ast may move columns on a rewritten line (`def f[T](...)`
     loses its type parameters): the start is then the spelling nearest the ast's column."""
     line, end_line = node.lineno, node.end_lineno or node.lineno
-    row = _row(text, line)
+    row = source_row(text, line)
     column = _start_column(text, row, node)
     if end_line != line:
-        return line, column + 1, end_line, row_column(_row(text, end_line),
+        return line, column + 1, end_line, row_column(source_row(text, end_line),
                                                       node.end_col_offset or 0) + 1
     start = len(row[:column].encode("utf-8", "surrogatepass"))
     end = start + (node.end_col_offset or 0) - node.col_offset
@@ -175,7 +167,7 @@ def _literal(text: str, node: ast.expr | None) -> str | None:
 def _type_alias(text: str, statement: ast.stmt) -> bool:
     """`type Password = "SecretStr"` (Python 3.12), which a newer-syntax file's rewritten ast
     holds as an assignment: it names a type, it assigns nothing."""
-    row = _row(text, statement.lineno)
+    row = source_row(text, statement.lineno)
     return bool(_TYPE_ALIAS.match(row, row_column(row, statement.col_offset)))
 
 
