@@ -194,6 +194,18 @@ def source_column(text: str, line: int, offset: int, word: str) -> int:
     return min(found, key=lambda c: abs(c - column), default=column)
 
 
+def source_span(text: str, node: ast.AST, word: str = "") -> tuple[int, int, int, int]:
+    """The node's 1-based (line, column, end line, end column) in characters, as libcst
+    places it: the start at `word` when one is given (the spelling nearest the ast's column,
+    which a newer-syntax file's rewritten ast may move), else at the ast's column."""
+    line = node.lineno  # type: ignore[attr-defined]
+    end_line = node.end_lineno or line  # type: ignore[attr-defined]
+    offset = node.col_offset  # type: ignore[attr-defined]
+    column = source_column(text, line, offset, word) if word else char_column(text, line, offset)
+    end = char_column(text, end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+    return line, column + 1, end_line, end + 1
+
+
 def source_row(text: str, line: int) -> str:
     """1-based `line` of `text` without its line break, lines counted as Python and libcst
     count them (`\n`, `\r\n`, a lone `\r`; not the other breaks `str.splitlines` knows)."""

@@ -1,24 +1,22 @@
-"""BG203 debug-enabled: debug mode switched on in code."""
+"""BG203 debug-enabled: debug mode switched on in code.
+
+Decided on Python's `ast` (STYLE-NOTES 25): one walk keeps the enclosing classes and
+functions, the `if __name__ == "__main__":` guards and the parameters defaulting to `True` on
+stacks, in source order.
+"""
 
 from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex
+from backend_gate.ast_index import AstIndex, dotted, source_span, str_constant
 from backend_gate.config import Option
 from backend_gate.model import Severity
-from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
+from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
-from backend_gate.rules._helpers import (
-    call_name,
-    dotted_name,
-    string_value,
-    target_name,
-)
 
 _SETTINGS_PATH = re.compile(r"(?:^|/)[^/]*(?:settings|config)[^/]*(?:/|\.py$)")
 _DEBUG_CALLS = ("run", "FastAPI", "Flask", "Starlette", "Quart", "Sanic")
@@ -29,28 +27,26 @@ _FLASK_SWITCHES = frozenset({"DEBUG", "TESTING"})
 _DEV_RUNNERS = frozenset({"main", "dev", "develop", "run_dev", "dev_server", "run_dev_server",
                           "serve_dev", "start_dev"})
 _CLI_PATH = re.compile(r"(?:^|/)(?:cli|__main__|manage)\.py$|(?:^|/)cli/")
+Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def _truthy(node: cst.BaseExpression | None) -> bool:
+def _truthy(node: ast.expr | None) -> bool:
     """`True`, or a string an environment flag reads as on (`"1"`, `"true"`, `"True"`)."""
     if _is_true(node):
         return True
-    value = string_value(node) if node is not None else None
+    value = str_constant(node)
     return value is not None and value.strip().lower() in _TRUTHY
 
 
-def _debug_default(node: cst.Call) -> bool:
+def _debug_default(node: ast.Call) -> bool:
     """`envbool("DEBUG", "True")`, `env.bool("DEBUG", default=True)`, `os.getenv("DEBUG",
     "1")`, `config("APP_DEBUG", default="true")`: debug is on when the environment says
     nothing (the key's last word is DEBUG, the default reads as on)."""
-    positional = [a.value for a in node.args if a.keyword is None and not a.star]
-    if not positional or not _debug_key(string_value(positional[0])):
+    positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+    if not positional or not _debug_key(str_constant(positional[0])):
         return False
-    return any(_truthy(d) for d in (*positional[1:2], *_keyword_values(node, "default")))
-
-
-def _keyword_values(node: cst.Call, keyword: str) -> list[cst.BaseExpression]:
-    return [a.value for a in node.args if a.keyword is not None and a.keyword.value == keyword]
+    defaults = [k.value for k in node.keywords if k.arg == "default"]
+    return any(_truthy(d) for d in (*positional[1:2], *defaults))
 
 
 def _debug_key(key: str | None) -> bool:
@@ -58,37 +54,52 @@ def _debug_key(key: str | None) -> bool:
     return key is not None and re.split(r"[^A-Za-z0-9]+", key.upper())[-1] == "DEBUG"
 
 
-def _flask_switch(key: str | None, value: cst.BaseExpression) -> bool:
+def _flask_switch(key: str | None, value: ast.expr) -> bool:
     """`DEBUG` / `TESTING` set to True, or `ENV` set to "development", in a Flask config."""
     if key in _FLASK_SWITCHES:
         return _is_true(value)
-    return key == "ENV" and string_value(value) == "development"
+    return key == "ENV" and str_constant(value) == "development"
 
 
-def _is_true(node: cst.BaseExpression | None) -> bool:
-    return isinstance(node, cst.Name) and node.value == "True"
+def _is_true(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
 
 
-def _main_guard(node: cst.If) -> bool:
+def _main_guard(node: ast.If) -> bool:
     test = node.test
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+    if not isinstance(test, ast.Compare) or len(test.comparators) != 1:
         return False
-    sides = {dotted_name(test.left), dotted_name(test.comparisons[0].comparator)}
-    return "__name__" in sides or any(
-        isinstance(part, cst.SimpleString) and "__main__" in part.value
-        for part in (test.left, test.comparisons[0].comparator)
-    )
+    sides = (test.left, test.comparators[0])
+    return "__name__" in {dotted(side) for side in sides} or any(
+        "__main__" in (str_constant(side) or "") for side in sides)
 
 
-def _is_config(node: cst.BaseExpression) -> bool:
+def _is_config(node: ast.expr) -> bool:
     """`app.config` / `current_app.config` / `config`."""
-    return (dotted_name(node) or "").split(".")[-1] == "config"
+    return (dotted(node) or "").split(".")[-1] == "config"
 
 
-def _true_default(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _subscript_key(node: ast.Subscript) -> str | None:
+    """`cfg["X"]`'s `X`."""
+    return str_constant(node.slice)
+
+
+def _true_default(function: Function) -> bool:
     """A parameter defaulting to `True` (what `_debug_parameter` follows)."""
     defaults = (*function.args.defaults, *function.args.kw_defaults)
     return any(isinstance(d, ast.Constant) and d.value is True for d in defaults)
+
+
+def _true_parameters(function: Function) -> dict[str, ast.expr]:
+    """Parameter name -> its default, for the positional (not positional-only) and keyword-only
+    parameters defaulting to `True`."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults = dict(zip((a.arg for a in reversed(positional)), reversed(arguments.defaults)))
+    found = {a.arg: defaults[a.arg] for a in arguments.args if a.arg in defaults}
+    found.update((a.arg, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults)
+                 if d is not None)
+    return {name: default for name, default in found.items() if _is_true(default)}
 
 
 class DebugEnabled(Rule):
@@ -184,125 +195,161 @@ class DebugEnabled(Rule):
                 or any(_debug_key(text) or text in ("TESTING", "ENV")
                        for text in index.strings))
 
-    def __init__(self, context: RuleContext) -> None:
-        super().__init__(context)
-        self._guards = 0
-        self._scopes: list[str] = []  # enclosing classes ("" for a function)
-        self._settings = bool(_SETTINGS_PATH.search(context.path))
-        self._context = Context(context.path, self.options)
-        self._functions: list[cst.FunctionDef] = []
-        self._true_params: list[dict[str, cst.Param]] = []  # parameters defaulting to True
-        self._main_calls: set[str] = set()  # functions called in `if __name__ == "__main__":`
-        self._runners: list[tuple[cst.Arg, str, str]] = []  # reload=True in a main()-like
+    NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
 
-    def visit_If(self, node: cst.If) -> None:
-        self._guards += _main_guard(node)
+    def collect(self) -> None:
+        tree = self.context.tree
+        if tree is None:
+            return
+        walk = _Walk(self.context.path, Context(self.context.path, self.options))
+        walk.visit(tree)
+        for node, what, severity in walk.reported():
+            line, column, end_line, end_column = source_span(self.context.text, node,
+                                                             _word(node))
+            self.report_at(line, column, self.MESSAGE.format(what=what),
+                           end=(end_line, end_column), severity=severity)
 
-    def leave_If(self, original_node: cst.If) -> None:
-        self._guards -= _main_guard(original_node)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.append("")
-        self._functions.append(node)
-        self._context.enter(node.name.value)
-        self._true_params.append({p.name.value: p for p in (*node.params.params,
-                                                             *node.params.kwonly_params)
-                                  if _is_true(p.default)})
+def _word(node: ast.AST) -> str:
+    """What a reported node's spelling starts with, to find it on its row."""
+    if isinstance(node, ast.keyword):
+        return node.arg or ""
+    if isinstance(node, ast.Call):
+        return (dotted(node.func) or "").split(".")[0]
+    return "True" if _is_true(node) else ""
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._scopes.pop()
-        self._functions.pop()
-        self._context.leave()
-        self._true_params.pop()
 
-    def _report(self, node: cst.CSTNode, what: str, severity: Severity | None = None) -> None:
-        self.report(node, self.MESSAGE.format(what=what),
-                    severity=self._context.severity(severity))
+@dataclass
+class _Walk:
+    """The rule's walk over the ast, in source order: enclosing classes ("" for a function),
+    functions and their parameters defaulting to True, `__main__` guards; what it reports."""
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._scopes.append(node.name.value)
+    path: str
+    context: Context
+    guards: int = 0
+    scopes: list[str] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    true_params: list[dict[str, ast.expr]] = field(default_factory=list)
+    main_calls: set[str] = field(default_factory=set)  # called in `if __name__ == "__main__":`
+    runners: list[tuple[ast.keyword, str, str]] = field(default_factory=list)
+    found: list[tuple[ast.AST, str, Severity | None]] = field(default_factory=list)
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._scopes.pop()
+    def visit(self, tree: ast.AST) -> None:
+        stack: list[Any] = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, tuple):
+                self._leave(node[1])
+                continue
+            self._enter(node)
+            stack.append(("leave", node))
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+    def reported(self) -> list[tuple[ast.AST, str, Severity | None]]:
+        """Every report; a dev runner (`main()`, `develop()`) run from the `__main__` block
+        makes its reload the developer's choice, `info` (judged with the module read, as
+        only the file's context applies)."""
+        runners = [(keyword, what, self.context.severity(
+                        Severity.INFO if runner in self.main_calls else Severity.WARNING))
+                   for keyword, what, runner in self.runners]
+        return [*self.found, *runners]
+
+    def _enter(self, node: ast.AST) -> None:
+        if isinstance(node, ast.If):
+            self.guards += _main_guard(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.scopes.append("")
+            self.functions.append(node)
+            self.context.enter(node.name)
+            self.true_params.append(_true_parameters(node))
+        elif isinstance(node, ast.ClassDef):
+            self.scopes.append(node.name)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._assigned(target, node.value)
+        elif isinstance(node, ast.Call):
+            self._call(node)
+
+    def _leave(self, node: ast.AST) -> None:
+        if isinstance(node, ast.If):
+            self.guards -= _main_guard(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.scopes.pop()
+            self.functions.pop()
+            self.context.leave()
+            self.true_params.pop()
+        elif isinstance(node, ast.ClassDef):
+            self.scopes.pop()
+
+    def _report(self, node: ast.AST, what: str, severity: Severity | None = None) -> None:
+        self.found.append((node, what, self.context.severity(severity)))
 
     def _settings_scope(self) -> bool:
         """Module level, or a config class that is not a development/test one."""
-        return self._settings and all(
-            scope and not _DEV_CLASS.search(scope) for scope in self._scopes
-        )
+        return bool(_SETTINGS_PATH.search(self.path)) and all(
+            scope and not _DEV_CLASS.search(scope) for scope in self.scopes)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._assigned(target.target, node.value)
-
-    def _assigned(self, name: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(name, cst.Subscript) and _is_config(name.value):
-            self._config_item(target_name(name), value)
+    def _assigned(self, name: ast.expr, value: ast.expr) -> None:
+        if isinstance(name, ast.Subscript) and _is_config(name.value):
+            self._config_item(_subscript_key(name), value)
         elif not _is_true(value):
             return
-        elif isinstance(name, cst.Name) and name.value == "DEBUG" and self._settings_scope():
+        elif isinstance(name, ast.Name) and name.id == "DEBUG" and self._settings_scope():
             self._report(value, "`DEBUG = True` in settings")
-        elif isinstance(name, cst.Attribute) and name.attr.value == "debug":
+        elif isinstance(name, ast.Attribute) and name.attr == "debug":
             self._report(value, "`debug = True` on the app")
 
-    def _config_item(self, key: str | None, value: cst.BaseExpression) -> None:
+    def _config_item(self, key: str | None, value: ast.expr) -> None:
         if _flask_switch(key, value):
             self._report(value, f"`config[\"{key}\"]` switched on in code")
 
-    def visit_Call(self, node: cst.Call) -> None:
-        name = call_name(node) or ""
-        if self._guards:
-            self._main_calls.add(name)
+    def _call(self, node: ast.Call) -> None:
+        name = dotted(node.func) or ""
+        if self.guards:
+            self.main_calls.add(name)
         if _debug_default(node):
             self._report(node, f"`{name}(...)` turns debug on when the environment says nothing")
         if name.endswith(("config.update", "config.from_mapping")):
             self._flask_keywords(name, node)
-        for arg in node.args:
-            self._argument(name, arg)
+        self._keywords(name, node)
 
-    def _argument(self, name: str, arg: cst.Arg) -> None:
-        if arg.keyword is not None and _is_true(arg.value):
-            self._keyword(name, arg.keyword.value, arg)
-        elif arg.keyword is not None and arg.keyword.value == "debug":
-            self._debug_parameter(name, arg.value)
+    def _flask_keywords(self, name: str, node: ast.Call) -> None:
+        for keyword in node.keywords:
+            if keyword.arg is not None and _flask_switch(keyword.arg, keyword.value):
+                self._report(keyword, f"`{name}({keyword.arg}=...)` switches it on in code")
 
-    def _debug_parameter(self, name: str, value: cst.BaseExpression) -> None:
+    def _keywords(self, name: str, node: ast.Call) -> None:
+        for keyword in node.keywords:
+            if keyword.arg is not None and _is_true(keyword.value):
+                self._keyword(name, keyword)
+            elif keyword.arg == "debug":
+                self._debug_parameter(name, keyword.value)
+
+    def _debug_parameter(self, name: str, value: ast.expr) -> None:
         """`def run(app, debug=True): socketio.run(app, debug=debug)`: on unless a caller
         says otherwise."""
-        param = self._true_params[-1].get(getattr(value, "value", "")) \
-            if self._true_params and isinstance(value, cst.Name) else None
-        if param is not None and param.default is not None and name.endswith(_DEBUG_CALLS):
-            self._report(param.default, f"`{name}(debug=...)` gets a parameter defaulting to True")
+        if not self.true_params or not isinstance(value, ast.Name):
+            return
+        default = self.true_params[-1].get(value.id)
+        if default is not None and name.endswith(_DEBUG_CALLS):
+            self._report(default, f"`{name}(debug=...)` gets a parameter defaulting to True")
 
-    def _flask_keywords(self, name: str, node: cst.Call) -> None:
-        for arg in node.args:
-            if arg.keyword is not None and _flask_switch(arg.keyword.value, arg.value):
-                self._report(arg, f"`{name}({arg.keyword.value}=...)` switches it on in code")
-
-    def _keyword(self, name: str, keyword: str, arg: cst.Arg) -> None:
-        if keyword == "debug" and name.endswith(_DEBUG_CALLS):
-            self._report(arg, f"`{name}(debug=True)`")
-        elif keyword == "reload" and name in _RELOAD_CALLS and not self._guards:
+    def _keyword(self, name: str, keyword: ast.keyword) -> None:
+        if keyword.arg == "debug" and name.endswith(_DEBUG_CALLS):
+            self._report(keyword, f"`{name}(debug=True)`")
+        elif keyword.arg == "reload" and name in _RELOAD_CALLS and not self.guards:
             what = f"`{name}(reload=True)` outside an `if __name__ == \"__main__\":` guard"
-            runner = self._functions[-1].name.value if self._functions else ""
+            runner = self.functions[-1].name if self.functions else ""
             if self._cli_command():
-                self._report(arg, what, Severity.INFO)
-            elif runner in _DEV_RUNNERS:
-                self._runners.append((arg, what, runner))  # judged once the module is read
+                self._report(keyword, what, Severity.INFO)
+            elif runner in _DEV_RUNNERS:  # judged once the module is read
+                self.runners.append((keyword, what, runner))
             else:
-                self._report(arg, what, Severity.WARNING)
+                self._report(keyword, what, Severity.WARNING)
 
     def _cli_command(self) -> bool:
         """In a CLI command (`@cli.command(...)` / `@app.command()`) of a CLI module."""
-        if not self._functions or not _CLI_PATH.search(self.context.path):
+        if not self.functions or not _CLI_PATH.search(self.path):
             return False
-        return any((dotted_name(d.decorator.func if isinstance(d.decorator, cst.Call)
-                                else d.decorator) or "").endswith("command")
-                   for d in self._functions[-1].decorators)
-
-    def leave_Module(self, original_node: cst.Module) -> None:
-        """A dev runner (`main()`, `develop()`) run from the `__main__` block: reload there is
-        the developer's choice, `info`."""
-        for arg, what, runner in self._runners:
-            called = runner in self._main_calls
-            self._report(arg, what, Severity.INFO if called else Severity.WARNING)
+        return any((dotted(d.func if isinstance(d, ast.Call) else d) or "").endswith("command")
+                   for d in self.functions[-1].decorator_list)

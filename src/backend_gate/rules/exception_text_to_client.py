@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from backend_gate.ast_index import char_column, dotted, line_starts, source_column, source_row
+from backend_gate.ast_index import char_column, dotted, line_starts, source_row, source_span
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
@@ -234,8 +234,8 @@ class ExceptionTextToClient(Rule):
             if id(node) not in seen:
                 seen.add(id(node))
                 line, column, end_line, end_column = _place(node, self.context.text)
-                self.report_at(line, column + 1, self.MESSAGE.format(how=how, sink=sink),
-                               end=(end_line, end_column + 1),
+                self.report_at(line, column, self.MESSAGE.format(how=how, sink=sink),
+                               end=(end_line, end_column),
                                severity=Severity.INFO if validation else None)
 
 
@@ -325,17 +325,14 @@ class _Walk:
 
 
 def _place(node: ast.AST, text: str) -> tuple[int, int, int, int]:
-    """(line, column, end line, end column), 0-based columns in characters: an f-string field
-    from `{` to `}` around its expression, a call from its callee, anything else as the
-    `ast` spans it."""
+    """1-based (line, column, end line, end column) in characters: an f-string field from `{`
+    to `}` around its expression, a call from its callee, anything else as the `ast` spans
+    it."""
     if isinstance(node, ast.FormattedValue):
-        return _field_place(node, text)
-    line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-    if isinstance(node, ast.Call) and (name := dotted(node.func)):
-        column = source_column(text, line, node.col_offset, name.split(".")[0])
-    else:
-        column = char_column(text, line, node.col_offset)  # type: ignore[attr-defined]
-    return line, column, end_line, char_column(text, end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+        line, column, end_line, end_column = _field_place(node, text)
+        return line, column + 1, end_line, end_column + 1
+    callee = dotted(node.func) if isinstance(node, ast.Call) else None
+    return source_span(text, node, callee.split(".")[0] if callee else "")
 
 
 def _field_place(node: ast.FormattedValue, text: str) -> tuple[int, int, int, int]:
