@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
+from backend_gate.ast_index import source_column, walk_nodes
 from backend_gate.rules._base import Invalid, Rule, Valid
-from backend_gate.rules._exceptions import handler_statements
 
 
-def _reraises(handler: cst.ExceptHandler) -> bool:
+def _reraises(handler: ast.ExceptHandler) -> bool:
     """A bare `raise` among the handler's top-level statements: cleanup, then re-raise."""
-    return any(
-        isinstance(statement, cst.Raise) and statement.exc is None
-        for statement in handler_statements(handler)
-    )
+    return any(isinstance(statement, ast.Raise) and statement.exc is None
+               for statement in handler.body)
 
 
 class BareExcept(Rule):
@@ -79,6 +77,15 @@ class BareExcept(Rule):
     # only a bare `except:` can fire; the literal first (then `\b` behind it): re finds it fast
     NEEDLE_PATTERN = r"except(?<=\bexcept)[\s\\]*:"
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.type is None and not _reraises(node):
-            self.report(node, offset=(0, 0), length=len("except"))
+    NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
+
+    def collect(self) -> None:
+        tree, text = self.context.tree, self.context.text
+        if tree is None:
+            return
+        for handler in walk_nodes(tree):
+            if isinstance(handler, ast.ExceptHandler) and handler.type is None \
+                    and not _reraises(handler):
+                column = source_column(text, handler.lineno, handler.col_offset, "except") + 1
+                self.report_at(handler.lineno, column, self.MESSAGE,
+                               end=(handler.lineno, column + len("except")))
