@@ -34,6 +34,7 @@ from backend_gate.rules._base import (
     PlacedReport,
     RawReport,
     RuleContext,
+    RuleMeta,
     unless_key,
 )
 from backend_gate.rules.syntax_error import SyntaxErrorRule
@@ -178,13 +179,8 @@ def _on_cst(rule: Rule, view: ast.Module | None) -> bool:
 
 def _placed_in_file(rules: list[Rule], config: GateConfig, lines: list[str]) -> list[Finding]:
     """The reports rules placed themselves (`report_at`, from `collect()`)."""
-    findings = []
-    for rule in rules:
-        for placed in rule.placed:
-            span = (placed.line, placed.column, placed.end_line, placed.end_column)
-            finding = make_finding(type(rule), config, placed.path, span, placed.message, lines)
-            findings.append(_with_severity(finding, placed.severity, config))
-    return findings
+    return [_from_placed(type(rule), config, placed, lines)
+            for rule in rules for placed in rule.placed]
 
 
 def _facts_of(rules: list[Rule]) -> dict[str, list[Any]]:
@@ -414,8 +410,14 @@ def _concerns(placed: PlacedReport, checked: set[str]) -> bool:
 
 
 def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -> Finding:
+    return _from_placed(rule, config, placed, _lines_of(config, placed.path))
+
+
+def _from_placed(rule: type[RuleMeta], config: GateConfig, placed: PlacedReport,
+                 lines: list[str]) -> Finding:
+    """A report a rule placed itself (a file rule's `report_at`, a project rule's report) as
+    a finding: its severity, and its cause lines as a CST report's cause nodes give them."""
     span = (placed.line, placed.column, placed.end_line, placed.end_column)
-    lines = _lines_of(config, placed.path)
     finding = make_finding(rule, config, placed.path, span, placed.message, lines)
     finding = _with_severity(finding, placed.severity, config)
     return replace(finding, cause_lines=placed.cause_lines) if placed.cause_lines else finding

@@ -233,12 +233,17 @@ class Rule(RuleMeta):
                                       causes, unless))
 
     def report_at(self, line: int, column: int, message: str, *,
-                  end: tuple[int, int] | None = None, severity: Severity | None = None) -> None:
+                  end: tuple[int, int] | None = None, severity: Severity | None = None,
+                  causes: Iterable[int] = ()) -> None:
         """Report a place the rule found itself (1-based line and column; `end` defaults to the
-        start), from `collect()`."""
+        start), from `collect()`. `causes`: other lines of the file the finding follows from
+        (as `report`'s cause nodes: a change on one of them brings the finding into a
+        `--diff-base` run)."""
         end_line, end_column = end or (line, column)
-        self.placed.append(PlacedReport(self.context.path, line, column, end_line, end_column,
-                                        message, severity=severity))
+        path = self.context.path
+        cause_lines = tuple((path, cause) for cause in dict.fromkeys(causes))
+        self.placed.append(PlacedReport(path, line, column, end_line, end_column, message,
+                                        cause_lines, severity))
 
     def record(self, key: str, value: Any) -> None:
         """Keep a picklable fact about this file for the project rules."""

@@ -66,22 +66,8 @@ def is_route(decorator: ast.expr) -> bool:
     return last == "api_view" or (called and "." in name and last in ROUTE_METHODS)
 
 
-def is_logging_call(node: cst.Call) -> bool:
+def is_logging_call(call: ast.Call) -> bool:
     """`logger.info(...)`, `logging.warning(...)`, `self.log.error(...)`, `getLogger(x).debug()`."""
-    func = node.func
-    if not isinstance(func, cst.Attribute) or func.attr.value not in LOG_METHODS:
-        return False
-    target = func.value
-    if isinstance(target, cst.Call):
-        callee = dotted_name(target.func) or ""
-        return callee.rsplit(".", 1)[-1] in {"getLogger", "get_logger"}
-    if isinstance(target, cst.Attribute):
-        target = target.attr
-    return isinstance(target, cst.Name) and bool(_LOGGER_OBJECT.match(target.value))
-
-
-def is_logging_call_ast(call: ast.Call) -> bool:
-    """The ast form of `is_logging_call`."""
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
         return False

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex
+from backend_gate.ast_index import char_column, dotted, source_column, source_row, str_constant
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._data import LOG_SAFE_WORDS, LOG_SECRET_WORDS
-from backend_gate.rules._exceptions import LOG_METHODS, is_logging_call, is_logging_call_ast
-from backend_gate.rules._helpers import dotted_name, target_name
-
-if TYPE_CHECKING:  # libcst loads on first use (rules import without it)
-    _Bindings = dict[str, list[cst.CSTNode]]
+from backend_gate.rules._exceptions import is_logging_call
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _TEXT_CALLS = frozenset({"str", "repr", "format", "join"})
+# what may stand between a star parameter's `*` and its name: blanks, a comment, a backslash
+_BLANK = re.compile(r"\s*(?:#.*|\\)?")
+
+# a scope's bindings: name -> the lines of each statement or parameter that binds it, in order
+_Scope = dict[str, list[range]]
+_Logged = tuple[ast.expr, str, str, tuple[_Scope, ...]]  # (node, its name, the call, scopes)
 
 
 def words(identifier: str) -> list[str]:
@@ -46,52 +46,64 @@ def _candidates(parts: list[str], secret: frozenset[str]) -> set[str]:
     return singles | pairs | {pair.replace("_", "") for pair in pairs}
 
 
-def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def _logged(call: ast.Call) -> Iterator[tuple[ast.expr, str]]:
+    """(node, the name it goes by) for each name, attribute and string subscript whose value
+    ends up in the log line: the walk goes into f-string fields, containers, dict values,
+    operands, both branches of an if-expression and `str()`/`repr()`/`.format()`/`.join()`
+    calls; comparisons and other calls are opaque, and so is a subscript by anything else."""
+    stack: list[ast.expr] = _arguments(call)
+    while stack:
+        current = stack.pop()
+        label = _label(current)
+        if label is not None:
+            yield current, label
+        else:
+            stack.extend(_children(current))
+
+
+def _arguments(call: ast.Call) -> list[ast.expr]:
+    """A call's positional and keyword values, in source order (`**kw` and `*a` included)."""
+    values = [*call.args, *(keyword.value for keyword in call.keywords)]
+    return sorted(values, key=lambda node: (node.lineno, node.col_offset))
+
+
+def _children(node: ast.expr) -> list[ast.expr]:
     """The sub-expressions whose value ends up in the log line (comparisons, calls: opaque)."""
-    if isinstance(node, cst.FormattedStringExpression):
-        yield node.expression
-    elif isinstance(node, (cst.Arg, cst.Element, cst.DictElement, cst.StarredElement)):
-        yield node.value
-    elif isinstance(node, cst.Dict):
-        yield from node.elements
-    elif isinstance(node, (cst.Tuple, cst.List, cst.Set, cst.FormattedString,
-                           cst.ConcatenatedString)):  # not at import: libcst loads lazily
-        yield from node.children
-    elif isinstance(node, cst.BinaryOperation):
-        yield from (node.left, node.right)
-    elif isinstance(node, cst.IfExp):
-        yield from (node.body, node.orelse)
-    elif isinstance(node, cst.Call) and _formats_text(node):
-        yield from node.args
+    into = _INTO.get(type(node))
+    return into(node) if into is not None else []
 
 
-def _may_log_secret(call: ast.Call, secret: frozenset[str], safe: frozenset[str]) -> bool:
-    """Some name the rule can read a logged value's name from (a name, an attribute, a string
-    subscript) inside the call's arguments names a secret: the rule's walk, made wider."""
-    for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
-        for node in ast.walk(argument):
-            label = _ast_label(node)
-            if label is not None and is_secret_name(label, secret, safe):
-                return True
-    return False
+_INTO: dict[type, Callable[[Any], list[ast.expr]]] = {
+    ast.FormattedValue: lambda node: [node.value],  # an f-string field (not its format spec)
+    ast.Starred: lambda node: [node.value],
+    ast.Dict: lambda node: [value for key, value in zip(node.keys, node.values)
+                            if key is not None],  # the values (not what `**` unpacks)
+    ast.Tuple: lambda node: node.elts,
+    ast.List: lambda node: node.elts,
+    ast.Set: lambda node: node.elts,
+    ast.JoinedStr: lambda node: node.values,
+    ast.BinOp: lambda node: [node.left, node.right],
+    ast.IfExp: lambda node: [node.body, node.orelse],
+    ast.Call: lambda node: _arguments(node) if _formats_text(node) else [],
+}
+if hasattr(ast, "TemplateStr"):  # Python 3.14: a t-string's values are in its Template's repr
+    _INTO[ast.TemplateStr] = lambda node: node.values
+    _INTO[ast.Interpolation] = lambda node: [node.value]
 
 
-def _ast_label(node: ast.AST) -> str | None:
-    """The ast form of `target_name`."""
+def _label(node: ast.expr) -> str | None:
+    """The identifier a value goes by: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X`."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
         return node.attr
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-        value = node.slice.value
-        return value if isinstance(value, str) else None
-    return None
+    return str_constant(node.slice) if isinstance(node, ast.Subscript) else None
 
 
-def _formats_text(node: cst.Call) -> bool:
+def _formats_text(node: ast.Call) -> bool:
     """`str(x)`, `repr(x)`, `"...".format(x)`, `", ".join(x)`: the value stays in the text."""
     func = node.func
-    callee = func.attr.value if isinstance(func, cst.Attribute) else dotted_name(func)
+    callee = func.attr if isinstance(func, ast.Attribute) else dotted(func)
     return callee in _TEXT_CALLS
 
 
@@ -169,89 +181,214 @@ class SecretInLog(Rule):
         Invalid("logger.debug('oidc login %s', id_token)\n", line=1, column=31),
     )
     NEEDLE_PATTERN = "(?i)log"  # every logger the rule knows names `log` in some case
-
-    @classmethod
-    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """A log method is called and some identifier or string of the file (what the rule
-        reads a logged value's name from) names a secret."""
-        if index.call_tails.isdisjoint(LOG_METHODS):
-            return False
-        secret = frozenset(w.lower() for w in options["secret-words"])
-        safe = frozenset(w.lower() for w in options["safe-words"])
-        return any(_may_log_secret(call, secret, safe) for call in index.call_nodes
-                   if is_logging_call_ast(call))
+    NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._secret = frozenset(w.lower() for w in self.options["secret-words"])
         self._safe = frozenset(w.lower() for w in self.options["safe-words"])
-        # where names are bound, innermost last (None: a class body, which functions skip);
-        # a logged name's bindings are its finding's cause lines (--diff-base)
-        self._scopes: list[_Bindings | None] = [{}]
-        self._pending: list[tuple[cst.CSTNode, str, tuple[_Bindings, ...]]] = []
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._scopes.append(None)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._scopes.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.append({})
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._scopes.pop()
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self._bind(node.name, node)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind(target.target, node)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind(node.target, node)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind(node.target, node)
-
-    def _bind(self, target: cst.BaseExpression, statement: cst.CSTNode) -> None:
-        scope = self._scopes[-1]
-        if scope is not None:
-            for name in _bound_names(target):
-                scope.setdefault(name, []).append(statement)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if not is_logging_call(node):
+    def collect(self) -> None:
+        """Report once the whole module is walked: a name may be assigned after the call (in a
+        loop), and every assignment of it is a cause line (--diff-base)."""
+        tree, text = self.context.tree, self.context.text
+        if tree is None:
             return
-        call = dotted_name(node.func) or "the logger"
-        visible = tuple(scope for scope in reversed(self._scopes) if scope is not None)
-        stack: list[cst.CSTNode] = list(node.args)
+        walk = _Walk(text, lambda label: is_secret_name(label, self._secret, self._safe))
+        walk.module(tree)
+        for node, label, call, visible in walk.logged:
+            line, column, end_line, end_column = _place(text, node)
+            self.report_at(line, column, self.MESSAGE.format(name=label, call=call),
+                           end=(end_line, end_column), causes=_causes(node, visible))
+
+
+_LEAVE = object()  # on the walk's stack: the scope opened last is closed
+
+
+class _Param:
+    """On the walk's stack: a parameter, bound where it is met (before its annotation and
+    default are walked)."""
+
+    __slots__ = ("arg", "star")
+
+    def __init__(self, arg: ast.arg, star: bool) -> None:
+        self.arg, self.star = arg, star
+
+
+class _Walk:
+    """One walk of a module's ast in source order (a function's decorators, then its
+    parameters, return annotation and body): the logging calls' secret-named values, and where
+    names are bound (in the order their cause lines are given). A scope is a function's or the module's (a class body binds nothing for
+    the functions in it: None); a parameter (a lambda's binds in the scope it is written in),
+    an assignment, an annotated assignment with a value and an augmented one bind. An
+    explicit stack: an operator chain is as deep as it is long."""
+
+    def __init__(self, text: str, is_secret: Callable[[str], bool]) -> None:
+        self.text = text
+        self.is_secret = is_secret
+        self.scopes: list[_Scope | None] = [{}]
+        self.logged: list[_Logged] = []
+
+    def module(self, tree: ast.Module) -> None:
+        stack: list[Any] = [tree]
         while stack:
-            current = stack.pop()
-            label = target_name(current)
-            if label is not None:
-                if is_secret_name(label, self._secret, self._safe):
-                    self._pending.append((current, self.MESSAGE.format(name=label, call=call),
-                                          visible))
-                continue
-            stack.extend(_children(current))
+            item = stack.pop()
+            if item is _LEAVE:
+                self.scopes.pop()
+            elif isinstance(item, _Param):
+                self._bind_param(item)
+                stack.extend(reversed(_fields(item.arg)))
+            else:
+                enter = _ENTER.get(type(item))
+                stack.extend(reversed(enter(self, item) if enter else _fields(item)))
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        """Report once every binding is known: a name may be assigned after the call (in a
-        loop), and every assignment of it counts."""
-        for node, message, visible in self._pending:
-            causes: tuple[cst.CSTNode, ...] = ()
-            if isinstance(node, cst.Name):
-                causes = next((tuple(s[node.value]) for s in visible if node.value in s), ())
-            self.report(node, message, causes=causes)
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Any]:
+        self.scopes.append({})
+        return [*node.decorator_list, *_parameters(node.args), *_present(node.returns),
+                *node.body, _LEAVE]
+
+    def _class(self, node: ast.ClassDef) -> list[Any]:
+        self.scopes.append(None)
+        bases = sorted([*node.bases, *node.keywords], key=lambda n: (n.lineno, n.col_offset))
+        return [*node.decorator_list, *bases, *node.body, _LEAVE]
+
+    def _lambda(self, node: ast.Lambda) -> list[Any]:
+        return [*_parameters(node.args), node.body]
+
+    def _assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> list[Any]:
+        if not isinstance(node, ast.AnnAssign) or node.value is not None:
+            lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for name in (name for target in targets for name in _bound_names(target)):
+                self._bind(name, lines)
+        return _fields(node)
+
+    def _bind_param(self, param: _Param) -> None:
+        """libcst places a parameter from its `*` (when it has one) to its name."""
+        arg = param.arg
+        first = _star_line(self.text, arg) if param.star else arg.lineno
+        self._bind(arg.arg, range(first, arg.lineno + 1))
+
+    def _bind(self, name: str, lines: range) -> None:
+        scope = self.scopes[-1]
+        if scope is not None:
+            scope.setdefault(name, []).append(lines)
+
+    def _call(self, node: ast.Call) -> list[Any]:
+        if is_logging_call(node):
+            call = dotted(node.func) or "the logger"
+            visible = tuple(scope for scope in reversed(self.scopes) if scope is not None)
+            self.logged.extend((value, label, call, visible)
+                               for value, label in _logged(node)
+                               if self.is_secret(label))
+        return [node.func, *_arguments(node)]
+
+    def _dict(self, node: ast.Dict) -> list[Any]:
+        pairs = zip(node.keys, node.values)
+        return [part for key, value in pairs for part in (*_present(key), value)]
+
+    def _if_expression(self, node: ast.IfExp) -> list[Any]:
+        return [node.body, node.test, node.orelse]
 
 
-def _bound_names(target: cst.BaseExpression) -> Iterator[str]:
+def _fields(node: ast.AST) -> list[Any]:
+    """A node's children in the order of its fields (a `ctx` holds nothing)."""
+    children: list[Any] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            children.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST) and name != "ctx":
+            children.append(value)
+    return children
+
+
+_ENTER: dict[type, Callable[[_Walk, Any], list[Any]]] = {
+    ast.FunctionDef: _Walk._function,
+    ast.AsyncFunctionDef: _Walk._function,
+    ast.ClassDef: _Walk._class,
+    ast.Lambda: _Walk._lambda,
+    ast.Assign: _Walk._assign,
+    ast.AnnAssign: _Walk._assign,
+    ast.AugAssign: _Walk._assign,
+    ast.Call: _Walk._call,
+    ast.Dict: _Walk._dict,
+    ast.IfExp: _Walk._if_expression,
+}
+
+
+def _present(node: ast.AST | None) -> list[ast.AST]:
+    return [] if node is None else [node]
+
+
+def _parameters(args: ast.arguments) -> list[Any]:
+    """Parameters in source order, each followed by its default."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    pairs = [*zip(positional, [*defaults, *args.defaults]), (args.vararg, None),
+             *zip(args.kwonlyargs, args.kw_defaults), (args.kwarg, None)]
+    stars = (args.vararg, args.kwarg)
+    out: list[Any] = []
+    for arg, default in pairs:
+        if arg is not None:
+            out.append(_Param(arg, arg in stars))
+        out.extend(_present(default))
+    return out
+
+
+def _star_line(text: str, arg: ast.arg) -> int:
+    """The line of a star parameter's `*`: the first line at or above its name with code
+    before the name (a line break and a comment may stand between)."""
+    line = arg.lineno
+    row = source_row(text, line)[: char_column(text, line, arg.col_offset)]
+    while line > 1 and _BLANK.fullmatch(row):
+        line -= 1
+        row = source_row(text, line)
+    return line
+
+
+def _bound_names(target: ast.expr) -> Iterator[str]:
     """The names an assignment target binds: `x`, and those inside `a, (b, *c)`."""
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _bound_names(element.value)
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Starred):
+        yield from _bound_names(target.value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _bound_names(element)
+
+
+def _causes(node: ast.expr, visible: tuple[_Scope, ...]) -> list[int]:
+    """A logged bare name's cause lines: every line of every binding of it in the innermost
+    scope that binds it (assignments after the call included)."""
+    if not isinstance(node, ast.Name):
+        return []
+    bindings = next((scope[node.id] for scope in visible if node.id in scope), [])
+    return [line for lines in bindings for line in lines]
+
+
+def _place(text: str, node: ast.expr) -> tuple[int, int, int, int]:
+    """The node's 1-based start and end as libcst places it: in characters (the ast counts
+    UTF-8 bytes), moved as far as the name it starts with stands from where the ast puts it
+    (a newer-syntax file's rewritten ast may move columns on a line it rewrote). Inside a
+    string that rewrite turned into the tuple of its fields (a t-string, an f-string whose
+    field holds a backslash or a comment, on a Python older than the file's) the place is the
+    nearest one on the string's first line where the name's word stands: the rewritten ast
+    tells no more."""
+    line, end_line = node.lineno, node.end_lineno or node.lineno
+    start = char_column(text, line, node.col_offset)
+    end = char_column(text, end_line, node.end_col_offset or 0)
+    moved = _moved(text, node)
+    return line, start + moved + 1, end_line, end + (moved if end_line == line else 0) + 1
+
+
+def _moved(text: str, node: ast.expr) -> int:
+    """How far the source puts the name an attribute or subscript chain starts with from
+    where the ast puts it (0: not moved, or no name to tell)."""
+    anchor = node
+    while isinstance(anchor, (ast.Attribute, ast.Subscript)):
+        anchor = anchor.value
+    if not isinstance(anchor, ast.Name) or anchor.lineno != node.lineno:
+        return 0
+    column = char_column(text, anchor.lineno, anchor.col_offset)
+    return source_column(text, anchor.lineno, anchor.col_offset, anchor.id) - column
