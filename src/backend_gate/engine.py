@@ -29,7 +29,7 @@ from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
 from backend_gate.newsyntax import RUNNING, Newer, newer_syntax
 from backend_gate.plan import FileResult, Plan, make_finding
-from backend_gate.rules import ProjectRule, Rule
+from backend_gate.rules import Rule
 from backend_gate.rules._base import (
     PlacedReport,
     RawReport,
@@ -397,20 +397,19 @@ def run_project_rules(
     facts = {r.path: r.facts for r in every}
     checked = {r.path for r in results}
     findings = []
+    lines: dict[str, list[str]] = {}  # each file read once, however many reports it holds
     for rule_cls in plan.project_rules:
         rule = rule_cls(plan.config.options.get(rule_cls.NAME, {}))
         for placed in rule.check_project(facts, list(facts)):
             if not context or _concerns(placed, checked):
-                findings.append(_placed(rule_cls, plan.config, placed))
+                if placed.path not in lines:
+                    lines[placed.path] = _lines_of(plan.config, placed.path)
+                findings.append(_from_placed(rule_cls, plan.config, placed, lines[placed.path]))
     return findings
 
 
 def _concerns(placed: PlacedReport, checked: set[str]) -> bool:
     return placed.path in checked or any(path in checked for path, _ in placed.cause_lines)
-
-
-def _placed(rule: type[ProjectRule], config: GateConfig, placed: PlacedReport) -> Finding:
-    return _from_placed(rule, config, placed, _lines_of(config, placed.path))
 
 
 def _from_placed(rule: type[RuleMeta], config: GateConfig, placed: PlacedReport,

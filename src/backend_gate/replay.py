@@ -167,17 +167,16 @@ def _config_inputs(root: Path, sources: Sequence[SourcePath]) -> list[tuple[str,
 
 
 def _coverage_input(config: GateConfig) -> str | None:
-    """The digest of the coverage data the coverage check will read; None: cannot tell."""
+    """The digest of the coverage data the coverage check will read; None: cannot tell. The
+    adapter (and its package) is imported only when the check runs."""
     if "coverage" in config.skip:
         return "skipped"
-    from backend_gate.adapters._coverage_data import DataProblem
-    from backend_gate.adapters._coverage_run import locate
+    from backend_gate.adapters.coverage import CoverageAdapter
 
-    try:
-        found, looked = locate(config.root, config.coverage_file)
-    except DataProblem:
+    inputs = CoverageAdapter.run_inputs(config)
+    if inputs is None:
         return None
-    return _digest_of(found) if found is not None else f"missing: {looked}"
+    return " ".join(_digest_of(i) if isinstance(i, Path) else i for i in inputs)
 
 
 def _digest_of(path: Path | None) -> str:

@@ -451,3 +451,22 @@ def test_files_a_plugin_measured_are_refused_by_name(tmp_path: Path) -> None:
     assert check.status.value == "error"
     assert "django_coverage_plugin.Plugin" in check.summary and "page.html" in check.summary
     assert "--coverage-file" in check.summary
+
+
+def test_run_inputs_name_the_data_file_a_replay_depends_on(tmp_path: Path) -> None:
+    """The coverage check's run inputs (read by a replay's key, through the adapter's
+    interface): skipped, the data file found, what was looked for, and None (never replay)
+    when the place of the data is a folder."""
+    from types import SimpleNamespace
+
+    def inputs(**given: Any) -> Any:
+        fields = {"skip": frozenset(), "root": tmp_path, "coverage_file": None, **given}
+        return CoverageAdapter.run_inputs(SimpleNamespace(**fields))  # type: ignore[arg-type]
+
+    assert inputs(skip=frozenset({"coverage"})) == ["skipped"]
+    missing = inputs()
+    assert len(missing) == 1 and missing[0].startswith("missing: looked for .coverage")
+    (tmp_path / "coverage.json").write_text("{}")
+    assert inputs() == [tmp_path / "coverage.json"]
+    (tmp_path / "data").mkdir()
+    assert inputs(coverage_file=str(tmp_path / "data")) is None

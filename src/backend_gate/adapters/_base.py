@@ -12,6 +12,7 @@ import ast
 import functools
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Mapping, Sequence
 
 from backend_gate.config import GateConfig, Option
@@ -78,6 +79,13 @@ class AdapterMeta:
     # them (a per-file result by the file adapters' files at the project root; a replayed report
     # by every adapter's, in every folder checked)
     CONFIG_FILES: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def run_inputs(cls, config: GateConfig) -> list[Path | str] | None:
+        """What else a replayed report depends on, beyond the checked files and the config
+        files: files (keyed by their contents) and words (keyed as written); None when it
+        cannot be told, and the run is never replayed."""
+        return []
 
     def __init__(self, config: GateConfig) -> None:
         self.config = config

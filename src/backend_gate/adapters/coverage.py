@@ -24,7 +24,7 @@ from typing import Any, Iterable, Sequence
 from backend_gate.adapters import _coverage_data as data
 from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
 from backend_gate.adapters._coverage_run import locate, run_tests
-from backend_gate.config import Option
+from backend_gate.config import GateConfig, Option
 from backend_gate.model import CheckStatus, Finding, Severity
 
 LOW_COVERAGE = ("BG701", "low-coverage")
@@ -108,6 +108,17 @@ class CoverageAdapter(ProjectAdapter):
                minimum=0),
         Option("run-timeout", int, 1800, "Seconds --coverage-run may take.", minimum=1),
     )
+
+    @classmethod
+    def run_inputs(cls, config: GateConfig) -> list[Path | str] | None:
+        """The data file the check will read (or what it looked for and did not find)."""
+        if "coverage" in config.skip:
+            return ["skipped"]
+        try:
+            found, looked = locate(config.root, config.coverage_file)
+        except data.DataProblem:
+            return None
+        return [found] if found is not None else [f"missing: {looked}"]
 
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
         config = self.config
