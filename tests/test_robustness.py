@@ -202,7 +202,7 @@ def test_a_rule_that_runs_out_of_stack_is_that_files_finding(
 
     monkeypatch.setattr(engine, "visit_batched", visit)
     (tmp_path / "deep.py").write_text(
-        'value = eval(input())\ncursor.execute(f"SELECT * FROM t WHERE id = {value}")\n')
+        'value = eval(input())\nURL = "postgresql://app:s3cret@db.internal/app"\n')  # backend-gate: ignore[BG202] -- a test input, not a credential
     report = _check(tmp_path)
     rules = _rules(report, "deep.py")
     assert "BG001" in rules and "bandit:B307" in rules, rules

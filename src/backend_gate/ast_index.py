@@ -241,3 +241,30 @@ def span_of(node: ast.stmt, text: str) -> tuple[int, int, int, int]:
     end_line = node.end_lineno or node.lineno
     return (node.lineno, char_column(text, node.lineno, node.col_offset) + 1,
             end_line, char_column(text, end_line, node.end_col_offset or 0) + 1)
+
+
+def expression_span(text: str, node: ast.expr) -> tuple[int, int, int, int]:
+    """The node's 1-based start and end as libcst places it: in characters (the ast counts
+    UTF-8 bytes), moved as far as the name it starts with stands from where the ast puts it
+    (a newer-syntax file's rewritten ast may move columns on a line it rewrote). Inside a
+    string that rewrite turned into the tuple of its fields (a t-string, an f-string whose
+    field holds a backslash or a comment, on a Python older than the file's) the place is the
+    nearest one on the string's first line where the name's word stands: the rewritten ast
+    tells no more."""
+    line, end_line = node.lineno, node.end_lineno or node.lineno
+    start = char_column(text, line, node.col_offset)
+    end = char_column(text, end_line, node.end_col_offset or 0)
+    moved = _moved(text, node)
+    return line, start + moved + 1, end_line, end + (moved if end_line == line else 0) + 1
+
+
+def _moved(text: str, node: ast.expr) -> int:
+    """How far the source puts the name an attribute or subscript chain starts with from
+    where the ast puts it (0: not moved, or no name to tell)."""
+    anchor = node
+    while isinstance(anchor, (ast.Attribute, ast.Subscript)):
+        anchor = anchor.value
+    if not isinstance(anchor, ast.Name) or anchor.lineno != node.lineno:
+        return 0
+    column = char_column(text, anchor.lineno, anchor.col_offset)
+    return source_column(text, anchor.lineno, anchor.col_offset, anchor.id) - column

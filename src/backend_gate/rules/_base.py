@@ -234,14 +234,20 @@ class Rule(RuleMeta):
 
     def report_at(self, line: int, column: int, message: str, *,
                   end: tuple[int, int] | None = None, severity: Severity | None = None,
-                  causes: Iterable[int] = ()) -> None:
+                  causes: Iterable[int] = (), unless: tuple[tuple[Any, ...], ...] = ()) -> None:
         """Report a place the rule found itself (1-based line and column; `end` defaults to the
         start), from `collect()`. `causes`: other lines of the file the finding follows from
         (as `report`'s cause nodes: a change on one of them brings the finding into a
-        `--diff-base` run)."""
+        `--diff-base` run). `unless`: as `report`'s, kept as the fact its PROJECT_HALF
+        reads (the engine's form of a conditional report)."""
         end_line, end_column = end or (line, column)
         path = self.context.path
         cause_lines = tuple((path, cause) for cause in dict.fromkeys(causes))
+        if unless:
+            self.record(unless_key(self.CODE), [
+                line, column, end_line, end_column, message,
+                [list(cause) for cause in cause_lines], [list(need) for need in unless]])
+            return
         self.placed.append(PlacedReport(path, line, column, end_line, end_column, message,
                                         cause_lines, severity))
 

@@ -13,13 +13,12 @@ constant without following it into another function.
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-from backend_gate.rules._helpers import body_statements, dotted_name, string_value
+from backend_gate.ast_index import dotted, str_constant
 
 ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "ReprEnum"})
 # `%` conversions that print a number whatever the value is (`%d` of a string raises).
@@ -36,10 +35,10 @@ _FIELD_KEY = re.compile(r"[^.\[]*")
 class Scope:
     """Assignments to local names in one function (or the module body)."""
 
-    assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
-    augmented: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
-    added: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # .append(x)
-    grown: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # .extend(xs)
+    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
+    augmented: dict[str, list[ast.expr]] = field(default_factory=dict)
+    added: dict[str, list[ast.expr]] = field(default_factory=dict)  # .append(x)
+    grown: dict[str, list[ast.expr]] = field(default_factory=dict)  # .extend(xs)
     escaped: set[str] = field(default_factory=set)  # handed to a call that may change it
     params: dict[str, str] = field(default_factory=dict)  # parameter -> annotation's last name
     top: set[int] = field(default_factory=set)  # ids of the function body's own statements
@@ -51,11 +50,11 @@ class Scope:
 @dataclass
 class Facts:
     module: Scope = field(default_factory=Scope)
-    class_values: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    class_values: dict[str, list[ast.expr]] = field(default_factory=dict)
     spoiled: set[str] = field(default_factory=set)  # attribute names assigned via `x.name =`
-    methods: dict[str, list[cst.BaseExpression | None]] = field(default_factory=dict)
+    methods: dict[str, list[ast.expr | None]] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
-    enums: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    enums: dict[str, list[ast.expr]] = field(default_factory=dict)
     rebound: set[str] = field(default_factory=set)  # module names a `global` statement rebinds
     # local name -> (what it imports, relative level): `from .a import B` binds B to ("a.B", 1)
     imports: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -63,7 +62,7 @@ class Facts:
     def is_enum(self, name: str) -> bool:
         return name in self.enums
 
-    def method_value(self, name: str) -> cst.BaseExpression | None:
+    def method_value(self, name: str) -> ast.expr | None:
         """The literal a method returns, when exactly one method of that name is defined in
         the file (no subclass here overrides it) and nothing assigns that attribute."""
         found = self.methods.get(name, [])
@@ -72,73 +71,72 @@ class Facts:
         return found[0]
 
 
-def enum_bases(node: cst.ClassDef, facts: Facts) -> bool:
+def enum_bases(node: ast.ClassDef, facts: Facts) -> bool:
     for base in node.bases:
-        name = (dotted_name(base.value) or "").split(".")[-1]
+        name = (dotted(base) or "").split(".")[-1]
         if name in ENUM_BASES or facts.is_enum(name):
             return True
     return False
 
 
-def literal_return(node: cst.FunctionDef) -> cst.BaseExpression | None:
+def literal_return(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
     """`def x(self): return "users"` (a docstring before it allowed): the literal, else None."""
-    statements = body_statements(node.body)
-    if statements and isinstance(statements[0], cst.Expr) and string_value(
+    statements = node.body
+    if statements and isinstance(statements[0], ast.Expr) and str_constant(
             statements[0].value) is not None and len(statements) > 1:
         statements = statements[1:]
-    if len(statements) != 1 or not isinstance(statements[0], cst.Return):
+    if len(statements) != 1 or not isinstance(statements[0], ast.Return):
         return None
     value = statements[0].value
     return value if value is not None and is_literal(value) else None
 
 
-def is_literal(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        node = node.expression
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return True
-    if isinstance(node, cst.Name):
-        return node.value in ("True", "False", "None")
-    return string_value(node) is not None
+def is_literal(node: ast.expr) -> bool:
+    """A string (not bytes), a number, True, False or None (`-1` too)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    if not isinstance(node, ast.Constant):
+        return False
+    value = node.value
+    return value is None or type(value) in (bool, int, float, str)
 
 
-def annotation_name(param: cst.Param) -> str:
-    if param.annotation is None:
+def annotation_name(annotation: ast.expr | None) -> str:
+    if annotation is None:
         return ""
-    return (dotted_name(param.annotation.annotation) or "").split(".")[-1]
+    return (dotted(annotation) or "").split(".")[-1]
 
 
-def guard_of(node: cst.If) -> list[tuple[str, cst.BaseExpression | None]]:
+def guard_of(node: ast.If) -> list[tuple[str, ast.expr | None]]:
     """The names an `if` proves: it leaves the function (`raise` / `return` as the last
     statement of its body) when the name is outside an allow-list (`x not in C`, C returned
     for the caller to prove constant) or a numeric range (`not lo <= x <= hi`, None)."""
-    statements = body_statements(node.body)
-    if not statements or not isinstance(statements[-1], (cst.Raise, cst.Return)):
+    if not node.body or not isinstance(node.body[-1], (ast.Raise, ast.Return)):
         return []
     return _exits_when(node.test)
 
 
-def _exits_when(test: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression | None]]:
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.Or):
-        return [*_exits_when(test.left), *_exits_when(test.right)]
-    if isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and len(
-            test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.NotIn):
-        return [(test.left.value, test.comparisons[0].comparator)]
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _ranged(test.expression)
+def _exits_when(test: ast.expr) -> list[tuple[str, ast.expr | None]]:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return [found for value in test.values for found in _exits_when(value)]
+    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(
+            test.ops) == 1 and isinstance(test.ops[0], ast.NotIn):
+        return [(test.left.id, test.comparators[0])]
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _ranged(test.operand)
     return []
 
 
-def _ranged(test: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression | None]]:
+def _ranged(test: ast.expr) -> list[tuple[str, ast.expr | None]]:
     """`lo <= x <= hi` / `lo < x < hi` with number literals for bounds."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 2:
+    if not isinstance(test, ast.Compare) or len(test.ops) != 2:
         return []
-    low, middle, high = test.left, test.comparisons[0].comparator, test.comparisons[1].comparator
-    ordered = all(isinstance(c.operator, (cst.LessThan, cst.LessThanEqual))
-                  for c in test.comparisons)
-    numbers = all(isinstance(b, (cst.Integer, cst.Float)) for b in (low, high))
-    if ordered and numbers and isinstance(middle, cst.Name):
-        return [(middle.value, None)]
+    low, middle, high = test.left, test.comparators[0], test.comparators[1]
+    ordered = all(isinstance(op, (ast.Lt, ast.LtE)) for op in test.ops)
+    numbers = all(isinstance(b, ast.Constant) and type(b.value) in (int, float)
+                  for b in (low, high))
+    if ordered and numbers and isinstance(middle, ast.Name):
+        return [(middle.id, None)]
     return []
 
 

@@ -11,13 +11,12 @@ cause lines, which `--diff-base` looks at besides the sink's.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, replace
 
-import libcst as cst
-
+from backend_gate.ast_index import dotted, str_constant
 from backend_gate.rules._data import SQL_SAFE_CALLS
-from backend_gate.rules._helpers import dotted_name, string_value
 from backend_gate.rules._sqlfacts import (
     Facts,
     Scope,
@@ -91,20 +90,19 @@ class Tracer:
         self.guarded = guarded  # names an allow-list or range check proved before the sink
         self.seen: set[str] = set()
         self.bound: dict[str, Trace] = {}  # comprehension variables
-        self.through: list[cst.BaseExpression] = []  # every assigned value a name was traced to
+        self.through: list[ast.expr] = []  # every assigned value a name was traced to
         self._handlers = {
-            cst.FormattedString: self._fstring, cst.ConcatenatedString: self._concatenated,
-            cst.BinaryOperation: self._binary, cst.Call: self._call, cst.Name: self._name,
-            cst.IfExp: self._either, cst.Attribute: self._attribute, cst.Tuple: self._items,
-            cst.List: self._items, cst.Set: self._items, cst.ListComp: self._items,
-            cst.SetComp: self._items, cst.GeneratorExp: self._items,
-            cst.Subscript: self._subscript,
+            ast.JoinedStr: self._fstring, ast.BinOp: self._binary, ast.Call: self._call,
+            ast.Name: self._name, ast.IfExp: self._either, ast.Attribute: self._attribute,
+            ast.Tuple: self._items, ast.List: self._items, ast.Set: self._items,
+            ast.ListComp: self._items, ast.SetComp: self._items, ast.GeneratorExp: self._items,
+            ast.Subscript: self._subscript,
         }
 
-    def trace(self, node: cst.BaseExpression, depth: int = 0) -> Trace:
+    def trace(self, node: ast.expr, depth: int = 0) -> Trace:
         if depth > _MAX_DEPTH:
             return Trace(False)
-        literal = string_value(node)
+        literal = str_constant(node)
         if literal is not None:
             return Trace(True, text=literal)
         if is_literal(node):  # a number, True, False, None
@@ -112,26 +110,22 @@ class Tracer:
         handler = self._handlers.get(type(node))
         return handler(node, depth) if handler else Trace(False)  # type: ignore[operator]
 
-    def _concatenated(self, node: cst.ConcatenatedString, depth: int) -> Trace:
-        parts = [self.trace(node.left, depth + 1), self.trace(node.right, depth + 1)]
-        return _join(parts, "an f-string")
-
-    def _either(self, node: cst.IfExp, depth: int) -> Trace:
+    def _either(self, node: ast.IfExp, depth: int) -> Trace:
         """A conditional expression: either branch may be the value."""
         return _join([self.trace(node.body, depth + 1), self.trace(node.orelse, depth + 1)], None)
 
-    def _attribute(self, node: cst.Attribute, depth: int) -> Trace:
+    def _attribute(self, node: ast.Attribute, depth: int) -> Trace:
         """`self.TABLE` / `cls.table` / `Repo.table`: a class attribute assigned only
         literals in this file; an enum member and its `.value` / `.name`; `self.value` in an
         Enum's method; a parameter annotated with an Enum of this file or `ZoneInfo`."""
-        attr, owner = node.attr.value, node.value
+        attr, owner = node.attr, node.value
         if _model_identifier(attr, owner):
             return Trace(True)
-        if isinstance(owner, cst.Name):
-            return self._member(owner.value, attr, depth)
-        if isinstance(owner, cst.Attribute) and attr in ("value", "name") and isinstance(
-                owner.value, cst.Name):
-            held = owner.value.value
+        if isinstance(owner, ast.Name):
+            return self._member(owner.id, attr, depth)
+        if isinstance(owner, ast.Attribute) and attr in ("value", "name") and isinstance(
+                owner.value, ast.Name):
+            held = owner.value.id
             if self.facts.is_enum(held):
                 return Trace(self._enum_proved(held, depth))
             return self._imported(held, ("enum",))
@@ -187,7 +181,7 @@ class Tracer:
             return _assumed(("inherited", owner, attr)) if owner else Trace(False)
         return _join([self.trace_in_module(v, depth) for v in values], None)
 
-    def trace_in_module(self, node: cst.BaseExpression, depth: int) -> Trace:
+    def trace_in_module(self, node: ast.expr, depth: int) -> Trace:
         """A value assigned at module or class level, traced among the module's names."""
         if self.scope is self.facts.module:
             return self.trace(node, depth + 1)
@@ -200,28 +194,29 @@ class Tracer:
         return all(_is_auto(v) or self.trace_in_module(v, depth).const
                    for v in self.facts.enums.get(name, []))
 
-    def _fstring(self, node: cst.FormattedString, depth: int) -> Trace:
+    def _fstring(self, node: ast.JoinedStr, depth: int) -> Trace:
+        """An f-string (with the plain strings written beside it: the ast joins them)."""
         parts: list[Trace] = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                parts.append(Trace(True, text=part.value))
-            elif isinstance(part, cst.FormattedStringExpression):
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
                 numeric = numeric_spec(_spec_text(part))  # f"{n:d}" prints a number
-                parts.append(Trace(True) if numeric else self.trace(part.expression, depth + 1))
+                parts.append(Trace(True) if numeric else self.trace(part.value, depth + 1))
+            else:
+                parts.append(Trace(True, text=str_constant(part) or ""))
         return _join(parts, "an f-string")
 
-    def _binary(self, node: cst.BinaryOperation, depth: int) -> Trace:
-        if isinstance(node.operator, cst.Multiply):  # "?" * n, ["%s"] * len(ids): repeats
+    def _binary(self, node: ast.BinOp, depth: int) -> Trace:
+        if isinstance(node.op, ast.Mult):  # "?" * n, ["%s"] * len(ids): repeats
             return self._items(node.left, depth)
         left = self.trace(node.left, depth + 1)
-        if isinstance(node.operator, cst.Add):
+        if isinstance(node.op, ast.Add):
             return _join([left, self.trace(node.right, depth + 1)], "`+` concatenation")
-        if isinstance(node.operator, cst.Modulo) and _stringish(node.left, left):
+        if isinstance(node.op, ast.Mod) and _stringish(node.left, left):
             right = self._percent(left, node.right, depth)
             return _join([left, right], "`%` formatting")
         return Trace(False)
 
-    def _percent(self, left: Trace, right: cst.BaseExpression, depth: int) -> Trace:
+    def _percent(self, left: Trace, right: ast.expr, depth: int) -> Trace:
         """The values of `template % values`: those a numeric conversion (`%d`) prints are
         numbers whatever they hold."""
         conversions = percent_conversions(left.text) if left.const else []
@@ -234,95 +229,95 @@ class Tracer:
                 if not numeric]
         return _join(kept, None)
 
-    def _items(self, node: cst.BaseExpression, depth: int) -> Trace:
+    def _items(self, node: ast.expr, depth: int) -> Trace:
         """A tuple, list, set or dict of pieces (the right of `%`, the argument of join)."""
         elements = _elements(node)
         if elements is not None:
             return _join([self.trace(e, depth + 1) for e in elements], None)
-        if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+        if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
             return self._comprehension(node, depth)
         return self.trace(node, depth + 1)
 
-    def _comprehension(self, node: cst.GeneratorExp | cst.ListComp | cst.SetComp,
+    def _comprehension(self, node: ast.GeneratorExp | ast.ListComp | ast.SetComp,
                        depth: int) -> Trace:
         """`[f"max({c})" for c in ("a", "b")]`: the loop variables take the iterable's pieces."""
         saved = dict(self.bound)
-        clause: cst.CompFor | None = node.for_in
-        while clause is not None:
+        for clause in node.generators:
             source = self._items(clause.iter, depth)
             for name in _target_names(clause.target):
                 self.bound[name] = replace(source, text="", via=None)
-            clause = clause.inner_for_in
         element = self.trace(node.elt, depth + 1)
         self.bound = saved
         return element
 
-    def _subscript(self, node: cst.Subscript, depth: int) -> Trace:
+    def _subscript(self, node: ast.Subscript, depth: int) -> Trace:
         """`pair[0]` of a pair Django compiled (`where.as_sql(compiler, connection)`), or of a
         local assigned only such pairs: the text, whose values are the other half."""
         if not _first_element(node):
             return Trace(False)
         pair = node.value
-        if isinstance(pair, cst.Name) and pair.value not in self.bound:
-            values = self.scope.assigned.get(pair.value, [])
-            if values and pair.value not in self.scope.augmented and all(
+        if isinstance(pair, ast.Name) and pair.id not in self.bound:
+            values = self.scope.assigned.get(pair.id, [])
+            if values and pair.id not in self.scope.augmented and all(
                     compiled_pair(v) for v in values):
                 self.through.extend(values)
-                return Trace(True, via=pair.value)
+                return Trace(True, via=pair.id)
             return Trace(False)
         return Trace(compiled_pair(pair))
 
-    def _call(self, node: cst.Call, depth: int) -> Trace:
-        callee = (dotted_name(node.func) or "").split(".")[-1]
+    def _call(self, node: ast.Call, depth: int) -> Trace:
+        callee = (dotted(node.func) or "").split(".")[-1]
         if callee in SQL_SAFE_CALLS or "quote" in callee.lower() or _django_query(node):
             return Trace(True)
-        if not isinstance(node.func, cst.Attribute):
+        if not isinstance(node.func, ast.Attribute):
             return self._function_call(node, callee, depth)
         handler = {"format": self._format, "join": self._joined, "substitute": self._substitute,
-                   "safe_substitute": self._substitute}.get(node.func.attr.value)
+                   "safe_substitute": self._substitute}.get(node.func.attr)
         if handler:
             return handler(node.func.value, node, depth)
         return self._method_call(node.func, depth)
 
-    def _function_call(self, node: cst.Call, callee: str, depth: int) -> Trace:
+    def _function_call(self, node: ast.Call, callee: str, depth: int) -> Trace:
         """`str(x)`, `tuple(xs)`, `frozenset({...})`: as constant as what they are given."""
-        if isinstance(node.func, cst.Name) and callee in _PASS_THROUGH and len(node.args) == 1:
-            return self._items(node.args[0].value, depth)
+        values = argument_values(node)
+        if isinstance(node.func, ast.Name) and callee in _PASS_THROUGH and len(values) == 1:
+            return self._items(values[0], depth)
         return Trace(False)
 
-    def _method_call(self, func: cst.Attribute, depth: int) -> Trace:
+    def _method_call(self, func: ast.Attribute, depth: int) -> Trace:
         """`self.table_name()`: a method of a class of this file that only returns a literal."""
         owner = func.value
-        if isinstance(owner, cst.Name) and (owner.value in ("self", "cls")
-                                            or owner.value in self.facts.classes):
-            method = self.facts.method_value(func.attr.value)
+        if isinstance(owner, ast.Name) and (owner.id in ("self", "cls")
+                                            or owner.id in self.facts.classes):
+            method = self.facts.method_value(func.attr)
             if method is not None:
                 return self.trace(method, depth + 1)
         return Trace(False)
 
-    def _format(self, owner: cst.BaseExpression, node: cst.Call, depth: int) -> Trace:
+    def _format(self, owner: ast.expr, node: ast.Call, depth: int) -> Trace:
         if _is_psycopg_sql(owner):
             return Trace(True)
         base = self.trace(owner, depth + 1)
         if not _stringish(owner, base):
             return Trace(False)
         printed = _printed_arguments(owner, node)
-        return _join([base, *(self._items(a.value, depth) for a in printed)], "`.format()`")
+        return _join([base, *(self._items(value, depth) for value in printed)], "`.format()`")
 
-    def _joined(self, owner: cst.BaseExpression, node: cst.Call, depth: int) -> Trace:
-        if string_value(owner) is None or not node.args:
+    def _joined(self, owner: ast.expr, node: ast.Call, depth: int) -> Trace:
+        values = argument_values(node)
+        if str_constant(owner) is None or not values:
             return Trace(False)
-        return _join([self._items(node.args[0].value, depth)], "`str.join`")
+        return _join([self._items(values[0], depth)], "`str.join`")
 
-    def _substitute(self, owner: cst.BaseExpression, node: cst.Call, depth: int) -> Trace:
+    def _substitute(self, owner: ast.expr, node: ast.Call, depth: int) -> Trace:
         template = _template_text(owner)
         if template is None:
             return Trace(False)
-        args = [self._items(a.value, depth) for a in node.args]
+        args = [self._items(value, depth) for value in argument_values(node)]
         return _join([Trace(True, text=template), *args], "`string.Template.substitute`")
 
-    def _name(self, node: cst.Name, depth: int) -> Trace:
-        name = node.value
+    def _name(self, node: ast.Name, depth: int) -> Trace:
+        name = node.id
         values = self.scope.assigned.get(name, [])
         known = self._known(name, values, depth)
         if known is not None:
@@ -337,7 +332,7 @@ class Tracer:
         joined = _join([first, grown], None)
         return replace(joined, how=first.how or grown.how, via=name)
 
-    def _known(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace | None:
+    def _known(self, name: str, values: list[ast.expr], depth: int) -> Trace | None:
         """A comprehension variable, a name being traced already, a module constant, or a
         parameter an `if` checked: answered without following assignments."""
         if name in self.bound:
@@ -350,7 +345,7 @@ class Tracer:
             return self._global(name, depth)
         return Trace(True) if name in self.guarded else None
 
-    def _assigned(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace:
+    def _assigned(self, name: str, values: list[ast.expr], depth: int) -> Trace:
         """The parameter (if it is one), every value assigned, and what was added to it."""
         parts = [self._parameter(name)] if name in self.scope.params else []
         parts += [self.trace(v, depth + 1) for v in values]
@@ -364,7 +359,7 @@ class Tracer:
             return Trace(self._enum_proved(annotation, 0))
         return self._imported(annotation, ("enum",)) if annotation else Trace(False)
 
-    def _added(self, name: str, values: list[cst.BaseExpression], depth: int) -> Trace:
+    def _added(self, name: str, values: list[ast.expr], depth: int) -> Trace:
         """What `.append()` / `.extend()` put into a local list; a list handed to another
         call (which may change it) is not constant."""
         mutable = any(type(v).__name__ in _MUTABLE for v in values)
@@ -379,72 +374,81 @@ class Tracer:
         module = self.facts.module
         if not is_constant_name(name) or name not in module.assigned or name in self.facts.rebound:
             return Trace(False)
-        return self.trace_in_module(cst.Name(name), depth)
+        return self.trace_in_module(ast.Name(id=name), depth)
 
 
 _PASS_THROUGH = frozenset({"str", "tuple", "list", "set", "frozenset", "sorted"})
-# node class names of values that can be changed in their place (names, not classes: reading
-# `cst.List` at import would load libcst for a run that never parses with it)
+# node class names of values that can be changed in their place
 _MUTABLE = frozenset({"List", "Set", "Dict", "ListComp", "SetComp", "DictComp"})
 
 
-def _is_auto(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Call) and (dotted_name(node.func) or "").endswith("auto")
+def _is_auto(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and (dotted(node.func) or "").endswith("auto")
 
 
-def _target_names(node: cst.BaseExpression) -> list[str]:
-    if isinstance(node, cst.Name):
-        return [node.value]
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return [n for e in node.elements for n in _target_names(e.value)]
+def argument_values(node: ast.Call) -> list[ast.expr]:
+    """A call's argument values in source order, `*args` and `**kwargs` unwrapped (as libcst
+    lists them)."""
+    values = [arg.value if isinstance(arg, ast.Starred) else arg for arg in node.args]
+    values += [keyword.value for keyword in node.keywords]
+    return sorted(values, key=lambda value: (value.lineno, value.col_offset)) \
+        if node.keywords and node.args else values
+
+
+def _target_names(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Starred):
+        node = node.value
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [n for e in node.elts for n in _target_names(e)]
     return []
 
 
-def _django_query(node: cst.Call) -> bool:
+def _django_query(node: ast.Call) -> bool:
     """`qs.query.sql_with_params()` and `compiler.as_sql()` (their text, when a pair is
     unpacked; the values are the params) and `str(queryset.query)`: Django's compiled SQL,
     values left as placeholders."""
     return compiled_pair(node) or _str_of_queryset(node)
 
 
-def compiled_pair(node: cst.BaseExpression) -> bool:
+def compiled_pair(node: ast.expr) -> bool:
     """Django's (sql, params) pair: `qs.query.sql_with_params()`, and the `as_sql()` of its
     compilers and query parts (`query.get_compiler(using).as_sql()`,
     `query.where.as_sql(compiler, connection)`)."""
-    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return False
     func = node.func
-    if func.attr.value == "sql_with_params":
-        return isinstance(func.value, cst.Attribute) and func.value.attr.value == "query"
-    return func.attr.value == "as_sql"
+    if func.attr == "sql_with_params":
+        return isinstance(func.value, ast.Attribute) and func.value.attr == "query"
+    return func.attr == "as_sql"
 
 
-def _first_element(node: cst.Subscript) -> bool:
+def _first_element(node: ast.Subscript) -> bool:
     """`x[0]`."""
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
-        return False
-    index = node.slice[0].slice.value
-    return isinstance(index, cst.Integer) and index.value == "0"
+    index = node.slice
+    return isinstance(index, ast.Constant) and type(index.value) is int and index.value == 0
 
 
-def _str_of_queryset(node: cst.Call) -> bool:
+def _str_of_queryset(node: ast.Call) -> bool:
     func = node.func
-    if not (isinstance(func, cst.Name) and func.value == "str" and len(node.args) == 1):
+    values = argument_values(node)
+    if not (isinstance(func, ast.Name) and func.id == "str" and len(values) == 1):
         return False
-    arg = node.args[0].value
-    if not (isinstance(arg, cst.Attribute) and arg.attr.value == "query"):
+    arg = values[0]
+    if not (isinstance(arg, ast.Attribute) and arg.attr == "query"):
         return False
-    return bool(_QUERYSET.search((dotted_name(arg.value) or "").lower()))
+    return bool(_QUERYSET.search((dotted(arg.value) or "").lower()))
 
 
-def _model_identifier(attr: str, owner: cst.BaseExpression) -> bool:
+def _model_identifier(attr: str, owner: ast.expr) -> bool:
     """`Model._meta.db_table`, `Model.__tablename__`, `Model.__table__.name`: a table name the
     model's class definition sets (Django's Meta, SQLAlchemy's declarative class), never input."""
     if attr == "__tablename__":
         return True
-    if not isinstance(owner, cst.Attribute):
+    if not isinstance(owner, ast.Attribute):
         return False
-    held = owner.attr.value
+    held = owner.attr
     return (held == "_meta" and attr in _DJANGO_META) or (held == "__table__" and attr == "name")
 
 
@@ -453,70 +457,61 @@ _DJANGO_META = frozenset({"db_table", "model_name", "app_label", "db_tablespace"
 _QUERYSET = re.compile(r"queryset|(?:^|[._])qs$|\.objects\b")
 
 
-def _paired(right: cst.BaseExpression,
-            conversions: list[tuple[str | None, bool]]) -> list[cst.BaseExpression] | None:
+def _paired(right: ast.expr,
+            conversions: list[tuple[str | None, bool]]) -> list[ast.expr] | None:
     """The values of a tuple with one value per positional conversion, else None."""
-    elements = _elements(right) if isinstance(right, cst.Tuple) else None
+    elements = _elements(right) if isinstance(right, ast.Tuple) else None
     if not conversions or elements is None or len(elements) != len(conversions):
         return None
     return elements if conversions[0][0] is None else None
 
 
-def _stringish(node: cst.BaseExpression, trace: Trace) -> bool:
+def _stringish(node: ast.expr, trace: Trace) -> bool:
     """Text (or a local name, which may hold a template) on the left of `%` / `.format`."""
-    return bool(trace.text or trace.how or isinstance(node, cst.Name))
+    return bool(trace.text or trace.how or isinstance(node, ast.Name))
 
 
-def _elements(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
-    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        return [e.value for e in node.elements if isinstance(e, cst.Element)]
-    if isinstance(node, cst.Dict):
-        return [e.value for e in node.elements if isinstance(e, cst.DictElement)]
+def _elements(node: ast.expr) -> list[ast.expr] | None:
+    """A display's element values (not what `*` / `**` unpacks)."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return [e for e in node.elts if not isinstance(e, ast.Starred)]
+    if isinstance(node, ast.Dict):
+        return [value for key, value in zip(node.keys, node.values) if key is not None]
     return None
 
 
-def _is_psycopg_sql(node: cst.BaseExpression) -> bool:
+def _is_psycopg_sql(node: ast.expr) -> bool:
     """`sql.SQL("...")` / `SQL("...")` / `psycopg.sql.SQL(...)`: composition, not text."""
-    return isinstance(node, cst.Call) and (dotted_name(node.func) or "").split(".")[-1] == "SQL"
+    return isinstance(node, ast.Call) and (dotted(node.func) or "").split(".")[-1] == "SQL"
 
 
-def _spec_text(part: cst.FormattedStringExpression) -> str:
+def _spec_text(part: ast.FormattedValue) -> str:
     """The format spec of an f-string field when it is plain text ("" when it holds a field)."""
-    spec = part.format_spec or ()
-    if len(spec) == 1 and isinstance(spec[0], cst.FormattedStringText):
-        return spec[0].value
+    spec = part.format_spec
+    if isinstance(spec, ast.JoinedStr) and len(spec.values) == 1:
+        return str_constant(spec.values[0]) or ""
     return ""
 
 
-def _printed_arguments(owner: cst.BaseExpression, node: cst.Call) -> list[cst.Arg]:
+def _printed_arguments(owner: ast.expr, node: ast.Call) -> list[ast.expr]:
     """The arguments of `template.format(...)` printed as text: all of them, unless the template
     is a literal whose fields print some only as numbers (`"KILL {:d}".format(pid)`) or not at
     all."""
-    template = string_value(owner)
+    template = str_constant(owner)
     fields = format_fields(template) if template is not None else None
-    if fields is None or any(a.star for a in node.args):
-        return list(node.args)
-    keys = _argument_keys(node)
-    return [a for a, key in zip(node.args, keys) if not fields.get(key, True)]
+    starred = any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords)
+    if fields is None or starred:
+        return argument_values(node)
+    keyed = [(a, i) for i, a in enumerate(node.args)] + [(k.value, k.arg) for k in node.keywords]
+    return [value for value, key in keyed if not fields.get(key, True)]  # type: ignore[arg-type]
 
 
-def _argument_keys(node: cst.Call) -> list[int | str]:
-    """Each argument's key in a `str.format` template: its position, or its keyword."""
-    keys: list[int | str] = []
-    position = 0
-    for arg in node.args:
-        if arg.keyword is not None:
-            keys.append(arg.keyword.value)
-        else:
-            keys.append(position)
-            position += 1
-    return keys
-
-
-def _template_text(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Call) and (dotted_name(node.func) or "").endswith("Template"):
-        if node.args:
-            return string_value(node.args[0].value)
+def _template_text(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Call) and (dotted(node.func) or "").endswith("Template"):
+        values = argument_values(node)
+        if values:
+            return str_constant(values[0])
     return None
 
 

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import Any
 
-from backend_gate.ast_index import char_column, dotted, source_column, source_row, str_constant
+from backend_gate.ast_index import (
+    char_column, dotted, expression_span, source_row, str_constant,
+)
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._data import LOG_SAFE_WORDS, LOG_SECRET_WORDS
@@ -197,7 +199,7 @@ class SecretInLog(Rule):
         walk = _Walk(text, lambda label: is_secret_name(label, self._secret, self._safe))
         walk.module(tree)
         for node, label, call, visible in walk.logged:
-            line, column, end_line, end_column = _place(text, node)
+            line, column, end_line, end_column = expression_span(text, node)
             self.report_at(line, column, self.MESSAGE.format(name=label, call=call),
                            end=(end_line, end_column), causes=_causes(node, visible))
 
@@ -365,30 +367,3 @@ def _causes(node: ast.expr, visible: tuple[_Scope, ...]) -> list[int]:
         return []
     bindings = next((scope[node.id] for scope in visible if node.id in scope), [])
     return [line for lines in bindings for line in lines]
-
-
-def _place(text: str, node: ast.expr) -> tuple[int, int, int, int]:
-    """The node's 1-based start and end as libcst places it: in characters (the ast counts
-    UTF-8 bytes), moved as far as the name it starts with stands from where the ast puts it
-    (a newer-syntax file's rewritten ast may move columns on a line it rewrote). Inside a
-    string that rewrite turned into the tuple of its fields (a t-string, an f-string whose
-    field holds a backslash or a comment, on a Python older than the file's) the place is the
-    nearest one on the string's first line where the name's word stands: the rewritten ast
-    tells no more."""
-    line, end_line = node.lineno, node.end_lineno or node.lineno
-    start = char_column(text, line, node.col_offset)
-    end = char_column(text, end_line, node.end_col_offset or 0)
-    moved = _moved(text, node)
-    return line, start + moved + 1, end_line, end + (moved if end_line == line else 0) + 1
-
-
-def _moved(text: str, node: ast.expr) -> int:
-    """How far the source puts the name an attribute or subscript chain starts with from
-    where the ast puts it (0: not moved, or no name to tell)."""
-    anchor = node
-    while isinstance(anchor, (ast.Attribute, ast.Subscript)):
-        anchor = anchor.value
-    if not isinstance(anchor, ast.Name) or anchor.lineno != node.lineno:
-        return 0
-    column = char_column(text, anchor.lineno, anchor.col_offset)
-    return source_column(text, anchor.lineno, anchor.col_offset, anchor.id) - column

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex, str_constant
+from backend_gate.ast_index import AstIndex, dotted, expression_span, str_constant
 from backend_gate.config import Option
-from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._data import SQL_DB_WORDS, SQL_SINKS, SQL_SPECIFIC_SINKS
-from backend_gate.rules._helpers import body_statements, dotted_name
 from backend_gate.rules._sqlfacts import (
     Facts,
     annotation_name,
@@ -20,7 +17,13 @@ from backend_gate.rules._sqlfacts import (
     guard_of,
     literal_return,
 )
-from backend_gate.rules._sqlflow import Scope, Tracer, compiled_pair, looks_like_sql
+from backend_gate.rules._sqlflow import (
+    Scope,
+    Tracer,
+    argument_values,
+    compiled_pair,
+    looks_like_sql,
+)
 from backend_gate.rules._sqlproject import SqlProvedAcrossFiles
 
 _SQL_KEYWORDS = ("sql", "query", "statement", "operation", "stmt", "sql_query")
@@ -44,9 +47,9 @@ _PARAMETERIZED = {
 class _Pending:
     sink: str
     receiver: str
-    argument: cst.BaseExpression
+    argument: ast.expr
     scope: Scope
-    callee: cst.BaseExpression  # the sink's name: a cause line when the call spans lines
+    callee: ast.expr  # the sink's name: a cause line when the call spans lines
     guarded: frozenset[str] = frozenset()  # names an `if` proved before the sink
 
 
@@ -195,7 +198,9 @@ class SqlBuiltFromStrings(Rule):
                 '    cur.execute(f"SELECT * FROM {table}")\n', line=6, column=17),
     )
 
-    def __init__(self, context: Any) -> None:
+    NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
+
+    def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._facts = Facts()
         self._class_names: list[str] = []  # the classes we are in (outside any function)
@@ -210,67 +215,84 @@ class SqlBuiltFromStrings(Rule):
 
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """Some call's name (its last attribute, or the function's name) is a sink, and its
-        SQL argument is not a string literal (which the rule's trace finds constant)."""
+        """The rule reports only at a call whose name (its last attribute, or the function's
+        name) is a sink, and whose SQL argument is not a string literal (always constant)."""
         sinks = frozenset((*SQL_SINKS, *options.get("extra-sinks", ())))
         if index.call_tails.isdisjoint(sinks):
             return False
-        if not any(_may_build_sql(node, sinks) for node in index.call_nodes):
-            return False
-        flow = _AstFlow(sinks)
-        flow.visit(index.tree)
-        return any(_may_report_sql(call, scope) for call, scope in flow.pending)
+        return any(_may_build_sql(node, sinks) for node in index.call_nodes)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = (dotted_name(node.module) if node.module else "") or ""
-        if isinstance(node.names, cst.ImportStar):
+    def collect(self) -> None:
+        """One walk of the ast in source order (a hand-kept stack: an operator chain is as
+        deep as it is long), noting what each scope assigns and the sink calls made in it;
+        then every sink is judged on what its function assigns in all."""
+        if self.context.tree is None:
+            return
+        stack: list[Any] = [self.context.tree]
+        while stack:
+            node = stack.pop()
+            if callable(node):  # leaving a class or a function
+                node()
+                continue
+            enter = self._ENTER.get(type(node))
+            children = enter(self, node) if enter is not None else None
+            stack.extend(reversed(children if children is not None
+                                  else list(ast.iter_child_nodes(node))))
+        for pending in self._pending:
+            self._judge(pending)
+
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if any(alias.name == "*" for alias in node.names):
             return
         if module.split(".")[0] in ("sqlalchemy", "sqlmodel"):
-            self._sql_text |= any(alias.evaluated_name == "text" for alias in node.names)
-        level = len(node.relative)
+            self._sql_text |= any(alias.name == "text" for alias in node.names)
         for alias in node.names:
-            target = f"{module}.{alias.evaluated_name}" if module else alias.evaluated_name
-            self._facts.imports[alias.evaluated_alias or alias.evaluated_name] = (target, level)
+            target = f"{module}.{alias.name}" if module else alias.name
+            self._facts.imports[alias.asname or alias.name] = (target, node.level)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def _class(self, node: ast.ClassDef) -> list[Any]:
+        """Entered before its decorators and bases, as the scope they are read in."""
         facts = self._facts
-        facts.classes.add(node.name.value)
+        facts.classes.add(node.name)
         if enum_bases(node, facts):
-            facts.enums.setdefault(node.name.value, [])
-        self._class_names.append(node.name.value)
+            facts.enums.setdefault(node.name, [])
+        self._class_names.append(node.name)
         self._scopes.append(Scope())
+        return [*node.decorator_list, *node.bases, *node.keywords, *node.body,
+                self._leave_class]
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def _leave_class(self) -> None:
         self._class_names.pop()
         self._scopes.pop()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Any]:
+        """Entered before its decorators and parameters, as the scope they are read in."""
         in_class = self._in_class_body()
-        scope = Scope(top={id(s) for s in body_statements(node.body)})
+        scope = Scope(top={id(s) for s in node.body})
         if in_class:
-            self._facts.methods.setdefault(node.name.value, []).append(literal_return(node))
+            self._facts.methods.setdefault(node.name, []).append(literal_return(node))
             if self._class_names[-1] in self._facts.enums:
                 scope.enum_class = self._class_names[-1]
             scope.owner_class = ".".join(self._class_names)
-        for param in (*node.params.posonly_params, *node.params.params,
-                      *node.params.kwonly_params):
-            if param.name.value not in ("self", "cls"):
-                scope.params[param.name.value] = annotation_name(param)
+        arguments = node.args
+        for param in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+            if param.arg not in ("self", "cls"):
+                scope.params[param.arg] = annotation_name(param.annotation)
         self._scopes.append(scope)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._scopes.pop()
+        returns = [node.returns] if node.returns is not None else []
+        return [*node.decorator_list, arguments, *returns, *node.body, self._scopes.pop]
 
     def _in_class_body(self) -> bool:
         """Directly in a class body: each class pushed one scope, no function since."""
         return bool(self._class_names) and len(self._scopes) == len(self._class_names) + 1 \
             and self._scopes[-1].params == {} and not self._scopes[-1].top
 
-    def visit_Global(self, node: cst.Global) -> None:
+    def _global(self, node: ast.Global) -> None:
         """`global TABLE` in a function: the module constant may be rebound at run time."""
-        self._facts.rebound.update(n.name.value for n in node.names)
+        self._facts.rebound.update(node.names)
 
-    def visit_If(self, node: cst.If) -> None:
+    def _if(self, node: ast.If) -> None:
         scope = self._scopes[-1]
         if id(node) not in scope.top:
             return
@@ -279,58 +301,58 @@ class SqlBuiltFromStrings(Rule):
             if allowed is None or tracer.trace(allowed).const:
                 scope.guarded[name] = scope.guarded.get(name, 0) + 1
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def _assignment(self, node: ast.Assign) -> None:
         for target in node.targets:
-            self._assign(target.target, node.value)
+            self._assign(target, node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def _annotated(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self._assign(node.target, node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def _augmented(self, node: ast.AugAssign) -> None:
         target = node.target
-        if isinstance(target, cst.Name) and isinstance(node.operator, cst.AddAssign):
-            self._scopes[-1].augmented.setdefault(target.value, []).append(node.value)
+        if isinstance(target, ast.Name) and isinstance(node.op, ast.Add):
+            self._scopes[-1].augmented.setdefault(target.id, []).append(node.value)
         self._spoil(target)
 
-    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+    def _assign(self, target: ast.expr, value: ast.expr) -> None:
         scope = self._scopes[-1]
         self._spoil(target)
-        if isinstance(value, cst.Name):  # an alias may be changed in its place
-            scope.escaped.add(value.value)
-        if isinstance(target, (cst.Tuple, cst.List)):
+        if isinstance(value, ast.Name):  # an alias may be changed in its place
+            scope.escaped.add(value.id)
+        if isinstance(target, (ast.Tuple, ast.List)):
             self._unpack(target, value)
             return
-        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
-            scope.added.setdefault(target.value.value, []).append(value)
-        if not isinstance(target, cst.Name):
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            scope.added.setdefault(target.value.id, []).append(value)
+        if not isinstance(target, ast.Name):
             return
-        scope.assigned.setdefault(target.value, []).append(value)
+        scope.assigned.setdefault(target.id, []).append(value)
         if self._in_class_body():
-            values = self._facts.class_values.setdefault(target.value, [])
+            values = self._facts.class_values.setdefault(target.id, [])
             values.append(value)
             if self._class_names[-1] in self._facts.enums:
                 self._facts.enums[self._class_names[-1]].append(value)
 
-    def _unpack(self, target: cst.Tuple | cst.List, value: cst.BaseExpression) -> None:
+    def _unpack(self, target: ast.Tuple | ast.List, value: ast.expr) -> None:
         """`sql, params = qs.query.sql_with_params()` (or a compiler's `as_sql()`): the first
         name holds the SQL text; any other unpacked name holds something this rule cannot
         follow."""
         scope = self._scopes[-1]
-        names = [e.value for e in target.elements]
+        names = [e.value if isinstance(e, ast.Starred) else e for e in target.elts]
         for position, name in enumerate(names):
             self._spoil(name)
-            if isinstance(name, cst.Name):
+            if isinstance(name, ast.Name):
                 unknown = position > 0 and compiled_pair(value)
-                held = cst.Ellipsis() if unknown else value
-                scope.assigned.setdefault(name.value, []).append(held)
+                held = ast.Constant(value=...) if unknown else value  # `...`: not followed
+                scope.assigned.setdefault(name.id, []).append(held)
 
-    def _spoil(self, target: cst.BaseExpression) -> None:
+    def _spoil(self, target: ast.expr) -> None:
         """`self.table = name`: that attribute name is no longer a class constant."""
-        if isinstance(target, cst.Attribute):
-            self._facts.spoiled.add(target.attr.value)
+        if isinstance(target, ast.Attribute):
+            self._facts.spoiled.add(target.attr)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def _call(self, node: ast.Call) -> None:
         self._grow(node)
         sink, receiver = _sink_of(node)
         if sink not in self._sinks:
@@ -340,16 +362,16 @@ class SqlBuiltFromStrings(Rule):
         for argument in _sql_arguments(node, sink):
             self._pending.append(_Pending(sink, receiver, argument, scope, node.func, guarded))
 
-    def _grow(self, node: cst.Call) -> None:
+    def _grow(self, node: ast.Call) -> None:
         """`parts.append(x)` / `.add(x)` / `.insert(i, x)` / `.extend(xs)` / `.update(xs)`, and
         a name handed to any other call (which may change a list in its place)."""
         scope, func = self._scopes[-1], node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args:
-            self._grow_name(scope, func.value.value, func.attr.value, node.args[-1].value)
-        self._escape(node)
+        values = argument_values(node)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and values:
+            self._grow_name(scope, func.value.id, func.attr, values[-1])
+        self._escape(node, values)
 
-    def _grow_name(self, scope: Scope, name: str, method: str,
-                   value: cst.BaseExpression) -> None:
+    def _grow_name(self, scope: Scope, name: str, method: str, value: ast.expr) -> None:
         """Record what a grower adds; a module-level list grown in a function grows there too."""
         kind = _GROWERS.get(method)
         if kind is None:
@@ -361,19 +383,22 @@ class SqlBuiltFromStrings(Rule):
             into = target.grown if kind == "grown" else target.added
             into.setdefault(name, []).append(value)
 
-    def _escape(self, node: cst.Call) -> None:
+    def _escape(self, node: ast.Call, values: list[ast.expr]) -> None:
         func = node.func
-        tail = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        tail = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if tail in _READS_ONLY:
             return
-        names = {a.value.value for a in node.args if isinstance(a.value, cst.Name)}
+        names = {value.id for value in values if isinstance(value, ast.Name)}
         scope = self._scopes[-1]
         scope.escaped.update(names)
         self._facts.module.escaped.update(n for n in names if n not in scope.assigned)
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        for pending in self._pending:
-            self._judge(pending)
+    _ENTER: dict[type, Callable[[Any, Any], list[Any] | None]] = {
+        ast.ImportFrom: _import_from, ast.ClassDef: _class, ast.FunctionDef: _function,
+        ast.AsyncFunctionDef: _function, ast.Global: _global, ast.If: _if,
+        ast.Assign: _assignment, ast.AnnAssign: _annotated, ast.AugAssign: _augmented,
+        ast.Call: _call,
+    }
 
     def _judge(self, pending: _Pending) -> None:
         tracer = Tracer(pending.scope, self._facts, pending.guarded)
@@ -383,12 +408,14 @@ class SqlBuiltFromStrings(Rule):
         name = f"{pending.receiver}.{pending.sink}" if pending.receiver else pending.sink
         via = f" `{trace.via}`" if trace.via else ""
         form = _PARAMETERIZED.get(pending.sink, f'{pending.sink}("... WHERE id = %s", (value,))')
+        line, column, end_line, end_column = expression_span(self.context.text, pending.argument)
         # constant if other files prove what it assumes (an imported Enum, an inherited class
         # constant): the project half (`_sqlproject`) keeps the report unless they do
-        unless = trace.needs if trace.provable else ()
-        self.report(pending.argument,
-                    self.MESSAGE.format(via=via, sink=name, how=trace.how, form=form),
-                    causes=(pending.callee, *tracer.through), unless=unless)
+        self.report_at(line, column,
+                       self.MESSAGE.format(via=via, sink=name, how=trace.how, form=form),
+                       end=(end_line, end_column),
+                       causes=_lines_of((pending.callee, *tracer.through)),
+                       unless=trace.needs if trace.provable else ())
 
     def _is_sql(self, pending: _Pending, text: str) -> bool:
         """Generic sink names need SQL-looking text or a database-looking receiver."""
@@ -399,13 +426,16 @@ class SqlBuiltFromStrings(Rule):
 
 
 def _may_build_sql(call: ast.Call, sinks: frozenset[str]) -> bool:
-    sink = _ast_sink(call)
+    sink, _ = _sink_of(call)
     if sink not in sinks:
         return False
-    if sink == "extra":
-        return True
-    argument = _ast_sql_argument(call)
-    return argument is not None and str_constant(argument) is None
+    return any(str_constant(argument) is None for argument in _sql_arguments(call, sink))
+
+
+def _lines_of(nodes: tuple[ast.expr, ...]) -> list[int]:
+    """Every line of every node (one the rule made up, `...`, has none)."""
+    return [line for node in nodes if hasattr(node, "lineno")
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1)]
 
 
 # Methods that put something into a list or set: one element (`added`) or many (`grown`);
@@ -416,140 +446,38 @@ _READS_ONLY = frozenset({"join", "len", "str", "int", "float", "tuple", "list", 
                          "frozenset", "sorted", "format", "execute", "executemany", "print"})
 
 
-_BUILDERS = frozenset({"format", "join", "substitute", "safe_substitute"})
-
-
-@dataclass
-class _AstScope:
-    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
-    augmented: set[str] = field(default_factory=set)  # names grown with `+=`
-
-
-class _AstFlow:
-    """The rule's scopes on the ast (module, each class, each function, pushed before their
-    decorators and arguments, as the rule's visits do): the locals each one assigns, and the
-    sink calls made in it. A hand-kept stack, in `ast.NodeVisitor`'s order: an operator chain
-    is as deep as it is long."""
-
-    def __init__(self, sinks: frozenset[str]) -> None:
-        self.sinks = sinks
-        self.scopes = [_AstScope()]
-        self.pending: list[tuple[ast.Call, _AstScope]] = []
-
-    def visit(self, tree: ast.AST) -> None:
-        stack: list[ast.AST | None] = [tree]  # None: leave the innermost scope
-        while stack:
-            node = stack.pop()
-            if node is None:
-                self.scopes.pop()
-                continue
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.scopes.append(_AstScope())
-                stack.append(None)
-            else:
-                self._note(node)
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
-
-    def _note(self, node: ast.AST) -> None:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                self._assign(target, node.value)
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            self._assign(node.target, node.value)
-        elif isinstance(node, ast.AugAssign):
-            self._augment(node)
-        elif isinstance(node, ast.Call) and _ast_sink(node) in self.sinks:
-            self.pending.append((node, self.scopes[-1]))
-
-    def _assign(self, target: ast.expr, value: ast.expr) -> None:
-        if isinstance(target, ast.Name):
-            self.scopes[-1].assigned.setdefault(target.id, []).append(value)
-
-    def _augment(self, node: ast.AugAssign) -> None:
-        if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
-            self.scopes[-1].augmented.add(node.target.id)
-
-
-def _ast_sink(call: ast.Call) -> str | None:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-
-
-def _may_report_sql(call: ast.Call, scope: _AstScope) -> bool:
-    """The ast form of the rule's judgement, made wider: the SQL argument, followed through
-    its scope's locals, is put together somewhere (an f-string, an operator, `+=`, a string
-    method); a value the rule's trace finds no building in is never reported."""
-    if _ast_sink(call) == "extra":
-        return True
-    argument = _ast_sql_argument(call)
-    return argument is not None and _built(argument, scope, set())
-
-
-def _built(node: ast.expr, scope: _AstScope, seen: set[str]) -> bool:
-    for sub in ast.walk(node):
-        if _builds(sub):
-            return True
-        if isinstance(sub, ast.Name) and sub.id not in seen:
-            seen.add(sub.id)
-            if sub.id in scope.augmented or any(
-                    _built(value, scope, seen) for value in scope.assigned.get(sub.id, ())):
-                return True
-    return False
-
-
-def _builds(node: ast.AST) -> bool:
-    """What the rule's trace calls building (`Trace.how`): an f-string, `+`, `%`, `.format`,
-    `.substitute`, and `.join` on a string literal (`", ".join(...)`; the trace gives any other
-    receiver no `how`, so SQLAlchemy's `select(...).join(...)` and `a & b` never count)."""
-    if isinstance(node, ast.JoinedStr):
-        return True
-    if isinstance(node, ast.BinOp):
-        return isinstance(node.op, (ast.Add, ast.Mod))
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _BUILDERS):
-        return False
-    return node.func.attr != "join" or isinstance(node.func.value, (ast.Constant, ast.JoinedStr))
-
-
-def _ast_sql_argument(call: ast.Call) -> ast.expr | None:
-    """The ast form of `_sql_arguments`: the first positional argument, else an SQL keyword."""
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    if positional:
-        return positional[0]
-    return next((k.value for k in call.keywords if k.arg in _SQL_KEYWORDS), None)
-
-
-def _sink_of(node: cst.Call) -> tuple[str | None, str]:
+def _sink_of(node: ast.Call) -> tuple[str | None, str]:
     """The called name (last attribute or function name) and the receiver's last name."""
-    if isinstance(node.func, cst.Name):
-        return node.func.value, ""
-    if isinstance(node.func, cst.Attribute):
+    if isinstance(node.func, ast.Name):
+        return node.func.id, ""
+    if isinstance(node.func, ast.Attribute):
         receiver = node.func.value
-        if isinstance(receiver, cst.Call):
+        if isinstance(receiver, ast.Call):
             receiver = receiver.func
-        dotted = dotted_name(receiver) or ""
-        return node.func.attr.value, dotted.split(".")[-1]
+        return node.func.attr, (dotted(receiver) or "").split(".")[-1]
     return None, ""
 
 
-def _sql_arguments(node: cst.Call, sink: str) -> list[cst.BaseExpression]:
+def _sql_arguments(node: ast.Call, sink: str) -> list[ast.expr]:
     """The SQL text of a sink call: `extra`'s clause lists, else the first positional
     argument or a `sql=` / `query=` style keyword."""
     if sink == "extra":
         return _extra_clauses(node)
-    for arg in node.args:
-        if (arg.keyword is None and arg.star == "") or (
-            arg.keyword is not None and arg.keyword.value in _SQL_KEYWORDS
-        ):
-            return [arg.value]
-    return []
+    positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+    if positional:
+        return positional[:1]
+    return [k.value for k in node.keywords if k.arg in _SQL_KEYWORDS][:1]
 
 
-def _extra_clauses(node: cst.Call) -> list[cst.BaseExpression]:
-    values = [arg.value for arg in node.args
-              if arg.keyword is not None and arg.keyword.value in _EXTRA_KEYWORDS]
-    return [element.value for value in values
-            if isinstance(value, (cst.List, cst.Tuple, cst.Dict)) for element in value.elements]
+def _extra_clauses(node: ast.Call) -> list[ast.expr]:
+    values = [k.value for k in node.keywords if k.arg in _EXTRA_KEYWORDS]
+    clauses: list[ast.expr] = []
+    for value in values:
+        if isinstance(value, (ast.List, ast.Tuple)):
+            clauses += [e.value if isinstance(e, ast.Starred) else e for e in value.elts]
+        elif isinstance(value, ast.Dict):
+            clauses += value.values
+    return clauses
 
 
 def _db_receiver(receiver: str) -> bool:
