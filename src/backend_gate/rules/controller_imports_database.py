@@ -5,21 +5,13 @@ from __future__ import annotations
 import ast
 from typing import Any, Mapping
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex, walk_statements
+from backend_gate.ast_index import span_of, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._data import DATABASE_IMPORTS
 from backend_gate.rules._handlers import (handles_requests, only_liveness_probe,
                                           other_than_controller)
 from backend_gate.rules._layers import LAYERS_OPTION, folder_layer, layer_of, layers_of
-
-
-def _full_name(node: cst.CSTNode) -> str | None:
-    from libcst.helpers import get_full_name_for_node  # libcst loads lazily (rules/__init__)
-
-    return get_full_name_for_node(node)
 
 
 _CONTROLLERS = "app/controllers/users.py"
@@ -157,57 +149,51 @@ class ControllerImportsDatabase(Rule):
     def wants(cls, path: str, text: str, options: Mapping[str, Any]) -> bool:
         return layer_of(path, layers_of(options)) == 0
 
-    @classmethod
-    def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """Some import matches a database entry, as the rule matches it (on the ast)."""
-        entries = list(options.get("imports", DATABASE_IMPORTS))
-        return any(_ast_import_hits(node, entries) for node in walk_statements(index.tree))
+    NEEDS_CST = False  # imports are statements of Python's ast: libcst never parses a file
 
-    def visit_Module(self, node: cst.Module) -> None:
-        layers = layers_of(self.options)
-        self._active = layer_of(self.context.path, layers) == 0 and self._is_controller()
+    def collect(self) -> None:
+        tree = self.context.tree
+        if tree is None or not self._is_controller():
+            return
+        for node in walk_statements(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    self._report(alias, _matches(alias.name, None, self._entries))
+            elif isinstance(node, ast.ImportFrom):
+                self._import_from(node)
 
     def _is_controller(self) -> bool:
         tree = self.context.tree
-        if tree is None:
-            return True
+        layers = layers_of(self.options)
+        if tree is None or layer_of(self.context.path, layers) != 0:
+            return False
         if other_than_controller(self.context.path, tree):
             return False
-        if folder_layer(self.context.path, layers_of(self.options)) is None:
+        if folder_layer(self.context.path, layers) is None:
             return handles_requests(tree)  # a controller by its module's name only
         return not only_liveness_probe(tree, _bound_names(tree, self._entries))
 
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names if getattr(self, "_active", False) else ():
-            hit = _matches(_full_name(alias.name) or "", None, self._entries)
-            if hit:
-                self.report(alias, self.MESSAGE.format(name=hit))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = self._judged_module(node)
-        if module is None:
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        """An absolute `from` import: the module when it is database access, else each name
+        that is; none when it takes only exception classes."""
+        if node.level or node.module is None:
             return
-        hit = _matches(module, None, [e for e in self._entries if ":" not in e])
+        names = [alias.name for alias in node.names if alias.name != "*"]
+        if _only_errors(node.module, names):
+            return
+        hit = _matches(node.module, None, [e for e in self._entries if ":" not in e])
         if hit:
-            self.report(node, self.MESSAGE.format(name=hit))
-        elif not isinstance(node.names, cst.ImportStar):
-            self._report_names(module, node.names)
+            self._report(node, hit)
+            return
+        for alias in node.names:
+            if alias.name != "*":
+                self._report(alias, _matches(node.module, alias.name, self._entries))
 
-    def _judged_module(self, node: cst.ImportFrom) -> str | None:
-        """The module an absolute `from` import in a controller names, unless it takes only
-        exception classes; None when there is nothing to judge."""
-        if not getattr(self, "_active", False) or node.relative or node.module is None:
-            return None
-        module = _full_name(node.module) or ""
-        names = [] if isinstance(node.names, cst.ImportStar) else [
-            _full_name(a.name) or "" for a in node.names]
-        return None if _only_errors(module, names) else module
-
-    def _report_names(self, module: str, names: Any) -> None:
-        for alias in names:
-            hit = _matches(module, _full_name(alias.name), self._entries)
-            if hit:
-                self.report(alias, self.MESSAGE.format(name=hit))
+    def _report(self, node: ast.alias | ast.ImportFrom, hit: str | None) -> None:
+        if hit:
+            line, column, end_line, end_column = span_of(node, self.context.text)  # type: ignore[arg-type]
+            self.report_at(line, column, self.MESSAGE.format(name=hit),
+                           end=(end_line, end_column))
 
     @property
     def _entries(self) -> list[str]:
