@@ -6,14 +6,11 @@ import ast
 import re
 from typing import Any, Mapping
 
-import libcst as cst
-
-from backend_gate.ast_index import AstIndex, dotted, str_constant
+from backend_gate.ast_index import AstIndex, dotted, source_span, str_constant
 from backend_gate.config import Option
 from backend_gate.model import Severity
-from backend_gate.rules._base import Invalid, Rule, Valid
+from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
-from backend_gate.rules._helpers import call_name, string_value
 
 _HOST_KEYWORDS = frozenset({"host", "hostname", "server", "address", "endpoint_url", "hosts",
                             "broker", "dsn", "url"})
@@ -49,21 +46,11 @@ def reported_host(value: str | None, url_only: bool) -> str | None:
     return host_of(value)
 
 
-def _ast_reports(call: ast.Call) -> bool:
-    """The rule's `visit_Call` on the ast: a client's first positional argument (a URL) or a
-    host keyword holding a plain string that names a host."""
-    if not (dotted(call.func) or "").split(".")[-1].endswith(_CLIENTS):
-        return False
-    return any(reported_host(str_constant(value), url_only) is not None
-               for value, url_only in _host_arguments(call))
-
-
 def _host_arguments(call: ast.Call) -> list[tuple[ast.expr, bool]]:
-    """(value, URL only?): the host keywords, and the first positional argument."""
-    found = [(k.value, False) for k in call.keywords if k.arg in _HOST_KEYWORDS]
-    if call.args and not isinstance(call.args[0], ast.Starred):
-        found.append((call.args[0], True))
-    return found
+    """(value, URL only?): the first positional argument, and the host keywords."""
+    found = [(call.args[0], True)] if call.args and not isinstance(call.args[0], ast.Starred) \
+        else []
+    return found + [(k.value, False) for k in call.keywords if k.arg in _HOST_KEYWORDS]
 
 
 class HardcodedHost(Rule):
@@ -126,35 +113,46 @@ class HardcodedHost(Rule):
         Invalid('engine = create_engine("postgresql://app@10.1.2.3/app")\n', line=1, column=24),
     )
 
+    NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
+
     @classmethod
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
-        """A client call whose host argument is a string literal the rule would report: its
-        own test, on the ast's calls."""
-        if not any(name.rsplit(".", 1)[-1].endswith(_CLIENTS) for name in index.calls):
-            return False
-        return any(_ast_reports(call) for call in index.call_nodes)
+        """The rule looks only at calls whose name ends with a client's."""
+        return any(name.rsplit(".", 1)[-1].endswith(_CLIENTS) for name in index.calls)
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._context = Context(context.path, self.options)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._context.enter(node.name.value)
+    def collect(self) -> None:
+        """One walk in source order (a hand-kept stack); a function is entered before its
+        decorators, so a call there is in the function's context, as on the CST."""
+        if self.context.tree is None:
+            return
+        stack: list[Any] = [self.context.tree]
+        while stack:
+            node = stack.pop()
+            if node is None:
+                self._context.leave()
+                continue
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._context.enter(node.name)
+                stack.append(None)
+                returns = [node.returns] if node.returns is not None else []
+                children = [*node.decorator_list, node.args, *returns, *node.body]
+            else:
+                if isinstance(node, ast.Call):
+                    self._call(node)
+                children = list(ast.iter_child_nodes(node))
+            stack.extend(reversed(children))
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._context.leave()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        name = call_name(node) or ""
+    def _call(self, node: ast.Call) -> None:
+        name = dotted(node.func) or ""
         if not name.split(".")[-1].endswith(_CLIENTS):
             return
-        for index, arg in enumerate(node.args):
-            keyword = arg.keyword.value if arg.keyword else None
-            if keyword in _HOST_KEYWORDS or (keyword is None and index == 0):
-                self._check(name, arg.value, url_only=keyword is None)
-
-    def _check(self, name: str, node: cst.BaseExpression, url_only: bool) -> None:
-        host = reported_host(string_value(node), url_only)
-        if host is not None:
-            self.report(node, self.MESSAGE.format(host=host, call=name),
-                        severity=self._context.severity())
+        for value, url_only in _host_arguments(node):
+            host = reported_host(str_constant(value), url_only)
+            if host is not None:
+                line, column, end_line, end_column = source_span(self.context.text, value)
+                self.report_at(line, column, self.MESSAGE.format(host=host, call=name),
+                               end=(end_line, end_column), severity=self._context.severity())
