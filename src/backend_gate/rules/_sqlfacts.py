@@ -45,6 +45,7 @@ class Scope:
     guarded: dict[str, int] = field(default_factory=dict)  # name -> guards seen so far
     enum_class: str | None = None  # the Enum class a method belongs to (`self.value`)
     owner_class: str | None = None  # the class a method belongs to, by its dotted name
+    returns: list[ast.expr | None] = field(default_factory=list)  # what `return` gives back
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Facts:
     rebound: set[str] = field(default_factory=set)  # module names a `global` statement rebinds
     # local name -> (what it imports, relative level): `from .a import B` binds B to ("a.B", 1)
     imports: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # module-level function -> its scope (None: defined more than once)
+    functions: dict[str, Scope | None] = field(default_factory=dict)
 
     def is_enum(self, name: str) -> bool:
         return name in self.enums
