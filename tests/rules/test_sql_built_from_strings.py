@@ -194,3 +194,43 @@ def test_a_cached_run_reports_again_when_the_enum_file_stops_proving_it(tmp_path
     events = tmp_path / "app/models/events.py"
     events.write_text(events.read_text().replace("'order.paid'", "input()"), encoding="utf-8")
     assert sql_lines() == [7, 8, 9, 13]
+
+
+def test_a_function_of_the_file_whose_every_return_is_constant_is_constant() -> None:
+    """`table_name(model)` spliced into SQL: proved when each of its returns is constant in
+    its own scope (a model's metadata, literals), not when one returns a parameter, and a
+    recursive function proves nothing."""
+    code = ("def table_name(model):\n    if model._meta.proxy:\n        return 'proxy'\n"
+            "    return '{0}.{1}'.format(model._meta.app_label, model._meta.model_name)\n\n\n"
+            "def column(name):\n    return f'c_{name}'\n\n\n"
+            "def loop(n):\n    return loop(n)\n\n\n"
+            "def f(cursor, model, name):\n"
+            "    cursor.execute(f'SELECT * FROM {table_name(model)}')\n"
+            "    cursor.execute(f'SELECT {column(name)} FROM t')\n"
+            "    cursor.execute(f'SELECT * FROM {loop(1)}')\n")
+    found = [f.line for f in check_source(code).findings if f.rule == "BG301"]
+    assert found == [17, 18]
+
+
+def test_a_function_imported_from_another_module_is_proved_by_its_file(tmp_path) -> None:
+    """taiga's `get_typename_for_model_class(model)` (re-exported by another module): the
+    file that defines it proves each return constant; a function that returns its argument,
+    a name the project defines twice one way and the other, and a third-party function do
+    not prove it."""
+    utils = ("def typename(model):\n"
+             "    return '{0}.{1}'.format(model._meta.app_label, model._meta.model_name)\n\n\n"
+             "def echo(value):\n    return f'{value}'\n")
+    other = "def typename(model):\n    return str(model)\n"
+    views = ("from app.reexport import typename, echo\nfrom django.utils.text import slugify\n\n\n"
+             "def f(qs, model, value):\n"
+             "    sql = \"SELECT count(*) FROM h WHERE key = '{}'\".format(typename(model))\n"
+             "    qs.extra(select={'n': sql})\n"
+             "    qs.extra(select={'n': f\"SELECT '{echo(value)}'\"})\n"
+             "    qs.extra(select={'n': f\"SELECT '{slugify(value)}'\"})\n")
+    files = {"app/__init__.py": "", "app/utils.py": utils,
+             "app/reexport.py": "from app.utils import typename, echo\n",
+             "app/views.py": views}
+    assert _project_sql(tmp_path, files) == [("app/views.py", 8), ("app/views.py", 9)]
+    files["app/legacy.py"] = other  # `typename` may now be either: nothing proves it
+    assert _project_sql(tmp_path, files) == [
+        ("app/views.py", 7), ("app/views.py", 8), ("app/views.py", 9)]

@@ -46,7 +46,8 @@ def looks_like_sql(text: str) -> bool:
 # tuple so that it travels in the file's facts): ("enum", target, level) an Enum with literal
 # members; ("member", target, level, attr) that, or a class assigning `attr` only a literal;
 # ("inherited", class qualname, attr) a base of that class of this file assigning `attr` only
-# a literal. `target` and `level` are what the file's import of the name says.
+# a literal; ("returns", target, level) a module-level function whose every return is a
+# constant. `target` and `level` are what the file's import of the name says.
 Need = tuple
 
 
@@ -91,6 +92,7 @@ class Tracer:
         self.seen: set[str] = set()
         self.bound: dict[str, Trace] = {}  # comprehension variables
         self.through: list[ast.expr] = []  # every assigned value a name was traced to
+        self.calling: frozenset[str] = frozenset()  # the functions whose returns are traced
         self._handlers = {
             ast.JoinedStr: self._fstring, ast.BinOp: self._binary, ast.Call: self._call,
             ast.Name: self._name, ast.IfExp: self._either, ast.Attribute: self._attribute,
@@ -187,6 +189,7 @@ class Tracer:
             return self.trace(node, depth + 1)
         inner = Tracer(self.facts.module, self.facts)
         inner.seen, inner.through = self.seen, self.through  # one set of visited names and causes
+        inner.calling = self.calling
         return inner.trace(node, depth + 1)
 
     def _enum_proved(self, name: str, depth: int) -> bool:
@@ -278,11 +281,36 @@ class Tracer:
         return self._method_call(node.func, depth)
 
     def _function_call(self, node: ast.Call, callee: str, depth: int) -> Trace:
-        """`str(x)`, `tuple(xs)`, `frozenset({...})`: as constant as what they are given."""
+        """`str(x)`, `tuple(xs)`, `frozenset({...})`: as constant as what they are given;
+        `table_name(model)`: a function whose every return is constant (`_returns`)."""
         values = argument_values(node)
-        if isinstance(node.func, ast.Name) and callee in _PASS_THROUGH and len(values) == 1:
+        if not isinstance(node.func, ast.Name):
+            return Trace(False)
+        if callee in _PASS_THROUGH and len(values) == 1:
             return self._items(values[0], depth)
-        return Trace(False)
+        return self._returns(callee, depth)
+
+    def _returns(self, name: str, depth: int) -> Trace:
+        """A call of a module-level function of this file whose every `return` gives a
+        constant (traced in the function's own scope: its parameters are not); of one the
+        file imports, when the project's file that defines it proves that (`returns`)."""
+        if name in self.scope.params or name in self.bound:
+            return Trace(False)
+        if name not in self.facts.functions:
+            return self._imported(name, ("returns",))
+        if name in self.facts.module.assigned or name in self.scope.assigned:
+            return Trace(False)
+        return Trace(self.returns_constant(name, depth))
+
+    def returns_constant(self, name: str, depth: int = 0) -> bool:
+        """Every `return` of the file's module-level function `name` gives a constant."""
+        scope = self.facts.functions.get(name)
+        if scope is None or not scope.returns or name in self.calling:
+            return False
+        inner = Tracer(scope, self.facts)
+        inner.calling = self.calling | {name}  # a recursive call proves nothing
+        return all(value is not None and inner.trace(value, depth + 1).const
+                   for value in scope.returns)
 
     def _method_call(self, func: ast.Attribute, depth: int) -> Trace:
         """`self.table_name()`: a method of a class of this file that only returns a literal."""

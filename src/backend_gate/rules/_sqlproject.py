@@ -8,6 +8,10 @@ that a base class in another module assigns (`cls._threshold`). The engine keeps
 as facts; `SqlProvedAcrossFiles` drops the ones the project's class facts prove and reports the
 rest, so a class the gate cannot find (a third-party base, a `*` import) keeps the finding.
 
+A value a function of another file returns (`table_name(model)`, imported) is constant when
+every `return` of that function is, traced in its own file: `SqlFunctionFacts` records each
+module-level function's name and whether it is proved (`sql-functions`).
+
 `SqlClassFacts` records, for every class of every file, one plain tuple
 `(qualname, bases, enum_literal, literal_attrs, other_attrs)`: its bases as `_classes` writes
 them, whether it is an Enum whose members are all literals (or `auto()`), the attributes its
@@ -20,11 +24,13 @@ from __future__ import annotations
 import ast
 from typing import Any, Iterable, Iterator, Mapping
 
-from backend_gate.ast_index import child_statements, dotted, walk_statements
+from backend_gate.ast_index import child_statements, dotted, str_constant, walk_statements
 from backend_gate.rules._base import PlacedReport, ProjectRule, Rule, unless_key
 from backend_gate.rules._classes import Base, _base, _LazyBindings
 from backend_gate.rules._layers import absolute, module_names
 from backend_gate.rules._sqlfacts import ENUM_BASES
+from backend_gate.rules._sqlflow import Tracer
+from backend_gate.rules._sqlwalk import SqlWalk
 
 CODE = "BG301"
 ClassProof = tuple[str, tuple[Base, ...], bool, tuple[str, ...], tuple[str, ...]]
@@ -121,6 +127,44 @@ class SqlClassFacts(Rule):
         self.collect()
 
 
+class SqlFunctionFacts(Rule):
+    """Records every module-level function of a file and whether each of its `return`s gives
+    a constant (`sql-functions`: (name, proved)); reports nothing. The file is walked (as BG301
+    walks it) only when some function returns text it may build: a string, an f-string, `+`,
+    `%`, `.format()` or `.join()`."""
+
+    CODE = ""
+    NAME = "sql-built-from-strings"
+    CHECK = "sql"
+    NEEDLES = ("def",)
+    NEEDS_CST = False
+
+    def collect(self) -> None:
+        tree = self.context.tree
+        if tree is None:
+            return
+        functions = [s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        proved: set[str] = set()
+        if any(_returns_text(function) for function in functions):
+            walk = SqlWalk(frozenset()).run(tree)
+            tracer = Tracer(walk.facts.module, walk.facts)
+            proved = {name for name in walk.facts.functions if tracer.returns_constant(name)}
+        for function in functions:
+            self.record("sql-functions", (function.name, function.name in proved))
+
+
+def _returns_text(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(statement, ast.Return) and _text_shaped(statement.value)
+               for statement in walk_statements(function))
+
+
+def _text_shaped(value: ast.expr | None) -> bool:
+    if isinstance(value, (ast.JoinedStr, ast.BinOp)) or str_constant(value) is not None:
+        return True
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+        and value.func.attr in ("format", "join")
+
+
 class _Classes:
     """The project's classes by full name and by bare name, and how to find the class a file
     means by an imported name."""
@@ -133,28 +177,58 @@ class _Classes:
         self.root_is_package = "__init__.py" in paths
         self.full: dict[str, tuple[str, ClassProof]] = {}
         self.bare: dict[str, list[tuple[str, ClassProof]]] = {}
+        self.functions: dict[str, bool] = {}  # module.function -> its returns are constant
+        self.function_bare: dict[str, list[bool]] = {}
         for path, module in self.modules.items():
             for proof in facts.get(path, {}).get("sql-classes", ()):
                 entry = (path, tuple(proof))  # type: ignore[arg-type]
                 self.full[f"{module}.{proof[0]}"] = entry  # type: ignore[assignment]
                 self.bare.setdefault(proof[0].rsplit(".", 1)[-1], []).append(entry)  # type: ignore[arg-type]
+            for name, proved in facts.get(path, {}).get("sql-functions", ()):
+                full = f"{module}.{name}"
+                self.functions[full] = self.functions.get(full, True) and bool(proved)
+                self.function_bare.setdefault(name, []).append(bool(proved))
 
     def resolve(self, path: str, target: str, level: int) -> list[tuple[str, ClassProof]]:
         """The classes `target` (imported at `level` by the file at `path`) may be: the one
         its module defines; for a name a module of the project does not define (it re-exports
         it: a package's `__init__`, a module importing it from another), every class of the
         project with that bare name; none for a module, or a name from outside the project."""
+        name = self._imported(path, target, level)
+        if name is None:
+            return []
+        if name in self.full:
+            return [self.full[name]]
+        if self._defined_elsewhere(name):
+            return list(self.bare.get(name.rsplit(".", 1)[-1], ()))
+        return []
+
+    def function_proved(self, path: str, target: str, level: int) -> bool:
+        """The function `target` names (found as `resolve` finds a class) returns only
+        constants: every function of the project with its bare name does, for a re-export."""
+        name = self._imported(path, target, level)
+        if name is None:
+            return False
+        if name in self.functions:
+            return self.functions[name]
+        found = self.function_bare.get(name.rsplit(".", 1)[-1], []) \
+            if self._defined_elsewhere(name) else []
+        return bool(found) and all(found)
+
+    def _imported(self, path: str, target: str, level: int) -> str | None:
+        """The full name an import of the file at `path` means, as the project's modules are
+        named; None for a file outside them."""
         module = self.modules.get(path)
         if module is None:
-            return []
+            return None
         name = absolute(module, path.endswith("__init__.py"), target, level)
         if not level and self.root_is_package and name.partition(".")[0] not in self.tops:
             name = name.partition(".")[2]  # `polar.models.X`, checked from inside `polar/`
-        if name in self.full:
-            return [self.full[name]]
-        if name in self.module_set or name.rpartition(".")[0] not in self.module_set:
-            return []
-        return list(self.bare.get(name.rsplit(".", 1)[-1], ()))
+        return name
+
+    def _defined_elsewhere(self, name: str) -> bool:
+        """A name a module of the project holds without defining it (a re-export)."""
+        return name not in self.module_set and name.rpartition(".")[0] in self.module_set
 
     def of_file(self, path: str, qualname: str) -> list[tuple[str, ClassProof]]:
         module = self.modules.get(path)
@@ -188,6 +262,8 @@ def _class_assigns(classes: _Classes, path: str, proof: ClassProof, attr: str,
 def _proved(classes: _Classes, path: str, need: list[Any]) -> bool:
     """What the per-file rule assumed holds in the project's files."""
     kind = need[0]
+    if kind == "returns":
+        return classes.function_proved(path, need[1], need[2])
     if kind == "inherited":  # a class of this file: its own chain of bases
         own = classes.of_file(path, need[1])
         return bool(own) and _assigns_literal(classes, own, need[2])
@@ -205,8 +281,8 @@ class SqlProvedAcrossFiles(ProjectRule):
     NAME = "sql-built-from-strings"
     CHECK = "sql"
     CWE = (89,)
-    FACTS = ("sql-classes", unless_key(CODE))
-    COLLECTORS = (SqlClassFacts,)
+    FACTS = ("sql-classes", "sql-functions", unless_key(CODE))
+    COLLECTORS = (SqlClassFacts, SqlFunctionFacts)
     EXAMPLES_ARE_DOCS = True
 
     def check_project(

@@ -62,6 +62,10 @@ class SqlBuiltFromStrings(Rule):
       in another module (`cls._threshold` where the base assigns `_threshold = 0.5`). The
       class is found through the import (a package that re-exports it by its name); a class
       the project does not hold (a third-party base, a `*` import) proves nothing;
+    - a call of a module-level function whose every `return` gives a constant by these
+      proofs, traced in the function's own scope (where its parameters are not constant): one
+      of the file, or one imported from another file of the project (found as a class is;
+      for a re-exported name, every function of the project with that name must be proved);
     - a name the function body checks first, on every path, against a constant allow-list or
       a numeric range, leaving (`raise` / `return`) when it fails
       (`if table not in ALLOWED: raise ...`, `if not 2000 <= year <= 2100: return`), and never
@@ -75,7 +79,7 @@ class SqlBuiltFromStrings(Rule):
       `(sql, params)` pair its compilers and query parts return from `as_sql()`
       (`sql, params = query.get_compiler(using).as_sql()`, `where.as_sql(compiler, connection)[0]`).
     Anything else is not followed and stays a finding: parameters, request data, attributes of
-    other objects, configuration values, results of other functions.
+    other objects, configuration values, results of methods and of functions not proved above.
     Generic sink names (`execute`, `fetch`, `text`, `raw`...) are flagged only when the
     text looks like SQL or the receiver looks like a database handle (`cursor`, `conn`,
     `session`, `db`, `engine`, `objects`...), so `executor.execute(task)` is left alone. A value
