@@ -402,10 +402,15 @@ def run_project_rules(
         rule = rule_cls(plan.config.options.get(rule_cls.NAME, {}))
         for placed in rule.check_project(facts, list(facts)):
             if not context or _concerns(placed, checked):
-                if placed.path not in lines:
-                    lines[placed.path] = _lines_of(plan.config, placed.path)
-                findings.append(_from_placed(rule_cls, plan.config, placed, lines[placed.path]))
+                findings.append(_from_placed(rule_cls, plan.config, placed,
+                                             _read_once(lines, plan.config, placed.path)))
     return findings
+
+
+def _read_once(lines: dict[str, list[str]], config: GateConfig, path: str) -> list[str]:
+    if path not in lines:
+        lines[path] = _lines_of(config, path)
+    return lines[path]
 
 
 def _concerns(placed: PlacedReport, checked: set[str]) -> bool:

@@ -122,11 +122,18 @@ def guard_of(node: ast.If) -> list[tuple[str, ast.expr | None]]:
 def _exits_when(test: ast.expr) -> list[tuple[str, ast.expr | None]]:
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
         return [found for value in test.values for found in _exits_when(value)]
-    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(
-            test.ops) == 1 and isinstance(test.ops[0], ast.NotIn):
-        return [(test.left.id, test.comparators[0])]
+    if isinstance(test, ast.Compare):
+        return _outside(test)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return _ranged(test.operand)
+    return []
+
+
+def _outside(test: ast.Compare) -> list[tuple[str, ast.expr | None]]:
+    """`x not in C`."""
+    if isinstance(test.left, ast.Name) and len(test.ops) == 1 and isinstance(
+            test.ops[0], ast.NotIn):
+        return [(test.left.id, test.comparators[0])]
     return []
 
 

@@ -527,12 +527,16 @@ def _printed_arguments(owner: ast.expr, node: ast.Call) -> list[ast.expr]:
     all."""
     template = str_constant(owner)
     fields = format_fields(template) if template is not None else None
-    starred = any(isinstance(a, ast.Starred) for a in node.args) or any(
-        k.arg is None for k in node.keywords)
-    if fields is None or starred:
+    if fields is None or _unpacks(node):
         return argument_values(node)
     keyed = [(a, i) for i, a in enumerate(node.args)] + [(k.value, k.arg) for k in node.keywords]
     return [value for value, key in keyed if not fields.get(key, True)]  # type: ignore[arg-type]
+
+
+def _unpacks(node: ast.Call) -> bool:
+    """`*args` or `**kwargs` among a call's arguments."""
+    return any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords)
 
 
 def _template_text(node: ast.expr) -> str | None:

@@ -34,7 +34,7 @@ def _ast_import_hits(node: ast.stmt, entries: list[str]) -> bool:
         return any(_matches(alias.name, None, entries) for alias in node.names)
     if not isinstance(node, ast.ImportFrom) or node.level or node.module is None:
         return False
-    return _from_hits(node.module, [a.name for a in node.names if a.name != "*"], entries)
+    return _from_hits(node.module, _names(node), entries)
 
 
 def _bound_names(tree: ast.Module, entries: list[str]) -> set[str]:
@@ -52,6 +52,10 @@ def _only_errors(module: str, names: list[str]) -> bool:
     if module.rsplit(".", 1)[-1] in ("exceptions", "errors"):
         return True
     return bool(names) and all(n.endswith(("Error", "Exception")) for n in names)
+
+
+def _names(node: ast.ImportFrom) -> list[str]:
+    return [alias.name for alias in node.names if alias.name != "*"]
 
 
 def _from_hits(module: str, names: list[str], entries: list[str]) -> bool:
@@ -176,18 +180,14 @@ class ControllerImportsDatabase(Rule):
     def _import_from(self, node: ast.ImportFrom) -> None:
         """An absolute `from` import: the module when it is database access, else each name
         that is; none when it takes only exception classes."""
-        if node.level or node.module is None:
-            return
-        names = [alias.name for alias in node.names if alias.name != "*"]
-        if _only_errors(node.module, names):
+        if node.level or node.module is None or _only_errors(node.module, _names(node)):
             return
         hit = _matches(node.module, None, [e for e in self._entries if ":" not in e])
         if hit:
             self._report(node, hit)
             return
         for alias in node.names:
-            if alias.name != "*":
-                self._report(alias, _matches(node.module, alias.name, self._entries))
+            self._report(alias, _matches(node.module, alias.name, self._entries))
 
     def _report(self, node: ast.alias | ast.ImportFrom, hit: str | None) -> None:
         if hit:
