@@ -32,3 +32,22 @@ def test_an_outer_broad_handler_is_judged_by_the_innermost_one() -> None:
     hits = [f for f in check_source(code, "app/controllers/forms.py", {}).findings
             if f.rule == "BG503"]
     assert [(f.line, f.severity.value) for f in hits] == [(5, "info"), (7, "error")]
+
+
+LEAK = "raise HTTPException(status_code=500, detail=str(exc))"
+
+
+@pytest.mark.parametrize("code", [
+    # every kind of statement body an except clause can sit in: the walk skips expressions
+    # outside except clauses, never a statement that may hold one
+    f"match x:\n    case 1:\n        try:\n            go()\n        except E as exc:\n            {LEAK}\n",
+    f"with lock():\n    for i in y:\n        while i:\n            try:\n                go()\n"
+    f"            except E as exc:\n                {LEAK}\n",
+    f"class C:\n    def m(self):\n        if ok:\n            pass\n        else:\n"
+    f"            try:\n                go()\n            except* E as exc:\n                {LEAK}\n",
+    f"try:\n    go()\nfinally:\n    try:\n        stop()\n    except E as exc:\n        {LEAK}\n",
+])
+def test_an_except_clause_in_any_statement_body_is_read(code: str) -> None:
+    hits = [f for f in check_source(code, "app/controllers/forms.py", {}).findings
+            if f.rule == "BG503"]
+    assert [f.line for f in hits] == [len(code.splitlines())]

@@ -239,6 +239,12 @@ class ExceptionTextToClient(Rule):
                                severity=Severity.INFO if validation else None)
 
 
+# What can hold an except clause: statements, the clauses themselves, a `match` statement's
+# cases. Expressions hold no statements, so outside every except clause the walk skips them;
+# `("else", node)` markers are tuples and stay.
+_HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case, tuple)
+
+
 @dataclass
 class _Walk:
     """The rule's walk: the enclosing except clauses (their names, and whether each catches
@@ -262,7 +268,10 @@ class _Walk:
                 continue
             self._enter(item)
             stack.append(("leave", item))
-            stack.extend(reversed(self._children(item)))
+            children = self._children(item)
+            if not self.handlers:  # nothing leaks outside an except clause: only statements
+                children = [c for c in children if isinstance(c, _HOLDS_STATEMENTS)]
+            stack.extend(reversed(children))
 
     def _children(self, node: ast.AST) -> list[ast.AST | tuple[str, ast.AST]]:
         """The node's children in source order; an `if`'s `else:` branch starts by marking it
