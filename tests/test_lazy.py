@@ -79,3 +79,29 @@ def test_the_stages_after_the_engine_read_its_types_without_loading_it() -> None
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split() == ["False", "False"], done.stdout + done.stderr
+
+
+CST_PROBE = """
+import sys
+from pathlib import Path
+from backend_gate.api import check
+report = check([Path(sys.argv[1])], jobs=1)
+print(len(report.findings), 'libcst._nodes.expression' in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("code", "loaded"), [
+    ("def handler(request):\n    print(request)\n    return 1\n", "False"),
+    # BG202 reads implicit concatenations on the CST: this file needs libcst
+    ('DSN = ("postgresql://app:s3cr3t-Pa55w0rd"\n       "@db.internal/app")\n', "True"),
+])
+def test_a_run_loads_libcst_only_for_a_file_that_needs_a_cst(
+    tmp_path: Path, code: str, loaded: str,
+) -> None:
+    """Loading libcst costs about as long as a small project's whole run: the engine, the
+    pipeline and the report load it only when a file's rules need a CST."""
+    (tmp_path / "app.py").write_text(code)
+    done = subprocess.run([sys.executable, "-c", CST_PROBE, str(tmp_path / "app.py")],
+                          capture_output=True, text=True, check=True, cwd=tmp_path)
+    count, was_loaded = done.stdout.split()
+    assert int(count) >= 1 and was_loaded == loaded, done.stdout + done.stderr

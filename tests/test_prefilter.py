@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from backend_gate import engine
+from backend_gate import cst_walk, engine
 from backend_gate.api import option_schema
 from backend_gate.config import parse_table
 from backend_gate.engine import Plan
@@ -233,7 +233,7 @@ def test_a_rule_on_the_ast_never_makes_libcst_parse_a_file_the_ast_reads(
     def refuse(text: str) -> Any:
         raise AssertionError("libcst parsed a file no CST rule needed")
 
-    monkeypatch.setattr(engine, "parse_module", refuse)
+    monkeypatch.setattr(cst_walk, "parse_module", refuse)  # the engine imports it per use
     plan = _plan(None, Valid(""), tmp_path)
     result = engine.check_text("app/orders.py", "def ship():\n    return 1  # TODO: carrier\n",
                                False, plan)

@@ -11,9 +11,7 @@ import ast
 import os
 import tokenize
 from dataclasses import replace
-from typing import Any, Iterable, Mapping, Sequence, cast
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, cast
 
 from backend_gate import timing
 from backend_gate.adapters import SourceText
@@ -22,12 +20,9 @@ from backend_gate.ast_index import build as build_index
 from backend_gate.cache import read_bytes
 from backend_gate.config import GateConfig
 from backend_gate.containment import contained_check
-from backend_gate.cst_positions import resolve as resolve_positions
-from backend_gate.cst_walk import parse_module, visit_batched
 from backend_gate.discovery import SourcePath, raw_path
 from backend_gate.fingerprint import fingerprint
 from backend_gate.model import Finding, Severity
-from backend_gate.newsyntax import RUNNING, Newer, newer_syntax
 from backend_gate.plan import FileResult, Plan, make_finding
 from backend_gate.rules import Rule
 from backend_gate.rules._base import (
@@ -38,8 +33,14 @@ from backend_gate.rules._base import (
     unless_key,
 )
 from backend_gate.rules.syntax_error import SyntaxErrorRule
+from backend_gate.runtime import RUNNING
 from backend_gate.suppression_comments import parse_suppressions
 from backend_gate.timing import Clock
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_gate.newsyntax import Newer
 
 _DEFAULT_WANTS_TREE = Rule.wants_tree.__func__  # type: ignore[attr-defined]
 
@@ -106,6 +107,8 @@ def _parse(path: str, text: str) -> tuple[ast.Module | None, Newer | None]:
     try:
         return _parse_python(path, text), None
     except _ParseFailed as failure:
+        from backend_gate.newsyntax import newer_syntax  # loads libcst (see _traverse)
+
         newer = newer_syntax(text) if failure.newer else None
         if newer is None:
             raise
@@ -195,6 +198,12 @@ def _traverse(
     text: str, rules: list[Rule], path: str, config: GateConfig, lines: list[str],
     trees: tuple[ast.Module | None, cst.Module | None],
 ) -> Iterable[Finding]:
+    # The CST modules load libcst (about as long as a small project's whole run): imported
+    # here, on the first file that needs a CST, so a run that needs none never loads it.
+    import libcst as cst
+
+    from backend_gate.cst_walk import parse_module
+
     tree, module = trees
     if module is None:
         try:
@@ -323,6 +332,9 @@ def _run_rules(
     module: cst.Module, rules: list[Rule], path: str, config: GateConfig,
     source: tuple[str, list[str], ast.Module | None],
 ) -> Iterable[Finding]:
+    from backend_gate.cst_positions import resolve as resolve_positions
+    from backend_gate.cst_walk import visit_batched
+
     text, lines, tree = source
     visit_batched(module, rules)
     if not any(rule.reports for rule in rules):

@@ -12,20 +12,16 @@ from __future__ import annotations
 
 import ast
 import io
-import platform
 import re
-import sys
 import tokenize
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 import libcst as cst
 
 from backend_gate.cst_walk import parse_module, visit_batched
+from backend_gate.runtime import RUNNING
 
-RUNNING = f"Python {sys.version_info.major}.{sys.version_info.minor}"
-RUNNING_FULL = f"Python {platform.python_version()}"
 # libcst's native parser overflows the C stack (the process dies) on very long operator chains
 # (~8,000 terms); Python's own parser gives up near 3,000. Above this many operators in one
 # statement, libcst is not asked.
@@ -355,32 +351,3 @@ def tool_cannot_read(tool: str) -> str:
     return (f"{tool} reads Python's own ast, and the file uses syntax newer than {RUNNING}, "
             "which runs the gate: run the gate on the project's Python (e.g. pre-commit's "
             "`language_version`)")
-
-
-_LOWER_BOUND = re.compile(r"(>=|~=|===|==|>)\s*(\d+(?:\.\d+)*)")
-
-
-def requires_python_note(root: Path) -> str:
-    """A report-level note when the project's `requires-python` ([project] in its
-    pyproject.toml) starts above the interpreter running the gate, else ""."""
-    from backend_gate._toml import tomllib
-
-    try:
-        with (root / "pyproject.toml").open("rb") as handle:
-            project = tomllib.load(handle).get("project", {})
-    except (OSError, ValueError):
-        return ""
-    requires = project.get("requires-python") if isinstance(project, dict) else None
-    if not isinstance(requires, str):
-        return ""
-    running = sys.version_info[:3]
-    for operator, version in _LOWER_BOUND.findall(requires):
-        bound = tuple(int(part) for part in version.split("."))
-        bound = bound + (0,) * (3 - len(bound))
-        if bound > running or (operator == ">" and bound == running):
-            return (f"the project requires Python {requires.strip()} (requires-python) and the "
-                    f"gate runs on {RUNNING_FULL}: files in newer syntax are checked by the "
-                    "gate's own rules, but the tools that read Python's ast (bandit, radon) "
-                    "cannot read them; run the gate on the project's Python (e.g. "
-                    "pre-commit's `language_version`)")
-    return ""

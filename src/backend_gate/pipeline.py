@@ -31,6 +31,7 @@ from backend_gate.cache import Read
 from backend_gate.config import GateConfig
 from backend_gate.discovery import SourcePath
 from backend_gate.model import CheckStatus, Finding, GateError, Report
+from backend_gate.runtime import requires_python_note
 
 if TYPE_CHECKING:
     from backend_gate.adapters import AdapterResult
@@ -156,8 +157,6 @@ def _project_adapter_results(
 
 def _with_python_note(report: Report, config: GateConfig) -> Report:
     """One report-level note when the project requires a newer Python than the running one."""
-    from backend_gate.newsyntax import requires_python_note
-
     note = requires_python_note(config.root)
     return dataclasses.replace(report, notes=(note,)) if note else report
 
