@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 
 from backend_gate.api import check_source
-
 
 
 def test_message_names_sink_variable_and_construction() -> None:
@@ -234,3 +234,46 @@ def test_a_function_imported_from_another_module_is_proved_by_its_file(tmp_path)
     files["app/legacy.py"] = other  # `typename` may now be either: nothing proves it
     assert _project_sql(tmp_path, files) == [
         ("app/views.py", 7), ("app/views.py", 8), ("app/views.py", 9)]
+
+
+# What `*` / `**` unpacks, `|=` / `^=`, every argument of `update`, and an item assigned in
+# another function all reach the SQL text: each was once left out of the trace, and the
+# text passed as constant (a PASS that should have been a FAIL).
+UNPACKED_OR_GROWN = (
+    'def f(cursor, names):\n    cols = ",".join([*names])\n'
+    '    cursor.execute("SELECT " + cols + " FROM t")\n',
+    'def f(cursor, names):\n    cursor.execute("SELECT %s, %s FROM t" % (*names,))\n',
+    'def f(cursor, extra):\n    cursor.execute("SELECT %(a)s FROM t" % {"a": "x", **extra})\n',
+    'def f(cursor, name):\n    cursor.execute("SELECT " + ",".join({name: 1}) + " FROM t")\n',
+    'def f(cursor, x):\n    cols = {"a"}\n    cols |= {x}\n'
+    '    cursor.execute("SELECT " + ",".join(cols) + " FROM t")\n',
+    'def f(cursor, x):\n    cols = {"a"}\n    cols ^= {x}\n'
+    '    cursor.execute("SELECT " + ",".join(cols) + " FROM t")\n',
+    'def f(cursor, x):\n    cols = {"a"}\n    cols.update({x}, {"b"})\n'
+    '    cursor.execute("SELECT " + ",".join(cols) + " FROM t")\n',
+    'COLS = ["a"]\ndef g(x):\n    COLS[0] = x\ndef f(cursor):\n'
+    '    cursor.execute("SELECT " + ",".join(COLS) + " FROM t")\n',
+    'COLS = ["a"]\ndef g(x):\n    COLS[0] += x\ndef f(cursor):\n'
+    '    cursor.execute("SELECT " + ",".join(COLS) + " FROM t")\n',
+)
+
+UNPACKED_CONSTANTS = (
+    'BASE = ("id", "name")\ndef f(cursor):\n'
+    '    cursor.execute("SELECT " + ",".join([*BASE, "email"]) + " FROM t")\n',
+    'def f(cursor):\n'
+    '    cursor.execute("SELECT %(a)s, %(b)s FROM t" % {"a": "x", **{"b": "y"}})\n',
+    'def f(cursor):\n    cols = {"a"}\n    cols |= {"b"}\n    cols -= {"a"}\n'
+    '    cursor.execute("SELECT " + ",".join(cols) + " FROM t")\n',
+    'def f(cursor, where):\n    cols = ["a"]\n    cols.insert(where, "b")\n'
+    '    cursor.execute("SELECT " + ",".join(cols) + " FROM t")\n',
+)
+
+
+@pytest.mark.parametrize("code", UNPACKED_OR_GROWN)
+def test_what_is_unpacked_or_added_is_traced(code: str) -> None:
+    assert [f.rule for f in check_source(code).findings if f.rule == "BG301"] == ["BG301"]
+
+
+@pytest.mark.parametrize("code", UNPACKED_CONSTANTS)
+def test_constants_unpacked_or_added_stay_proved(code: str) -> None:
+    assert [f for f in check_source(code).findings if f.rule == "BG301"] == []

@@ -234,9 +234,12 @@ class Tracer:
 
     def _items(self, node: ast.expr, depth: int) -> Trace:
         """A tuple, list, set or dict of pieces (the right of `%`, the argument of join)."""
+        if isinstance(node, ast.Starred):  # `*names` in a display: every element of names
+            return self._items(node.value, depth)
         elements = _elements(node)
         if elements is not None:
-            return _join([self.trace(e, depth + 1) for e in elements], None)
+            return _join([self._items(e, depth) if isinstance(e, ast.Starred)
+                          else self.trace(e, depth + 1) for e in elements], None)
         if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
             return self._comprehension(node, depth)
         return self.trace(node, depth + 1)
@@ -489,7 +492,8 @@ def _paired(right: ast.expr,
             conversions: list[tuple[str | None, bool]]) -> list[ast.expr] | None:
     """The values of a tuple with one value per positional conversion, else None."""
     elements = _elements(right) if isinstance(right, ast.Tuple) else None
-    if not conversions or elements is None or len(elements) != len(conversions):
+    if not conversions or elements is None or len(elements) != len(conversions) or any(
+            isinstance(e, ast.Starred) for e in elements):  # `*xs`: positions unknown
         return None
     return elements if conversions[0][0] is None else None
 
@@ -500,11 +504,13 @@ def _stringish(node: ast.expr, trace: Trace) -> bool:
 
 
 def _elements(node: ast.expr) -> list[ast.expr] | None:
-    """A display's element values (not what `*` / `**` unpacks)."""
+    """A display's element values; what `*` / `**` unpacks stays a `Starred` (its value is a
+    collection: every element of it is an element)."""
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-        return [e for e in node.elts if not isinstance(e, ast.Starred)]
-    if isinstance(node, ast.Dict):
-        return [value for key, value in zip(node.keys, node.values) if key is not None]
+        return list(node.elts)
+    if isinstance(node, ast.Dict):  # keys too: joining a dict joins its keys
+        return [part for key, value in zip(node.keys, node.values) for part in (
+            (key, value) if key is not None else (ast.Starred(value=value, ctx=ast.Load()),))]
     return None
 
 

@@ -134,8 +134,10 @@ class SqlWalk:
 
     def _augmented(self, node: ast.AugAssign) -> None:
         target = node.target
-        if isinstance(target, ast.Name) and isinstance(node.op, ast.Add):
+        if isinstance(target, ast.Name) and isinstance(node.op, _GROWING_OPERATORS):
             self._scopes[-1].augmented.setdefault(target.id, []).append(node.value)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            self._add_to(self._scopes[-1], target.value.id, "added", node.value)  # `d[k] += x`
         self._spoil(target)
 
     def _assign(self, target: ast.expr, value: ast.expr) -> None:
@@ -147,7 +149,7 @@ class SqlWalk:
             self._unpack(target, value)
             return
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-            scope.added.setdefault(target.value.id, []).append(value)
+            self._add_to(scope, target.value.id, "added", value)
         if not isinstance(target, ast.Name):
             return
         scope.assigned.setdefault(target.id, []).append(value)
@@ -190,15 +192,20 @@ class SqlWalk:
         a name handed to any other call (which may change a list in its place)."""
         scope, func = self._scopes[-1], node.func
         values = argument_values(node)
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and values:
-            self._grow_name(scope, func.value.id, func.attr, values[-1])
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            self._grow_name(scope, func.value.id, func.attr, values)
         self._escape(node, values)
 
-    def _grow_name(self, scope: Scope, name: str, method: str, value: ast.expr) -> None:
-        """Record what a grower adds; a module-level list grown in a function grows there too."""
+    def _grow_name(self, scope: Scope, name: str, method: str, values: list[ast.expr]) -> None:
         kind = _GROWERS.get(method)
         if kind is None:
             return
+        for value in values if method in _ADD_EVERY_ARGUMENT else values[-1:]:
+            self._add_to(scope, name, kind, value)
+
+    def _add_to(self, scope: Scope, name: str, kind: str, value: ast.expr) -> None:
+        """Record what a grower or an item assignment adds to `name`; a module-level
+        collection grown in a function grows there too."""
         scopes = [scope]
         if name not in scope.assigned and name not in scope.params:
             scopes.append(self.facts.module)
@@ -229,6 +236,9 @@ class SqlWalk:
 
 _GROWERS = {"append": "added", "add": "added", "insert": "added", "extend": "grown",
             "update": "grown"}
+_ADD_EVERY_ARGUMENT = frozenset({"update"})  # `s.update(xs, ys)`; `insert(i, x)` adds only x
+# `+=` concatenates, `|=` / `^=` may add a set's (or a dict's) elements; `-=` and `&=` only remove
+_GROWING_OPERATORS = (ast.Add, ast.BitOr, ast.BitXor)
 _READS_ONLY = frozenset({"join", "len", "str", "int", "float", "tuple", "list", "set",
                          "frozenset", "sorted", "format", "execute", "executemany", "print"})
 
