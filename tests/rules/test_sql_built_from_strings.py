@@ -255,6 +255,25 @@ UNPACKED_OR_GROWN = (
     '    cursor.execute("SELECT " + ",".join(COLS) + " FROM t")\n',
     'COLS = ["a"]\ndef g(x):\n    COLS[0] += x\ndef f(cursor):\n'
     '    cursor.execute("SELECT " + ",".join(COLS) + " FROM t")\n',
+    # a name bound by `:=` or a `for`, an element or a slice, a text transform, `format_map`
+    'def f(cursor, x):\n    if (q := f"SELECT * FROM t WHERE a = {x}"):\n'
+    '        cursor.execute(q)\n',
+    'def f(cursor, x):\n    for q in [f"SELECT * FROM t WHERE a = {x}"]:\n'
+    '        cursor.execute(q)\n',
+    'def f(cursor, xs):\n    qs = [f"SELECT {x}" for x in xs]\n    cursor.execute(qs[0])\n',
+    'def f(cursor, rows):\n    q = "INSERT INTO t VALUES "\n    for r in rows:\n'
+    '        q += f"({r}),"\n    cursor.execute(q[:-1])\n',
+    'import textwrap\ndef f(cursor, x):\n'
+    '    cursor.execute(textwrap.dedent(f"SELECT * FROM t WHERE a = {x}"))\n',
+    'def f(cursor, x):\n    q = f"SELECT * FROM t WHERE a = {x}"\n    cursor.execute(q.strip())\n',
+    'def f(cursor, x):\n'
+    '    cursor.execute("SELECT * FROM t WHERE a = \'{a}\'".format_map({"a": x}))\n',
+    # a class constant changed in its place, a `*parts` parameter
+    'class R:\n    COLS = ["a"]\n    def add(self, x):\n        self.COLS.append(x)\n'
+    '    def f(self, cursor):\n        cursor.execute("SELECT " + ",".join(self.COLS))\n',
+    'class R:\n    COLS = ["a"]\n    def add(self, x):\n        self.COLS[0] = x\n'
+    '    def f(self, cursor):\n        cursor.execute("SELECT " + ",".join(self.COLS))\n',
+    'def f(cursor, *parts):\n    cursor.execute("SELECT " + ",".join(parts))\n',
 )
 
 UNPACKED_CONSTANTS = (
@@ -266,6 +285,12 @@ UNPACKED_CONSTANTS = (
     '    cursor.execute("SELECT " + ",".join(cols) + " FROM t")\n',
     'def f(cursor, where):\n    cols = ["a"]\n    cols.insert(where, "b")\n'
     '    cursor.execute("SELECT " + ",".join(cols) + " FROM t")\n',
+    'TABLES = ("a", "b")\ndef f(cursor):\n    for t in TABLES:\n'
+    '        cursor.execute(f"DELETE FROM {t}")\n',
+    'class R:\n    TABLES = ["a", "b"]\n    def f(self, cursor):\n        for t in self.TABLES:\n'
+    '            cursor.execute("DELETE FROM %s" % t)\n',
+    'QUERIES = ["SELECT 1", "SELECT 2"]\ndef f(cursor, i):\n    cursor.execute(QUERIES[i])\n',
+    'import textwrap\ndef f(cursor):\n    cursor.execute(textwrap.dedent("SELECT 1"))\n',
 )
 
 

@@ -98,7 +98,7 @@ class Tracer:
             ast.Name: self._name, ast.IfExp: self._either, ast.Attribute: self._attribute,
             ast.Tuple: self._items, ast.List: self._items, ast.Set: self._items,
             ast.ListComp: self._items, ast.SetComp: self._items, ast.GeneratorExp: self._items,
-            ast.Subscript: self._subscript,
+            ast.Subscript: self._subscript, ast.Starred: self._items,
         }
 
     def trace(self, node: ast.expr, depth: int = 0) -> Trace:
@@ -258,18 +258,26 @@ class Tracer:
 
     def _subscript(self, node: ast.Subscript, depth: int) -> Trace:
         """`pair[0]` of a pair Django compiled (`where.as_sql(compiler, connection)`), or of a
-        local assigned only such pairs: the text, whose values are the other half."""
+        local assigned only such pairs: the text, whose values are the other half (any other
+        element of such a pair is not constant). Any other element or slice (`queries[i]`,
+        `sql[:-1]`) holds what the collection, or the text, holds: the index only picks."""
+        pair = node.value
+        compiled = self._compiled_local(pair) if isinstance(pair, ast.Name) \
+            else compiled_pair(pair)
+        if not compiled:
+            return self._items(pair, depth)
         if not _first_element(node):
             return Trace(False)
-        pair = node.value
-        if isinstance(pair, ast.Name) and pair.id not in self.bound:
-            values = self.scope.assigned.get(pair.id, [])
-            if values and pair.id not in self.scope.augmented and all(
-                    compiled_pair(v) for v in values):
-                self.through.extend(values)
-                return Trace(True, via=pair.id)
-            return Trace(False)
-        return Trace(compiled_pair(pair))
+        return Trace(True, via=pair.id) if isinstance(pair, ast.Name) else Trace(True)
+
+    def _compiled_local(self, name: ast.Name) -> bool:
+        """A local assigned only pairs Django compiled."""
+        values = self.scope.assigned.get(name.id, [])
+        if name.id in self.bound or not values or name.id in self.scope.augmented or not all(
+                compiled_pair(v) for v in values):
+            return False
+        self.through.extend(values)
+        return True
 
     def _call(self, node: ast.Call, depth: int) -> Trace:
         callee = (dotted(node.func) or "").split(".")[-1]
@@ -277,11 +285,22 @@ class Tracer:
             return Trace(True)
         if not isinstance(node.func, ast.Attribute):
             return self._function_call(node, callee, depth)
-        handler = {"format": self._format, "join": self._joined, "substitute": self._substitute,
+        handler = {"format": self._format, "format_map": self._format,
+                   "join": self._joined, "substitute": self._substitute,
                    "safe_substitute": self._substitute}.get(node.func.attr)
         if handler:
             return handler(node.func.value, node, depth)
+        if node.func.attr in _TEXT_METHODS:
+            return self._transformed(node, [node.func.value, *argument_values(node)], depth)
+        if node.func.attr in _TEXT_FUNCTIONS:
+            return self._transformed(node, argument_values(node), depth)
         return self._method_call(node.func, depth)
+
+    def _transformed(self, node: ast.Call, parts: list[ast.expr], depth: int) -> Trace:
+        """`sql.strip()`, `textwrap.dedent(sql)`: the text keeps what it was built from."""
+        traces = [self.trace(part, depth + 1) for part in parts]
+        joined = _join(traces, None)
+        return replace(joined, how=next((t.how for t in traces if t.how), None))
 
     def _function_call(self, node: ast.Call, callee: str, depth: int) -> Trace:
         """`str(x)`, `tuple(xs)`, `frozenset({...})`: as constant as what they are given;
@@ -291,6 +310,8 @@ class Tracer:
             return Trace(False)
         if callee in _PASS_THROUGH and len(values) == 1:
             return self._items(values[0], depth)
+        if callee in _TEXT_FUNCTIONS:
+            return self._transformed(node, values, depth)
         return self._returns(callee, depth)
 
     def _returns(self, name: str, depth: int) -> Trace:
@@ -331,7 +352,8 @@ class Tracer:
         base = self.trace(owner, depth + 1)
         if not _stringish(owner, base):
             return Trace(False)
-        printed = _printed_arguments(owner, node)
+        mapped = isinstance(node.func, ast.Attribute) and node.func.attr == "format_map"
+        printed = argument_values(node) if mapped else _printed_arguments(owner, node)
         return _join([base, *(self._items(value, depth) for value in printed)], "`.format()`")
 
     def _joined(self, owner: ast.expr, node: ast.Call, depth: int) -> Trace:
@@ -409,6 +431,11 @@ class Tracer:
 
 
 _PASS_THROUGH = frozenset({"str", "tuple", "list", "set", "frozenset", "sorted"})
+# str methods and text functions whose result is made of the text (and their arguments)
+_TEXT_METHODS = frozenset({"strip", "lstrip", "rstrip", "upper", "lower", "casefold", "title",
+                           "replace", "removeprefix", "removesuffix", "expandtabs", "center",
+                           "ljust", "rjust"})
+_TEXT_FUNCTIONS = frozenset({"dedent", "cleandoc", "indent"})  # textwrap, inspect
 # node class names of values that can be changed in their place
 _MUTABLE = frozenset({"List", "Set", "Dict", "ListComp", "SetComp", "DictComp"})
 

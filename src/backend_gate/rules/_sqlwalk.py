@@ -96,9 +96,7 @@ class SqlWalk:
                 scope.enum_class = self._class_names[-1]
             scope.owner_class = ".".join(self._class_names)
         arguments = node.args
-        for param in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
-            if param.arg not in ("self", "cls"):
-                scope.params[param.arg] = annotation_name(param.annotation)
+        scope.params.update(_parameters(arguments))
         if len(self._scopes) == 1:  # a module-level function: its returns may be traced
             functions = self.facts.functions
             functions[node.name] = None if node.name in functions else scope
@@ -123,6 +121,18 @@ class SqlWalk:
         for name, allowed in guard_of(node):
             if allowed is None or tracer.trace(allowed).const:
                 scope.guarded[name] = scope.guarded.get(name, 0) + 1
+
+    def _named(self, node: ast.NamedExpr) -> None:
+        self._assign(node.target, node.value)  # `(sql := f"...")`
+
+    def _loop(self, node: ast.For | ast.AsyncFor) -> None:
+        """`for sql in queries:` the name takes each element (a `Starred` of the iterable)."""
+        each = ast.Starred(value=node.iter, ctx=ast.Load())
+        for target in ast.walk(node.target):
+            if isinstance(target, ast.Name):
+                self._scopes[-1].assigned.setdefault(target.id, []).append(each)
+            else:
+                self._spoil(target)
 
     def _assignment(self, node: ast.Assign) -> None:
         for target in node.targets:
@@ -150,6 +160,8 @@ class SqlWalk:
             return
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             self._add_to(scope, target.value.id, "added", value)
+        elif isinstance(target, ast.Subscript):
+            self._spoil(target.value)  # `self.COLUMNS[0] = x`
         if not isinstance(target, ast.Name):
             return
         scope.assigned.setdefault(target.id, []).append(value)
@@ -194,6 +206,8 @@ class SqlWalk:
         values = argument_values(node)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             self._grow_name(scope, func.value.id, func.attr, values)
+        elif isinstance(func, ast.Attribute) and func.attr in _GROWERS:
+            self._spoil(func.value)  # `self.COLUMNS.append(x)`: no longer a class constant
         self._escape(node, values)
 
     def _grow_name(self, scope: Scope, name: str, method: str, values: list[ast.expr]) -> None:
@@ -230,8 +244,19 @@ class SqlWalk:
         ast.Return: _return, ast.ImportFrom: _import_from, ast.ClassDef: _class, ast.FunctionDef: _function,
         ast.AsyncFunctionDef: _function, ast.Global: _global, ast.If: _if,
         ast.Assign: _assignment, ast.AnnAssign: _annotated, ast.AugAssign: _augmented,
-        ast.Call: _call,
+        ast.Call: _call, ast.NamedExpr: _named, ast.For: _loop, ast.AsyncFor: _loop,
     }
+
+
+def _parameters(arguments: ast.arguments) -> dict[str, str]:
+    """Each parameter but `self` / `cls`, with its annotation's name; `*parts` and `**names`
+    (what the caller passed) with none."""
+    params = {param.arg: annotation_name(param.annotation)
+              for param in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+              if param.arg not in ("self", "cls")}
+    params.update({packed.arg: "" for packed in (arguments.vararg, arguments.kwarg)
+                   if packed is not None})
+    return params
 
 
 _GROWERS = {"append": "added", "add": "added", "insert": "added", "extend": "grown",

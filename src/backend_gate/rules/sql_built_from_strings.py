@@ -39,14 +39,18 @@ class SqlBuiltFromStrings(Rule):
     `exec_driver_sql`, `text(...)`, Django `.objects.raw`, `.extra(...)`, `RawSQL`,
     asyncpg/aiosqlite/databases `execute/fetch/fetchrow/fetchval/fetch_all/fetch_one` and
     `pandas.read_sql*`. A local name is followed through every assignment in its function
-    (reassignment, `+=`, both branches of an `if`).
+    (reassignment, `+=`, `:=`, both branches of an `if`, a `for` loop's variable, which takes
+    every element), and through what keeps the text it was built from: an element or a slice
+    (`queries[i]`, `sql[:-1]`), `*` / `**` unpacking, `.strip()` and the other text methods,
+    `textwrap.dedent`, `.format_map()`.
 
     Kinds of proof that a spliced value is constant (such splices are left alone):
     - literals: strings, numbers, `True`/`False`/`None`, and module-level UPPER_CASE
       constants assigned only those (or tuples, lists, sets, frozensets of them);
     - locals assigned only constant values, lists grown only with constant
-      `.append()` / `.extend()` / `+=` (a list handed to another call is not followed), and
-      comprehensions over constant iterables; `str.join` of such a list;
+      `.append()` / `.extend()` / `+=` / `|=` / item assignment (a list handed to another
+      call is not followed), comprehensions over constant iterables and `for` loop variables
+      over them; `str.join` of such a list;
     - numbers whatever their source: `int()`, `float()`, `len()`, `bool()`, `str()` of a
       constant, and every value a numeric `%` conversion or format spec prints
       (`"... %d" % n`, `"... {:d}".format(n)`, `f"... {n:.2f}"`: they raise on text);
