@@ -92,9 +92,28 @@ def sql(rng: random.Random, n: int) -> Plant:
         f"cursor.execute \\\n        ({built})",
     ])
     body = [f"def load_{n}(cursor, uid):", f"    return {call}"]
-    if rng.random() < 0.3:
-        body = [f"def load_{n}(cursor, uid):", f"    query = {built}", "    return cursor.execute(query)"]
+    if rng.random() < 0.5:
+        body = [f"def load_{n}(cursor, uid):", *rng.choice(_SQL_CARRIERS)(built)]
     return Plant("BG301", body)
+
+
+# Ways built SQL text travels from where it is built to the execute call: each one a path the
+# rule's trace must follow (a name, `:=`, a loop, an element or a slice, a text transform, an
+# unpacking, a grown collection).
+_SQL_CARRIERS = [
+    lambda built: [f"    query = {built}", "    return cursor.execute(query)"],
+    lambda built: [f"    if (query := {built}):", "        return cursor.execute(query)"],
+    lambda built: [f"    for query in [{built}]:", "        cursor.execute(query)"],
+    lambda built: [f"    queries = [{built}]", "    return cursor.execute(queries[0])"],
+    lambda built: [f"    query = {built} + ' '", "    return cursor.execute(query[:-1])"],
+    lambda built: ["    import textwrap", f"    return cursor.execute(textwrap.dedent({built}))"],
+    lambda built: [f"    query = {built}", "    return cursor.execute(query.strip())"],
+    lambda built: [f"    parts = [{built}]", "    return cursor.execute(' '.join([*parts]))"],
+    lambda built: ['    parts = {"SELECT 1"}', f"    parts |= {{{built}}}",
+                   "    return cursor.execute(' UNION '.join(parts))"],
+    lambda built: ["    query = 'SELECT * FROM users WHERE id = {u}'",
+                   "    return cursor.execute(query.format_map({'u': uid}))"],
+]
 
 
 def secret(rng: random.Random, n: int) -> Plant:
