@@ -274,6 +274,15 @@ UNPACKED_OR_GROWN = (
     'class R:\n    COLS = ["a"]\n    def add(self, x):\n        self.COLS[0] = x\n'
     '    def f(self, cursor):\n        cursor.execute("SELECT " + ",".join(self.COLS))\n',
     'def f(cursor, *parts):\n    cursor.execute("SELECT " + ",".join(parts))\n',
+    # a dict: a key or a value from outside, however it got in
+    'def f(cursor, k):\n    cols = {"a": 1}\n    cols[k] = 2\n'
+    '    cursor.execute("SELECT " + ",".join(cols))\n',
+    'def f(cursor, k):\n    cols = {"a": 1}\n    cols.setdefault(k, 2)\n'
+    '    cursor.execute("SELECT " + ",".join(cols))\n',
+    'def f(cursor, k):\n    cols = {"a": "x"}\n    cols.update(b=k)\n'
+    '    cursor.execute("SELECT " + ",".join(cols.values()))\n',
+    'COLS = {"a": "x"}\ndef g(k):\n    COLS[k] = "y"\ndef f(cursor):\n'
+    '    cursor.execute("SELECT " + ",".join(COLS))\n',
 )
 
 UNPACKED_CONSTANTS = (
@@ -291,6 +300,14 @@ UNPACKED_CONSTANTS = (
     '            cursor.execute("DELETE FROM %s" % t)\n',
     'QUERIES = ["SELECT 1", "SELECT 2"]\ndef f(cursor, i):\n    cursor.execute(QUERIES[i])\n',
     'import textwrap\ndef f(cursor):\n    cursor.execute(textwrap.dedent("SELECT 1"))\n',
+    # a dict of literals: its keys, its values, through MappingProxyType, by `%`
+    'from types import MappingProxyType\nclass S:\n    P = MappingProxyType({"a": 1, "b": 2})\n'
+    '    @classmethod\n    def f(cls, cursor):\n'
+    '        ids = ",".join([str(x) for x in cls.P.values()])\n'
+    '        cursor.execute("SELECT * FROM t WHERE id IN (" + ids + ")")\n',
+    'OPS = {"contains": "LIKE %s"}\ndef f(cursor):\n'
+    '    cursor.execute("SELECT 1 WHERE a %s" % OPS["contains"], ["x"])\n',
+    'NAMES = {"a": "x"}\ndef f(cursor):\n    cursor.execute("SELECT %(a)s FROM t" % NAMES)\n',
 )
 
 

@@ -98,7 +98,7 @@ class Tracer:
             ast.Name: self._name, ast.IfExp: self._either, ast.Attribute: self._attribute,
             ast.Tuple: self._items, ast.List: self._items, ast.Set: self._items,
             ast.ListComp: self._items, ast.SetComp: self._items, ast.GeneratorExp: self._items,
-            ast.Subscript: self._subscript, ast.Starred: self._items,
+            ast.Subscript: self._subscript, ast.Starred: self._items, ast.Dict: self._items,
         }
 
     def trace(self, node: ast.expr, depth: int = 0) -> Trace:
@@ -290,6 +290,8 @@ class Tracer:
                    "safe_substitute": self._substitute}.get(node.func.attr)
         if handler:
             return handler(node.func.value, node, depth)
+        if node.func.attr in _MAPPING_VIEWS and not argument_values(node):
+            return self._items(node.func.value, depth)  # `COLUMNS.keys()`: keys and values
         if node.func.attr in _TEXT_METHODS:
             return self._transformed(node, [node.func.value, *argument_values(node)], depth)
         if node.func.attr in _TEXT_FUNCTIONS:
@@ -430,7 +432,9 @@ class Tracer:
         return self.trace_in_module(ast.Name(id=name), depth)
 
 
-_PASS_THROUGH = frozenset({"str", "tuple", "list", "set", "frozenset", "sorted"})
+_PASS_THROUGH = frozenset({"str", "tuple", "list", "set", "frozenset", "sorted", "dict",
+                           "MappingProxyType"})
+_MAPPING_VIEWS = frozenset({"keys", "values", "items"})
 # str methods and text functions whose result is made of the text (and their arguments)
 _TEXT_METHODS = frozenset({"strip", "lstrip", "rstrip", "upper", "lower", "casefold", "title",
                            "replace", "removeprefix", "removesuffix", "expandtabs", "center",

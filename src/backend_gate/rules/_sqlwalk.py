@@ -160,6 +160,8 @@ class SqlWalk:
             return
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             self._add_to(scope, target.value.id, "added", value)
+            if not isinstance(target.slice, ast.Slice):  # `names[key] = v`: a dict's new key
+                self._add_to(scope, target.value.id, "added", target.slice)
         elif isinstance(target, ast.Subscript):
             self._spoil(target.value)  # `self.COLUMNS[0] = x`
         if not isinstance(target, ast.Name):
@@ -260,8 +262,9 @@ def _parameters(arguments: ast.arguments) -> dict[str, str]:
 
 
 _GROWERS = {"append": "added", "add": "added", "insert": "added", "extend": "grown",
-            "update": "grown"}
-_ADD_EVERY_ARGUMENT = frozenset({"update"})  # `s.update(xs, ys)`; `insert(i, x)` adds only x
+            "update": "grown", "setdefault": "added"}
+# `s.update(xs, ys)`, `d.setdefault(key, value)`; `insert(i, x)` adds only x
+_ADD_EVERY_ARGUMENT = frozenset({"update", "setdefault"})
 # `+=` concatenates, `|=` / `^=` may add a set's (or a dict's) elements; `-=` and `&=` only remove
 _GROWING_OPERATORS = (ast.Add, ast.BitOr, ast.BitXor)
 _READS_ONLY = frozenset({"join", "len", "str", "int", "float", "tuple", "list", "set",

@@ -46,7 +46,8 @@ class SqlBuiltFromStrings(Rule):
 
     Kinds of proof that a spliced value is constant (such splices are left alone):
     - literals: strings, numbers, `True`/`False`/`None`, and module-level UPPER_CASE
-      constants assigned only those (or tuples, lists, sets, frozensets of them);
+      constants assigned only those (or tuples, lists, sets, frozensets, dicts of them,
+      `MappingProxyType` of such a dict, and its `.keys()` / `.values()` / `.items()`);
     - locals assigned only constant values, lists grown only with constant
       `.append()` / `.extend()` / `+=` / `|=` / item assignment (a list handed to another
       call is not followed), comprehensions over constant iterables and `for` loop variables
