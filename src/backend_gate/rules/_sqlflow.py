@@ -285,18 +285,23 @@ class Tracer:
             return Trace(True)
         if not isinstance(node.func, ast.Attribute):
             return self._function_call(node, callee, depth)
+        return self._attribute_call(node, node.func, depth)
+
+    def _attribute_call(self, node: ast.Call, func: ast.Attribute, depth: int) -> Trace:
+        """`template.format(...)`, `", ".join(...)`, `COLUMNS.keys()`, `sql.strip()`,
+        `textwrap.dedent(sql)`, else a method of a class of this file."""
         handler = {"format": self._format, "format_map": self._format,
                    "join": self._joined, "substitute": self._substitute,
-                   "safe_substitute": self._substitute}.get(node.func.attr)
+                   "safe_substitute": self._substitute}.get(func.attr)
         if handler:
-            return handler(node.func.value, node, depth)
-        if node.func.attr in _MAPPING_VIEWS and not argument_values(node):
-            return self._items(node.func.value, depth)  # `COLUMNS.keys()`: keys and values
-        if node.func.attr in _TEXT_METHODS:
-            return self._transformed(node, [node.func.value, *argument_values(node)], depth)
-        if node.func.attr in _TEXT_FUNCTIONS:
+            return handler(func.value, node, depth)
+        if func.attr in _MAPPING_VIEWS and not argument_values(node):
+            return self._items(func.value, depth)  # keys and values alike
+        if func.attr in _TEXT_METHODS:
+            return self._transformed(node, [func.value, *argument_values(node)], depth)
+        if func.attr in _TEXT_FUNCTIONS:
             return self._transformed(node, argument_values(node), depth)
-        return self._method_call(node.func, depth)
+        return self._method_call(func, depth)
 
     def _transformed(self, node: ast.Call, parts: list[ast.expr], depth: int) -> Trace:
         """`sql.strip()`, `textwrap.dedent(sql)`: the text keeps what it was built from."""

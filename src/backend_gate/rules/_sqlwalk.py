@@ -158,12 +158,8 @@ class SqlWalk:
         if isinstance(target, (ast.Tuple, ast.List)):
             self._unpack(target, value)
             return
-        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-            self._add_to(scope, target.value.id, "added", value)
-            if not isinstance(target.slice, ast.Slice):  # `names[key] = v`: a dict's new key
-                self._add_to(scope, target.value.id, "added", target.slice)
-        elif isinstance(target, ast.Subscript):
-            self._spoil(target.value)  # `self.COLUMNS[0] = x`
+        if isinstance(target, ast.Subscript):
+            self._assign_item(scope, target, value)
         if not isinstance(target, ast.Name):
             return
         scope.assigned.setdefault(target.id, []).append(value)
@@ -172,6 +168,16 @@ class SqlWalk:
             values.append(value)
             if self._class_names[-1] in self.facts.enums:
                 self.facts.enums[self._class_names[-1]].append(value)
+
+    def _assign_item(self, scope: Scope, target: ast.Subscript, value: ast.expr) -> None:
+        """`names[key] = value` adds both (a dict's key is an element too); an item of an
+        attribute (`self.COLUMNS[0] = x`) spoils that attribute."""
+        if not isinstance(target.value, ast.Name):
+            self._spoil(target.value)
+            return
+        self._add_to(scope, target.value.id, "added", value)
+        if not isinstance(target.slice, ast.Slice):
+            self._add_to(scope, target.value.id, "added", target.slice)
 
     def _unpack(self, target: ast.Tuple | ast.List, value: ast.expr) -> None:
         """`sql, params = qs.query.sql_with_params()` (or a compiler's `as_sql()`): the first
