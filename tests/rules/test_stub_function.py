@@ -210,3 +210,93 @@ def test_a_comment_in_the_body_explains_a_stub_and_one_elsewhere_does_not(code: 
     report = check_source(code, "app/services/mod.py", {"select": ["BG102"]})
     found = [(f.line, f.column, f.end_column) for f in report.findings if f.rule == "BG102"]
     assert found == COMMENT_CASES[code]
+
+
+def _stub_message(message: str) -> str:
+    return f"def refund(order_id):\n    raise NotImplementedError({message!r})\n"
+
+
+@pytest.mark.parametrize("message", [
+    "Partial refunds are not supported yet",
+    "Order cancellation via the payments API is unsupported until v2",
+    "Refunds cannot be processed until the gateway integration lands",
+    "Not supported: TODO",
+    "not supported for now, later",
+])
+def test_not_supported_yet_is_pending_work_not_a_refusal(message: str) -> None:
+    """Probe 102-1: "not supported" / "unsupported" were hook words, found before the pending
+    words could say the work is still to do."""
+    assert _flagged(_stub_message(message)) == [1]
+
+
+@pytest.mark.parametrize("message", [
+    "Backfilling is not supported", "Unsupported on SQLite", "subclasses implement this",
+    "override and implement this",
+])
+def test_refusals_and_hooks_without_pending_words_stay_alone(message: str) -> None:
+    assert _flagged(_stub_message(message)) == []
+
+
+def test_implement_this_alone_is_pending_work() -> None:
+    """Probe 102-2: "implement this" was a hook word (meant for "subclasses implement this")."""
+    assert _flagged(_stub_message("implement this")) == [1]
+    assert _flagged(_stub_message("TODO: implement this")) == [1]
+
+
+@pytest.mark.parametrize("body", [
+    "raise NotImplementedError  # pragma: no cover",
+    "pass  # noqa",
+    "pass  # noqa: ARG001, E501",
+    "pass  # type: ignore",
+    "pass  # type: ignore[misc]  # noqa",
+    "...  # pylint: disable=unused-argument,no-self-use",
+    "pass  # nosec",
+    "# pragma: no cover\n    pass",
+])
+def test_a_tool_directive_does_not_explain_an_empty_body(body: str) -> None:
+    """Probe 102-3: any comment in the body counted as the reason it is empty; a directive
+    speaks to a tool and gives none."""
+    assert _flagged(f"def refund(order_id):\n    {body}\n") == [1]
+
+
+@pytest.mark.parametrize("body", [
+    "pass  # noqa: ARG001 - refunds go through the gateway's webhook",
+    "pass  # pragma: no cover  # refunds go through the gateway's webhook",
+    "# refunds go through the gateway's webhook\n    pass  # noqa",
+])
+def test_a_reason_beside_a_directive_still_explains_the_body(body: str) -> None:
+    assert _flagged(f"def refund(order_id):\n    {body}\n") == []
+
+
+def _in_class(docstring: str) -> str:
+    return (f"class SyncService:\n    {docstring!r}\n\n"
+            "    def sync(self):\n        raise NotImplementedError\n")
+
+
+@pytest.mark.parametrize("docstring", [
+    "Synchronises users with the LDAP interface.",
+    "Applies the customer's negotiated price overrides to the cart.",
+    "Handles a Stripe hook event.",
+    "Subclass of Django's cache that records hits.",
+    "Overrides the default timeouts.",
+])
+def test_a_class_docstring_that_only_mentions_the_words_exempts_nothing(docstring: str) -> None:
+    """Probe 102-5: "interface", "overrid", "hook" and "subclass" anywhere in a class's
+    docstring made all its stubs hooks."""
+    assert _flagged(_in_class(docstring)) == [4]
+
+
+@pytest.mark.parametrize("docstring", [
+    "Interface for payment providers.",
+    "An interface every notifier implements.",
+    "Synchronises users.\n\n    Subclasses override sync().",
+    "Hook called when an order is saved.",
+    "By the time this\n    interface is called, the user exists.",
+    "Methods here are meant to be overridden by plugin authors.",
+    "Base class for directory synchronisers.",
+    "Not usable as is: it must be\n    subclassed and sync() overridden.",
+])
+def test_a_class_docstring_that_says_it_is_an_interface_or_hooks_exempts_its_stubs(
+    docstring: str,
+) -> None:
+    assert _flagged(_in_class(docstring)) == []

@@ -36,3 +36,54 @@ def test_the_same_places_whatever_the_line_ends(newline: str) -> None:
 def test_non_ascii_before_a_tag_counts_in_characters() -> None:
     assert _places('s = "é"  # TODO: é\n"""ü XXX: docstring"""\n') == [(1, 12, 1, 16),
                                                                      (2, 6, 2, 9)]
+
+
+# A file in newer Python than the gate's (a `type` statement on 3.11) is read from libcst's
+# tree (`visit_Comment`, `visit_Expr`); the same places are expected on both paths.
+NEWER = "type Alias = int\n"
+
+
+def _tags(code: str) -> list[tuple[int, int, int]]:
+    report = check_source(code, "app/services/billing.py", {"select": ["BG101"]})
+    return sorted((f.line, f.column, f.end_column) for f in report.findings)
+
+
+@pytest.mark.parametrize("prefix", ["", NEWER])
+def test_an_upper_case_tag_opening_a_comment_is_a_tag_whatever_punctuation_follows(
+    prefix: str,
+) -> None:
+    """Probe 101-1: `# TODO!`, `# TODO,` ... were read as words, since only a space or the end
+    could follow an upper-case tag that opens a comment."""
+    code = prefix + ("def f():\n    # TODO!\n    # TODO, handle refunds\n    # TODO; refunds\n"
+                     "    # TODO.\n    # FIXME!!! refunds broken\n"
+                     "    # TODOs: refunds, partial captures\n    return 1\n")
+    first = 2 + prefix.count("\n")
+    assert _tags(code) == [(first, 7, 11), (first + 1, 7, 11), (first + 2, 7, 11),
+                           (first + 3, 7, 11), (first + 4, 7, 12), (first + 5, 7, 11)]
+
+
+@pytest.mark.parametrize("code", [
+    "# Tags like TODO, FIXME or XXX mark unfinished work\nx = 1\n",
+    "# Todo, the domain class, lives in models\nclass Todo:\n    pass\n",
+    "# todos, done or not, are listed oldest first\nx = 1\n",
+    "# XXX-XX-XXXX is the SSN mask\nMASK = 'XXX-XX-XXXX'\n",
+    "# XXXL, XXL and XL are the largest sizes\nSIZES = ('XXXL', 'XXL')\n",
+    "# TODO.md in the repository root lists the roadmap\nx = 1\n",
+    'def f():\n    """XXXL sizes ship separately."""\n',
+])
+def test_words_masks_and_sizes_that_look_like_tags_stay_words(code: str) -> None:
+    assert _tags(code) == []
+    assert _tags(NEWER + code) == []
+
+
+@pytest.mark.parametrize("prefix", ["", NEWER])
+def test_a_docstring_that_is_only_a_tag_is_a_tag(prefix: str) -> None:
+    """Probe 101-2: the closing quotes were left in the docstring's text, so `TODO` in
+    `\"\"\"TODO\"\"\"` read as glued to them."""
+    line = 2 + prefix.count("\n")
+    code = prefix + 'def f():\n    """TODO"""\n    return 1\n'
+    assert _tags(code) == [(line, 8, 12)]
+    code = prefix + "def f():\n    '''FIXME'''\n    return 1\n"
+    assert _tags(code) == [(line, 8, 13)]
+    code = prefix + 'def f():\n    r"""XXX."""\n    return 1\n'
+    assert _tags(code) == [(line, 9, 12)]

@@ -16,6 +16,29 @@ import tokenize
 
 _DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 _TRAILING = re.compile(r"(?:\bpass|\.\.\.|[)\w'\"])\s*(#.*)$")
+# A tool's directive and its arguments (`noqa: E501, F401`, `type: ignore[attr-defined]`,
+# `pragma: no cover`, `pylint: disable=W0613,no-self-use`, `nosec B101`): it speaks to a tool,
+# not to a reader. Words after it (`noqa: ARG002 - kept for the plugin API`) are a reason.
+_DIRECTIVE = re.compile(
+    r"(?i)\s*(?:(?:ruff:\s*)?noqa\b(?::?\s*[a-z]+[0-9]+(?:[\s,]+[a-z]+[0-9]+)*)?"
+    r"|nosec\b(?:[\s:]*b[0-9]+(?:[\s,]+b[0-9]+)*)?"
+    r"|(?:type|pyright):\s*ignore\b(?:\[[^\]]*\])?"
+    r"|pragma:\s*no\s*(?:cover|branch)\b"
+    r"|(?:pylint|mypy|isort|fmt):\s*[^\s,]+(?:\s*,\s*[^\s,]+)*)"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def is_directive(comment: str) -> bool:
+    """The comment holds only tools' directives (`# pragma: no cover`, `# type: ignore  # noqa`):
+    it says nothing to a reader, so it does not explain the code it sits in."""
+    parts = comment.split("#")[1:]
+    return bool(parts) and all(_only_directive(part) for part in parts)
+
+
+def _only_directive(part: str) -> bool:
+    found = _DIRECTIVE.match(part)
+    return found is not None and _LETTER.search(part, found.end()) is None
 
 
 class Comments:

@@ -15,7 +15,7 @@ from typing import TypeGuard
 
 from backend_gate.ast_index import child_statements, dotted, source_column, str_constant
 from backend_gate.rules._base import Rule, RuleContext
-from backend_gate.rules._comments import Comments
+from backend_gate.rules._comments import Comments, is_directive
 
 _ABSTRACT = frozenset({
     "abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod",
@@ -30,18 +30,35 @@ _ROUTE_VERBS = frozenset({
     "get", "post", "put", "patch", "delete", "head", "options", "trace", "route", "api_route",
     "websocket", "websocket_route",
 })
+# A stub's own docstring or message saying it is a hook. "implement this" alone is not one
+# (it is the work left to do); "subclasses implement this" is, by "subclass".
 _HOOK_WORDS = re.compile(
-    r"(?i)\boverrid|\bsubclass|\bimplemented by\b|\bimplement this\b|\bhooks?\b"
-    r"|\binterface\b|\btype stub|\bnot supported\b|\bunsupported\b"
+    r"(?i)\boverrid|\bsubclass|\bimplemented by\b|\bhooks?\b"
+    r"|\binterface\b|\btype stub"
     r"|\bcomputed (?:elsewhere|directly|by|in)\b|\bbase (?:\w+ )?class\b"
 )
 # An operation the class refuses by design ("Token users have no DB representation", "rows
-# cannot be saved"), unless the text also says the work is pending.
+# cannot be saved", "Backfilling is not supported"), unless the text also says the work is
+# pending ("not supported yet", "unsupported until v2").
 _REFUSED_WORDS = re.compile(
     r"(?i)\b(?:has|have) no\b|\bcannot\b|\bcan't\b|\bcan not\b|\bread[- ]only\b"
-    r"|\bnot (?:available|allowed|applicable|possible|permitted)\b"
+    r"|\bnot (?:available|allowed|applicable|possible|permitted|supported)\b|\bunsupported\b"
 )
-_PENDING_WORDS = re.compile(r"(?i)\byet\b|\btodo\b|\bfixme\b|\bnot implemented\b|\blater\b")
+_PENDING_WORDS = re.compile(
+    r"(?i)\byet\b|\btodo\b|\bfixme\b|\bnot implemented\b|\blater\b|\buntil\b")
+# A class docstring that says the class is meant to be overridden, an interface or hooks: it
+# opens with "Interface" / "Hook(s)" ("Interface for payment providers", "Hook called when
+# ..."), or says "this interface", "subclasses must / override / implement", "meant to be
+# overridden", "override this", "base class". A word in passing ("Synchronises users with
+# the LDAP interface", "price overrides", "a Stripe hook event") says nothing about the class.
+_CLASS_HOOK_WORDS = re.compile(
+    r"(?i)^\W*(?:(?:an?|the|abstract|base|common|generic)\s+)*(?:interface|hooks?)\b"
+    r"|\bthis (?:\w+ )?interface\b|\bis an? (?:\w+ )?interface\b"
+    r"|\bsubclass(?:es)? (?:must|should|can|may|need to|have to|are expected to|override"
+    r"|implement|define|provide)\b|\b(?:be|is|are|get) (?:subclassed|overridden)\b"
+    r"|\boverride (?:this|these|it|them|the|any|one|some|its)\b"
+    r"|\bhooks? (?:called|invoked|run)\b|\bbase (?:[\w-]+ ){0,2}class\b|\btype stub\b"
+)
 _NO_OP_NAME = re.compile(r"(?i)no_?op|dummy|nothing|ignore|^null_|^_?nop$")
 _BASE_CLASSES = (r"^_?(Base|Abstract)[A-Z_]", r"(Base|Mixin|Interface)$")
 
@@ -115,10 +132,11 @@ def _is_abc(node: ast.ClassDef) -> bool:
 
 
 def _class_says_hook(node: ast.ClassDef) -> bool:
-    """The class's docstring says its methods are hooks or an interface."""
+    """The class's docstring says its methods are hooks or an interface (read as one line:
+    "this\n    interface" is "this interface")."""
     first = node.body[0] if node.body else None
     text = str_constant(first.value) if first is not None and _is_docstring(first) else None  # type: ignore[attr-defined]
-    return bool(text and _HOOK_WORDS.search(text))
+    return bool(text and _CLASS_HOOK_WORDS.search(" ".join(text.split())))
 
 
 def _is_declaration(node: Function, path: str) -> bool:
@@ -250,10 +268,15 @@ class StubCandidates(Rule):
             return None
         if kind != _RAISE and (allow_override or _is_no_op_name(node.name)):
             return None
+        return None if self._commented(node) else kind
+
+    def _commented(self, node: Function) -> bool:
+        """The body holds a comment that says why it is empty. A tool's directive
+        (`# pragma: no cover`, `# noqa`) silences a tool and says nothing to a reader."""
         if self._comments is None:
             self._comments = Comments(self.context.text)
         header = self._comments.header_line(node, node.body)
-        return None if self._comments.in_block(header, node.body) else kind
+        return any(not is_directive(text) for text in self._comments.in_block(header, node.body))
 
     def _shipped(self, tree: ast.Module) -> list[tuple[str, Function, str]]:
         """The stubs left once the module is known: not in a base of another class of the

@@ -23,12 +23,17 @@ class StubFunction(ProjectRule):
     - methods of classes named like base classes (`BaseRepository`, `AbstractView`,
       `AuditMixin`, `StorageInterface`; option `base-class-names`): the pre-`abc` way of
       declaring an interface, common in Django, Flask-AppBuilder and fastapi-users;
-    - a stub whose docstring or `NotImplementedError` message, or whose class's docstring, says
-      it is meant to be overridden, a hook, an interface, a base class or a type stub, or that
-      it is not supported or computed elsewhere ("Override this", "subclasses must implement",
-      "Backfilling is not supported", "Computed directly in get_seats_cte"), or that the
-      operation cannot apply ("Token users have no DB representation", "rows cannot be
-      saved", "read-only") without saying the work is pending ("yet", "TODO", "later");
+    - a stub whose docstring or `NotImplementedError` message says it is meant to be
+      overridden, a hook, an interface, a base class or a type stub, or computed elsewhere
+      ("Override this", "subclasses must implement", "Computed directly in get_seats_cte"),
+      or that the operation is not supported or cannot apply ("Backfilling is not
+      supported", "Token users have no DB representation", "rows cannot be saved",
+      "read-only") without saying the work is pending ("yet", "TODO", "later", "until":
+      "not supported yet" is a stub). "implement this" alone is work left to do;
+    - methods of a class whose docstring says the class is an interface, hooks or meant to
+      be overridden ("Interface for payment providers", "Hook called when ...", "Subclasses
+      override ...", "Base class for ..."); the word in passing ("Synchronises users with
+      the LDAP interface", "price overrides") is not enough;
     - methods of a class that a class anywhere in the project derives from (the base's stubs
       are what the subclasses fill in). Bases are resolved through the imports
       (`from dispatch.plugins.base import Plugin` names `dispatch.plugins.base.Plugin`); a
@@ -43,7 +48,9 @@ class StubFunction(ProjectRule):
     - functions under `if TYPE_CHECKING:` (declarations for the type checker), and dunder
       methods and functions named as no-ops (`noop`, `dummy`, `ignore`, `DO_NOTHING`) whose
       body is only `pass` / `...` (`def __init__(self, app): pass`);
-    - a stub whose body holds a comment: the comment explains why it is empty;
+    - a stub whose body holds a comment: the comment explains why it is empty. A tool's
+      directive alone (`# pragma: no cover`, `# noqa`, `# type: ignore`, `# pylint: ...`,
+      `# nosec`) explains nothing;
     - the callback of a command group (`@click.group()`), which is empty by design;
     - test files (fakes and no-op doubles are deliberate there).
 
@@ -121,6 +128,8 @@ class StubFunction(ProjectRule):
         Valid("class Backfill:\n    def backfill(self):\n"
               "        raise NotImplementedError('Backfilling is not supported')\n"),
         Valid("@router.post('/login/access-token')\ndef login_access_token(form): ...\n"),
+        Valid('class PaymentProvider:\n    """Interface for payment providers."""\n\n'
+              "    def refund(self, order_id):\n        raise NotImplementedError\n"),
     )
     INVALID = (
         Invalid("class RefundService:\n    def refund(self, order_id):\n"
@@ -139,6 +148,13 @@ class StubFunction(ProjectRule):
         Invalid("class RefundService(Service):\n    def refund(self, order_id):\n"
                 "        raise NotImplementedError\n", line=2, column=9),
         Invalid("def schedule_placeholder():\n    pass\n", line=1, column=5),
+        Invalid("def refund(order_id):\n"
+                "    raise NotImplementedError('Partial refunds are not supported yet')\n",
+                line=1, column=5),
+        Invalid("def refund(order_id):\n    raise NotImplementedError  # pragma: no cover\n",
+                line=1, column=5),
+        Invalid('class SyncService:\n    """Synchronises users with the LDAP interface."""\n\n'
+                "    def sync(self):\n        raise NotImplementedError\n", line=4, column=9),
     )
     FACTS = ("stubs", "classes")
     COLLECTORS = (StubCandidates, ClassFacts)

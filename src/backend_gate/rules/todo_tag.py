@@ -29,15 +29,22 @@ _FENCE = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.MULTILINE | re.DOTALL)
 _DOCTEST = re.compile(r"^[ \t]*(?:>>>|\.\.\.)[^\n]*", re.MULTILINE)
 
 
+# What may follow an upper-case tag that opens a line: a plural `s`, punctuation, then a space
+# or the end (`TODO!`, `FIXME!!! refunds`, `TODOs: refunds`, `TODO.`). A letter, a digit or a
+# dash means a word or a mask, not a tag (`XXXL`, `XXX-XX-XXXX`, `TODO.md`).
+_HEAD_END = r"s?[!?,;:.]*(?:\s|$)"
+
+
 @lru_cache(maxsize=32)
 def _pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
-    """A tag is tag-shaped when it opens a line (any case, then `:` or `(`; upper case, then a
-    space or the end) or stands upper-case anywhere followed by `:` or `(`. `Todo`, `todos`,
-    `todo list` and prose like "tags such as TODO or FIXME" are words, not tags."""
+    """A tag is tag-shaped when it opens a line (any case, then `:` or `(`; upper case, then
+    `_HEAD_END`) or stands upper-case anywhere followed by `:` or `(`. `Todo`, `todos`,
+    `todo list` and prose like "tags such as TODO or FIXME" are words, not tags; an
+    upper-case tag opening a comment is never a word, whatever punctuation follows it."""
     alternation = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
     return re.compile(
         rf"(?:^[ \t]*(?P<lead>(?i:{alternation}))(?=[ \t]*[:(])"
-        rf"|^[ \t]*(?P<head>{alternation})(?=\s|$)"
+        rf"|^[ \t]*(?P<head>{alternation})(?={_HEAD_END})"
         rf"|(?<![\w.-])(?P<tag>{alternation})(?=[:(]))",
         re.MULTILINE,
     )
@@ -47,12 +54,14 @@ def _pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
 def _loose(tags: tuple[str, ...]) -> re.Pattern[str]:
     """Matches the whole file's text wherever `_pattern` can match a comment's or a
     docstring's text: a tag followed by `:` or `(` (any case), or a tag not glued to a word on
-    its left followed by a space, a line end or a quote (a raised message's closing quote).
-    Every character `_pattern`'s anchors and look-around see is, in the file, the same or a
-    `#`, a quote, a backtick or a space."""
+    its left followed by `_HEAD_END`'s plural and punctuation, then a space, a line end or a
+    quote (a docstring's or a raised message's closing quote). Every character `_pattern`'s
+    anchors and look-around see is, in the file, the same or a `#`, a quote, a backtick or a
+    space."""
     alternation = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
     return re.compile(
-        rf"(?i:{alternation})(?=[ \t]*[:(])|(?<![\w.-])(?:{alternation})(?=\s|$|[\"'])",
+        rf"(?i:{alternation})(?=[ \t]*[:(])"
+        rf"|(?<![\w.-])(?:{alternation})(?=s?[!?,;:.]*(?:\s|$|[\"']))",
         re.MULTILINE,
     )
 
@@ -122,15 +131,12 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
-def _mask_message(literal: str) -> str:
-    """A raised message's text with both quotes blanked (`"TODO"` is a whole tag)."""
-    return _CLOSING.sub(_blank, _mask_quoted(literal))
-
-
 def _mask_quoted(literal: str) -> str:
-    """The docstring's text with its opening quotes, fenced code blocks, doctest lines and
-    inline code spans blanked out (same length, so positions stay right)."""
-    for pattern in (_OPENING, _FENCE, _DOCTEST, _CODE_SPAN):
+    """A docstring's or a raised message's text with both its quotes, fenced code blocks,
+    doctest lines and inline code spans blanked out (same length, so positions stay right).
+    The closing quote goes too: a message or a docstring that is only a tag (`"TODO"`) is a
+    whole tag, and a quote left after it would read as a word glued to it."""
+    for pattern in (_OPENING, _CLOSING, _FENCE, _DOCTEST, _CODE_SPAN):
         literal = pattern.sub(_blank, literal)
     return literal
 
@@ -142,7 +148,10 @@ class TodoTag(Rule):
     docstrings and the messages of raised exceptions (`raise NotImplementedError("TODO")`,
     `raise Exception("TODO: refunds")`; f-string messages are not read). Only the tag is flagged, not the word: a domain class `Todo`, a route `/todos`
     and a comment about "open todo entries" are left alone. A tag quoted in a docstring (an
-    inline code span, a fenced code block, a doctest line) is documentation about tags.
+    inline code span, a fenced code block, a doctest line) is documentation about tags. An
+    upper-case tag that opens a comment or a docstring is a tag whatever punctuation follows
+    it (`# TODO!`, `# FIXME, refunds`, `# TODOs: ...`, a docstring `"TODO"`); a mask
+    (`XXX-XX-XXXX`) or a size (`XXXL`) is not.
 
     ## Why is this bad?
     The standard asks for production-ready code: a tag marks code its author knew was not done.
@@ -208,6 +217,7 @@ class TodoTag(Rule):
         Valid("# Tags like TODO or FIXME mark unfinished work\nx = 1\n"),
         Valid('def f():\n    """Example:\n\n    ```python\n    # TODO: in an example\n    ```\n    """\n'),
         Valid('def f():\n    """Doctest.\n\n    >>> g()  # TODO: in a doctest\n    """\n'),
+        Valid("# XXXL, XXL and XL ship separately\nSIZES = ('XXXL', 'XXL')\n"),
     )
     INVALID = (
         Invalid("x = 1  # TODO: remove\n", line=1, column=10),
@@ -226,6 +236,8 @@ class TodoTag(Rule):
                 line=3, column=26),
         Invalid("raise RuntimeError(\n    'refunds are '\n    'FIXME: not done'\n)\n", line=3, column=6),
         Invalid("# TODO: UTF-8 names\nx = 1\n", line=1, column=3, options={"allow-tracked": True}),
+        Invalid("x = 1  # FIXME!!! breaks on refunds\n", line=1, column=10),
+        Invalid('def f():\n    """TODO"""\n', line=2, column=8),
     )
 
     @classmethod
@@ -259,7 +271,7 @@ class TodoTag(Rule):
             self._scan(token.start, _mask_quoted(token.string), first_column=0)
         elif token.start in messages or token.end <= message_end:
             message_end = max(message_end, messages.get(token.start, message_end))
-            self._scan(token.start, _mask_message(token.string), first_column=0)
+            self._scan(token.start, _mask_quoted(token.string), first_column=0)
         return message_end
 
     def _scan(self, start: tuple[int, int], text: str, first_column: int) -> None:
@@ -299,7 +311,7 @@ class TodoTag(Rule):
         while stack:
             part = stack.pop()
             if isinstance(part, cst.SimpleString):
-                self._report_in(part, _mask_message(part.value))
+                self._report_in(part, _mask_quoted(part.value))
             elif not isinstance(part, cst.FormattedString):
                 stack.extend(part.children)
 
