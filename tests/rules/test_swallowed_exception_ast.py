@@ -42,3 +42,28 @@ def test_a_swallowed_exception_is_judged_as_the_libcst_version_judged_it(code: s
     found = [(f.line, f.column, f.end_line, f.end_column, f.severity.value)
              for f in report.findings if f.rule == "BG502"]
     assert found == CASES[code]
+
+
+# Shapes a probe of real backends found missing (report sections 502-2 to 502-4): each throws
+# the error away as surely as `return None`, `continue` or `return {}`, which were reported.
+LOOP = "def f(items):\n    for it in items:\n        try:\n            x(it)\n" \
+       "        except Exception:\n            {}\n"
+SWALLOWS = ["return None, None", "return False, None", "return (None, [], 0)", "break",
+            "return set()", "return dict()", "return list()", "return tuple()"]
+# ... and what still hands the error's consequences on, or is not empty
+KEEPS = ["return None, x", "return set(items)", "return dict(a=1)", "return make()",
+         "return [None]"]
+
+
+@pytest.mark.parametrize("body", SWALLOWS)
+def test_a_constant_tuple_break_or_empty_call_swallows(body: str) -> None:
+    report = check_source(LOOP.format(body), "app/services/mod.py", {"select": ["BG502"]})
+    found = [(f.line, f.column, f.severity.value, f.message.split("`")[3])
+             for f in report.findings if f.rule == "BG502"]
+    assert found == [(5, 16, "error", body.split()[0])]
+
+
+@pytest.mark.parametrize("body", KEEPS)
+def test_a_tuple_with_a_value_or_a_filled_container_is_left_alone(body: str) -> None:
+    report = check_source(LOOP.format(body), "app/services/mod.py", {"select": ["BG502"]})
+    assert [f for f in report.findings if f.rule == "BG502"] == []

@@ -24,6 +24,21 @@ _BLANK = re.compile(r"\s*(?:#.*|\\)?")
 # a scope's bindings: name -> the lines of each statement or parameter that binds it, in order
 _Scope = dict[str, list[range]]
 _Logged = tuple[ast.expr, str, str, tuple[_Scope, ...]]  # (node, its name, the call, scopes)
+_Named = tuple[ast.expr, str | None]  # a value and the dict key or keyword that names it
+
+# Flags and identifiers the shared list lacks (`passwords_match`, `password_ok`, `secret_arn`:
+# an AWS resource name, no key); the rule's default is the shared list plus these.
+_MORE_SAFE_WORDS = ("ok", "match", "matches", "mismatch", "arn", "bucket")
+# Safe words that make a name metadata only as its last word, the thing it names:
+# `token_id` and `token_bucket` (a rate limiter) are not secrets, `id_token` and
+# `bucket_access_key` are.
+_SAFE_AT_END_ONLY = frozenset({"id", "bucket"})
+# Words before a plural `tokens` that make it an LLM usage count (`prompt_tokens`,
+# `total_tokens`), while `tokens` and `access_tokens` stay credentials.
+_TOKEN_COUNTS = frozenset({"prompt", "completion", "total", "input", "output"})
+# A string that reads as a key (`"password"`, `"X-Api-Key"`), not a URL or a sentence
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_LOOKUPS = frozenset({"get", "getenv"})
 
 
 def words(identifier: str) -> list[str]:
@@ -32,13 +47,25 @@ def words(identifier: str) -> list[str]:
 
 
 def is_secret_name(identifier: str, secret: frozenset[str], safe: frozenset[str]) -> bool:
-    """A word (or two adjacent words) names a secret and no word makes it metadata.
-    `id` only counts at the end: `token_id` is an identifier, `id_token` is a secret."""
+    """A word (or two adjacent words) names a secret and no word makes it metadata."""
     parts = words(identifier)
-    qualifiers = [p for p in parts[:-1] if p != "id"] + parts[-1:]
-    if not parts or safe.intersection(qualifiers):
+    if not parts or _is_metadata(parts, safe):
         return False
     return bool(secret & _candidates(parts, secret))
+
+
+def is_metadata_name(identifier: str, safe: frozenset[str]) -> bool:
+    """Some word makes the name metadata (`token_count`, `password_hash`): under a secret key
+    (`password=user.password_hash`) such a value is what it says, not the secret."""
+    return _is_metadata(words(identifier), safe)
+
+
+def _is_metadata(parts: list[str], safe: frozenset[str]) -> bool:
+    """A safe word (`id` and `bucket` only at the end: `token_id` is an identifier, `id_token`
+    a secret), or a count of LLM tokens (`prompt_tokens`), which shares the word by chance."""
+    qualifiers = [p for p in parts[:-1] if p not in _SAFE_AT_END_ONLY] + parts[-1:]
+    counted = any(a in _TOKEN_COUNTS and b == "tokens" for a, b in pairwise(parts))
+    return counted or bool(safe.intersection(qualifiers))
 
 
 def _candidates(parts: list[str], secret: frozenset[str]) -> set[str]:
@@ -48,58 +75,93 @@ def _candidates(parts: list[str], secret: frozenset[str]) -> set[str]:
     return singles | pairs | {pair.replace("_", "") for pair in pairs}
 
 
-def _logged(call: ast.Call) -> Iterator[tuple[ast.expr, str]]:
-    """(node, the name it goes by) for each name, attribute and string subscript whose value
-    ends up in the log line: the walk goes into f-string fields, containers, dict values,
-    operands, both branches of an if-expression and `str()`/`repr()`/`.format()`/`.join()`
-    calls; comparisons and other calls are opaque, and so is a subscript by anything else."""
-    stack: list[ast.expr] = _arguments(call)
+def _logged(call: ast.Call, is_secret: Callable[[str], bool]
+            ) -> Iterator[tuple[ast.expr, str, str | None]]:
+    """(node, the name it goes by, the secret key above it) for each name, attribute, string
+    subscript and `.get("key")` whose value ends up in the log line: the walk goes into
+    f-string fields, containers, dict values, operands, both branches of an if-expression and
+    `str()`/`repr()`/`.format()`/`.join()` calls; comparisons and other calls are opaque, and
+    so is a subscript by anything else. A dict key or keyword that names a secret
+    (`extra={"password": pw}`, structlog's `log.info("login", password=pw)`) says what the
+    values under it are, whatever they are called."""
+    stack = [(value, _mark(key, None, is_secret)) for value, key in _named_arguments(call)]
     while stack:
-        current = stack.pop()
+        current, mark = stack.pop()
         label = _label(current)
         if label is not None:
-            yield current, label
+            yield current, label, mark
         else:
-            stack.extend(_children(current))
+            stack.extend((child, _mark(key, mark, is_secret))
+                         for child, key in _named_children(current))
+
+
+def _mark(key: str | None, above: str | None, is_secret: Callable[[str], bool]) -> str | None:
+    """The secret key a value sits under: its own key if that names a secret, else the one
+    above."""
+    return key if key is not None and is_secret(key) else above
 
 
 def _arguments(call: ast.Call) -> list[ast.expr]:
     """A call's positional and keyword values, in source order (`**kw` and `*a` included)."""
-    values = [*call.args, *(keyword.value for keyword in call.keywords)]
-    return sorted(values, key=lambda node: (node.lineno, node.col_offset))
+    return [value for value, _ in _named_arguments(call)]
 
 
-def _children(node: ast.expr) -> list[ast.expr]:
-    """The sub-expressions whose value ends up in the log line (comparisons, calls: opaque)."""
+def _named_arguments(call: ast.Call) -> list[_Named]:
+    """A call's values in source order, each with its keyword's name (None if positional)."""
+    values = [*((arg, None) for arg in call.args),
+              *((keyword.value, keyword.arg) for keyword in call.keywords)]
+    return sorted(values, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+
+
+def _named_children(node: ast.expr) -> list[_Named]:
+    """The sub-expressions whose value ends up in the log line (comparisons, calls: opaque),
+    each with the dict key (a string) or keyword that names it, if any."""
     into = _INTO.get(type(node))
     return into(node) if into is not None else []
 
 
-_INTO: dict[type, Callable[[Any], list[ast.expr]]] = {
-    ast.FormattedValue: lambda node: [node.value],  # an f-string field (not its format spec)
-    ast.Starred: lambda node: [node.value],
-    ast.Dict: lambda node: [value for key, value in zip(node.keys, node.values)
+def _unnamed(*children: ast.expr) -> list[_Named]:
+    return [(child, None) for child in children]
+
+
+_INTO: dict[type, Callable[[Any], list[_Named]]] = {
+    ast.FormattedValue: lambda node: _unnamed(node.value),  # a field (not its format spec)
+    ast.Starred: lambda node: _unnamed(node.value),
+    ast.Dict: lambda node: [(value, str_constant(key)) for key, value
+                            in zip(node.keys, node.values)
                             if key is not None],  # the values (not what `**` unpacks)
-    ast.Tuple: lambda node: node.elts,
-    ast.List: lambda node: node.elts,
-    ast.Set: lambda node: node.elts,
-    ast.JoinedStr: lambda node: node.values,
-    ast.BinOp: lambda node: [node.left, node.right],
-    ast.IfExp: lambda node: [node.body, node.orelse],
-    ast.Call: lambda node: _arguments(node) if _formats_text(node) else [],
+    ast.Tuple: lambda node: _unnamed(*node.elts),
+    ast.List: lambda node: _unnamed(*node.elts),
+    ast.Set: lambda node: _unnamed(*node.elts),
+    ast.JoinedStr: lambda node: _unnamed(*node.values),
+    ast.BinOp: lambda node: _unnamed(node.left, node.right),
+    ast.IfExp: lambda node: _unnamed(node.body, node.orelse),
+    ast.Call: lambda node: _named_arguments(node) if _formats_text(node) else [],
 }
 if hasattr(ast, "TemplateStr"):  # Python 3.14: a t-string's values are in its Template's repr
-    _INTO[ast.TemplateStr] = lambda node: node.values
-    _INTO[ast.Interpolation] = lambda node: [node.value]
+    _INTO[ast.TemplateStr] = lambda node: _unnamed(*node.values)
+    _INTO[ast.Interpolation] = lambda node: _unnamed(node.value)
 
 
 def _label(node: ast.expr) -> str | None:
-    """The identifier a value goes by: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X`."""
+    """The identifier a value goes by: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X`, `cfg.get("X")`'s
+    `X`."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
         return node.attr
-    return str_constant(node.slice) if isinstance(node, ast.Subscript) else None
+    if isinstance(node, ast.Subscript):
+        return str_constant(node.slice)
+    return _looked_up(node) if isinstance(node, ast.Call) else None
+
+
+def _looked_up(call: ast.Call) -> str | None:
+    """The key of `data.get("token")`, `os.getenv("API_KEY")`, `os.environ.get("API_KEY")`:
+    the same value as `data["token"]` or `os.environ["API_KEY"]`, read without a KeyError."""
+    func = call.func
+    callee = func.attr if isinstance(func, ast.Attribute) else dotted(func)
+    key = str_constant(call.args[0]) if callee in _LOOKUPS and call.args else None
+    return key if key is not None and _KEY.fullmatch(key) else None
 
 
 def _formats_text(node: ast.Call) -> bool:
@@ -115,11 +177,17 @@ class SecretInLog(Rule):
     Flags a logging call (`logger.info(...)`, `logging.warning(...)`, `self.log.error(...)`,
     `app.logger.debug(...)`) whose arguments pass or format a value named like a secret:
     `password`, `token`, `api_key`, `client_secret`, `credentials`, `user.password`,
-    `data["token"]`, in `%`-args, f-strings, `.format()` and `extra=` dicts alike. Names whose
-    other words make them metadata are left alone: flags and counts (`is_token_valid`,
-    `password_changed`, `token_count`), names and types (`token_type`, `secret_name`), places
-    (`secrets_dir`, `key_file`), lifetimes and hashes (`token_expires`, `password_hash`). So are literal text that mentions the word,
-    comparisons (`token is None`) and values passed through a function first (`mask(token)`,
+    `data["token"]`, `data.get("token")`, `os.getenv("API_KEY")`, in `%`-args, f-strings,
+    `.format()` and `extra=` dicts alike. A dict key or keyword that names a secret names its
+    value too: `extra={"password": pw}` and structlog's or loguru's
+    `log.info("login", password=pw)` are flagged, though `pw` says nothing. Names whose other
+    words make them metadata are left alone: flags and counts (`is_token_valid`,
+    `password_changed`, `passwords_match`, `password_ok`, `token_count`, and an LLM's usage
+    counts `prompt_tokens`, `total_tokens`), names, types and identifiers (`token_type`,
+    `secret_name`, `secret_arn`, `token_bucket`), places (`secrets_dir`, `key_file`),
+    lifetimes and hashes (`token_expires`, `password_hash`), also under a secret key
+    (`password=user.password_hash`). So are literal text that mentions the word, comparisons
+    (`token is None`) and values passed through a function first (`mask(token)`,
     `len(password)`).
 
     ## Why is this bad?
@@ -157,7 +225,8 @@ class SecretInLog(Rule):
     OPTIONS = (
         Option("secret-words", list, list(LOG_SECRET_WORDS), "Words that name a secret.",
                item_type=str),
-        Option("safe-words", list, list(LOG_SAFE_WORDS), "Words that make a name metadata.",
+        Option("safe-words", list, [*LOG_SAFE_WORDS, *_MORE_SAFE_WORDS],
+               "Words that make a name metadata.",
                item_type=str),
     )
     VALID = (
@@ -169,6 +238,7 @@ class SecretInLog(Rule):
         Valid("logger.info('ssh key %s', pubkey)\n", options={"secret-words": ["password"]}),
         Valid("logger.info('otp sent via %s to %s', otp_channel, otp_destination)\n"),
         Valid("logger.warning(f'secrets folder {secrets_dir} missing; tried {token_directory}')\n"),
+        Valid("logger.info('usage %s/%s', response.usage.prompt_tokens, passwords_match)\n"),
     )
     INVALID = (
         Invalid("logger.info('login %s with %s', email, password)\n", line=1, column=40,
@@ -181,6 +251,9 @@ class SecretInLog(Rule):
         Invalid("logger.info('n=%s', token_count)\n", line=1, column=21,
                 options={"safe-words": []}),
         Invalid("logger.debug('oidc login %s', id_token)\n", line=1, column=31),
+        Invalid("log.info('login', email=email, password=pw)\n", line=1, column=41,
+                message_contains="`password`"),
+        Invalid("logger.debug('key %s', os.getenv('STRIPE_API_KEY'))\n", line=1, column=24),
     )
     NEEDLE_PATTERN = "(?i)log"  # every logger the rule knows names `log` in some case
     NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
@@ -190,13 +263,24 @@ class SecretInLog(Rule):
         self._secret = frozenset(w.lower() for w in self.options["secret-words"])
         self._safe = frozenset(w.lower() for w in self.options["safe-words"])
 
+    def secret_name(self, label: str, key: str | None) -> str | None:
+        """The name to report a value by: its own if that names a secret, else the secret key
+        it sits under, unless its own name makes it metadata (`password=user.password_hash`)."""
+        if is_secret_name(label, self._secret, self._safe):
+            return label
+        return key if key is not None and not is_metadata_name(label, self._safe) else None
+
+    def is_secret(self, identifier: str) -> bool:
+        """A key or keyword names a secret by the same words as a value's name."""
+        return is_secret_name(identifier, self._secret, self._safe)
+
     def collect(self) -> None:
         """Report once the whole module is walked: a name may be assigned after the call (in a
         loop), and every assignment of it is a cause line (--diff-base)."""
         tree, text = self.context.tree, self.context.text
         if tree is None:
             return
-        walk = _Walk(text, lambda label: is_secret_name(label, self._secret, self._safe))
+        walk = _Walk(text, self)
         walk.module(tree)
         for node, label, call, visible in walk.logged:
             line, column, end_line, end_column = expression_span(text, node)
@@ -225,9 +309,10 @@ class _Walk:
     an assignment, an annotated assignment with a value and an augmented one bind. An
     explicit stack: an operator chain is as deep as it is long."""
 
-    def __init__(self, text: str, is_secret: Callable[[str], bool]) -> None:
+    def __init__(self, text: str, rule: SecretInLog) -> None:
+        """`rule` judges names: `is_secret` for keys, `secret_name` for a logged value."""
         self.text = text
-        self.is_secret = is_secret
+        self.rule = rule
         self.scopes: list[_Scope | None] = [{}]
         self.logged: list[_Logged] = []
 
@@ -280,9 +365,10 @@ class _Walk:
         if is_logging_call(node):
             call = dotted(node.func) or "the logger"
             visible = tuple(scope for scope in reversed(self.scopes) if scope is not None)
-            self.logged.extend((value, label, call, visible)
-                               for value, label in _logged(node)
-                               if self.is_secret(label))
+            for value, label, key in _logged(node, self.rule.is_secret):
+                name = self.rule.secret_name(label, key)
+                if name is not None:
+                    self.logged.append((value, name, call, visible))
         return [node.func, *_arguments(node)]
 
     def _dict(self, node: ast.Dict) -> list[Any]:

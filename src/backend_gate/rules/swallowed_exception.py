@@ -11,13 +11,17 @@ from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._comments import Comments
 from backend_gate.rules._exceptions import BROAD_EXCEPTIONS
 
+# statements that leave the handler with nothing done: the error is dropped
+_JUMPS = {ast.Pass: "pass", ast.Continue: "continue", ast.Break: "break"}
+_EMPTY_BY_CALL = frozenset({"set", "dict", "list", "tuple"})
+
 
 def _swallows(statement: ast.stmt, text: str) -> str | None:
-    """What the statement does if it only discards the error: `pass`, `...`, `continue`..."""
-    if isinstance(statement, ast.Pass):
-        return "pass"
-    if isinstance(statement, ast.Continue):
-        return "continue"
+    """What the statement does if it only discards the error: `pass`, `...`, `continue`,
+    `break` (leaving the loop drops the error just as `continue` does), a constant `return`."""
+    jump = _JUMPS.get(type(statement))
+    if jump is not None:
+        return jump
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
             and statement.value.value is Ellipsis:
         return "..."
@@ -28,19 +32,35 @@ def _swallows(statement: ast.stmt, text: str) -> str | None:
 
 def _is_constant(node: ast.expr | None, text: str) -> bool:
     """None, True/False, a number, a string (an implicit concatenation too, f-strings in it
-    included), an empty container, or a sign before a number."""
+    included), an empty container (`[]`, or built by a call: `set()`), a tuple of constants
+    (Go-style `return None, None` hands back nothing the error said), or a sign before a
+    number."""
     if node is None:
         return True
     if isinstance(node, ast.Constant):
         return node.value is not Ellipsis
     if isinstance(node, ast.JoinedStr):  # `"a" f"{x}"` is a concatenation, `f"{x}"` is not
         return _IMPLICIT_CONCATENATION.search(ast.get_source_segment(text, node) or "") is not None
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+    if isinstance(node, ast.Tuple):
+        return all(_is_constant(element, text) for element in node.elts)
+    return _is_empty(node) or _is_signed_number(node)
+
+
+def _is_signed_number(node: ast.expr) -> bool:
+    """`-1`, `+0.5`: a sign before a number is still a constant (`-True`, `-1j` are not)."""
+    return isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant) \
+        and type(node.operand.value) in (int, float)
+
+
+def _is_empty(node: ast.expr) -> bool:
+    """`[]`, `{}`, `set()`, `dict()`, `list()`, `tuple()`: a call with no argument builds the
+    same empty value as the literal, so it discards the error just as `return {}` does."""
+    if isinstance(node, (ast.List, ast.Set)):
         return not node.elts
     if isinstance(node, ast.Dict):
         return not node.keys
-    return isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant) \
-        and type(node.operand.value) in (int, float)
+    return isinstance(node, ast.Call) and not node.args and not node.keywords \
+        and isinstance(node.func, ast.Name) and node.func.id in _EMPTY_BY_CALL
 
 
 _IMPLICIT_CONCATENATION = re.compile(r"""['"]\s*(?:\\\n\s*)*[rRbBuUfF]{0,2}['"]""")
@@ -117,13 +137,14 @@ class SwallowedException(Rule):
     """
     ## What it does
     Flags `except Exception` / `except BaseException` (alone or in a tuple) whose body only
-    discards the error: `pass`, `...`, `continue`, or `return` of a constant or `None`. A handler
-    that logs, re-raises, or does anything else is left alone, and so is a handler for a specific
-    exception (`except KeyError: pass` is a decision, not an accident). A handler whose block
-    says in a comment why the error is dropped (`# git is missing, or not a checkout`; a tool
-    directive such as `# noqa` or a TODO tag is no reason) is reported as `info`: the decision
-    is written down, though naming the exception would still be better. A bare `except:` is
-    BG501's finding, not this rule's.
+    discards the error: `pass`, `...`, `continue`, `break`, or `return` of a constant or `None`
+    (a tuple of them, `return None, None`, and an empty container, `return []` or `set()`,
+    included). A handler that logs, re-raises, or does anything else is left alone, and so is a
+    handler for a specific exception (`except KeyError: pass` is a decision, not an accident). A
+    handler whose block says in a comment why the error is dropped (`# git is missing, or not a
+    checkout`; a tool directive such as `# noqa` or a TODO tag is no reason) is reported as
+    `info`: the decision is written down, though naming the exception would still be better. A
+    bare `except:` is BG501's finding, not this rule's.
 
     ## Why is this bad?
     Every failure in the `try` block, bugs included, turns into silence or a default value.
@@ -182,6 +203,8 @@ class SwallowedException(Rule):
         Invalid("def load():\n    try:\n        return read()\n    except Exception:\n"
                 "        return None\n", line=4, column=12),
         Invalid("try:\n    run()\nexcept Exception: ...\n", line=3, column=8),
+        Invalid("def load():\n    try:\n        return read()\n    except Exception:\n"
+                "        return None, None\n", line=4, column=12),
         Invalid("try:\n    run()\nexcept* Exception:\n    pass\n", line=3, column=9),
         Invalid("try:\n    revision = git_head()\nexcept Exception:\n"
                 "    # git is not installed, or this is not a checkout\n    return None\n", line=3, column=8, message_contains="information"),
