@@ -51,3 +51,104 @@ def test_an_except_clause_in_any_statement_body_is_read(code: str) -> None:
     hits = [f for f in check_source(code, "app/controllers/forms.py", {}).findings
             if f.rule == "BG503"]
     assert [f.line for f in hits] == [len(code.splitlines())]
+
+
+ROUTE = ("from fastapi import APIRouter, HTTPException\nfrom fastapi.responses import JSONResponse\n"
+         "import traceback\nrouter = APIRouter()\n\n@router.get('/orders')\nasync def orders():\n"
+         "    try:\n        return svc.list()\n    except OrderError as e:\n")
+
+
+def _leaks(body: str) -> list[tuple[int, str, str]]:
+    """(line, how, sink) of each BG503 finding when `body` is the except clause of a route."""
+    code = ROUTE + "".join(f"        {row}\n" for row in body.splitlines())
+    report = check_source(code, "app/controllers/orders.py", {"select": ["BG503"]})
+    return [(f.line, *f.message.split(" is sent to the client in ")[:1],
+             f.message.split(" is sent to the client in ")[1].split(":")[0])
+            for f in report.findings if f.rule == "BG503"]
+
+
+# probe 503-3: `not DEBUG` is production; the debug branch is its `else`
+@pytest.mark.parametrize(("body", "lines"), [
+    ("if not settings.DEBUG:\n    return JSONResponse({'error': str(e)}, status_code=500)\nraise",
+     [12]),
+    ("raise HTTPException(500, detail=str(e) if not settings.DEBUG else 'internal')", [11]),
+    ("if not settings.DEBUG and strict:\n    raise HTTPException(500, detail=str(e))", [12]),
+    ("if not (settings.DEBUG):\n    return str(e), 500", [12]),
+    # the debug branch of a negated test is left alone
+    ("if not settings.DEBUG:\n    raise HTTPException(500, detail='internal')\n"
+     "else:\n    raise HTTPException(500, detail=traceback.format_exc())", []),
+    ("if not settings.DEBUG:\n    raise HTTPException(500, detail='internal')\n"
+     "elif verbose:\n    raise HTTPException(500, detail=str(e))", []),
+    ("raise HTTPException(500, detail='internal' if not app.debug else traceback.format_exc())",
+     []),
+    # unchanged: the body of `if settings.DEBUG:` is debug-only, its `else:` production
+    ("if settings.DEBUG:\n    raise HTTPException(500, detail=str(e))\n"
+     "else:\n    raise HTTPException(500, detail=repr(e))", [14]),
+    ("raise HTTPException(500, detail=traceback.format_exc() if settings.DEBUG else str(e))",
+     [11]),
+])
+def test_the_body_of_a_negated_debug_test_is_what_production_sends(body: str,
+                                                                    lines: list) -> None:
+    assert [line for line, _, _ in _leaks(body)] == lines
+
+
+BODY = "the body returned from the route handler"
+DICT = "the dict returned from the route handler"
+
+
+# probe 503-1 and 503-4: a route's returned tuple, plain text and `dict(...)`
+@pytest.mark.parametrize(("body", "expected"), [
+    ("return str(e), 500", [(11, "`str(e)`", BODY)]),
+    ("return f'Error: {e}', 500", [(11, "an f-string of `e`", BODY)]),
+    ("return str(e)", [(11, "`str(e)`", BODY)]),
+    ("return 'Error: ' + repr(e), 500", [(11, "`repr(e)`", BODY)]),
+    ("return traceback.format_exc(), 500", [(11, "`traceback.format_exc()`", BODY)]),
+    ("return dict(error=str(e)), 500", [(11, "`str(e)`", DICT)]),
+    ("return {'error': str(e)}, 500", [(11, "`str(e)`", DICT)]),
+    # a call other than a text conversion builds the response or hands the text elsewhere
+    ("return render_template('error.html', error=str(e)), 500", []),
+    ("return redirect(url_for('orders', error=str(e)))", []),
+    ("return 'internal error', 500", []),
+    ("return 500, str(e)", []),
+])
+def test_exception_text_a_route_returns_is_sent(body: str, expected: list) -> None:
+    assert _leaks(body) == expected
+
+
+def test_a_tuple_returned_from_a_plain_function_is_not_a_response() -> None:
+    code = "def helper():\n    try:\n        load()\n    except E as e:\n        return str(e), 500\n"
+    report = check_source(code, "app/services/orders.py", {"select": ["BG503"]})
+    assert not report.findings
+
+
+# probe 503-2: `e.args` is the exception's text, bare, indexed or formatted
+@pytest.mark.parametrize(("body", "how"), [
+    ("raise HTTPException(status_code=400, detail=e.args[0])", "`e.args`"),
+    ("raise HTTPException(status_code=400, detail=e.args)", "`e.args`"),
+    ("raise HTTPException(status_code=400, detail=str(e.args[0]))", "`str(e)`"),
+    ("raise HTTPException(status_code=400, detail=f'failed: {e.args[0]}')", "an f-string of `e`"),
+    ("raise HTTPException(status_code=400, detail={'msg': e.args})", "`e.args`"),
+    ("return {'msg': e.args[0]}, 400", "`e.args`"),
+    ("return e.args[0], 400", "`e.args`"),
+])
+def test_the_args_of_the_exception_are_its_text(body: str, how: str) -> None:
+    assert [(line, found) for line, found, _ in _leaks(body)] == [(11, how)]
+
+
+@pytest.mark.parametrize("body", [
+    "raise HTTPException(status_code=e.status_code, detail='failed')",
+    "raise HTTPException(status_code=400, detail=other.args[0])",
+    "raise HTTPException(status_code=400, detail=e[0])",
+])
+def test_other_attributes_and_items_are_not_its_text(body: str) -> None:
+    assert _leaks(body) == []
+
+
+@pytest.mark.parametrize(("nots", "lines"), [(2000, []), (2001, [12])])
+def test_a_long_chain_of_nots_is_counted_not_recursed_into(nots: int, lines: list) -> None:
+    """`not` chains are as deep as they are long (STYLE-NOTES 22): an even count is a debug
+    test, an odd count its negation, and neither makes the file too deep for the rule."""
+    body = f"if {'not ' * nots}settings.DEBUG:\n    raise HTTPException(500, detail=str(e))"
+    code = ROUTE + "".join(f"        {row}\n" for row in body.splitlines())
+    report = check_source(code, "app/controllers/orders.py", {"select": ["BG503"]})
+    assert [(f.rule, f.line) for f in report.findings] == [("BG503", line) for line in lines]

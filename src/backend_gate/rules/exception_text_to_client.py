@@ -27,6 +27,7 @@ _SINKS = (
 _VALIDATION = frozenset({"ValueError"})
 _VALIDATION_TAILS = ("ValidationError", "ValidationException")
 _TRACEBACK = frozenset({"format_exc", "format_exception", "format_tb", "format_stack"})
+_TEXT_CALLS = frozenset({"str", "repr", "format"}) | _TRACEBACK
 _ELIF = re.compile(r"\s*elif\b")
 
 
@@ -43,6 +44,9 @@ def _leak(node: ast.AST, names: frozenset[str]) -> str | None:
         return f"an f-string of `{name}`" if name else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
         return _leak_percent(node, names)
+    if isinstance(node, (ast.Attribute, ast.Subscript)):  # `exc.args`, `exc.args[0]`
+        name = _exc_name(node, names)
+        return f"`{name}.args`" if name else None
     return None
 
 
@@ -60,10 +64,15 @@ def _arguments(node: ast.Call) -> list[ast.expr]:
     return sorted(values, key=lambda v: (v.lineno, v.col_offset))
 
 
+def _callee(node: ast.Call) -> str:
+    """The called name's last part: `str`, `format` of `"{}".format`, `format_exc`."""
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else _last(func)
+
+
 def _leak_call(node: ast.Call, names: frozenset[str]) -> str | None:
     """`traceback.format_exc()`, `str(exc)`, `repr(exc)`, `"...".format(exc)`."""
-    func = node.func
-    callee = func.attr if isinstance(func, ast.Attribute) else _last(func)
+    callee = _callee(node)
     if callee in _TRACEBACK:
         return f"`traceback.{callee}()`"
     arguments = _arguments(node)
@@ -80,7 +89,7 @@ def _exc_names(nodes: Sequence[ast.expr], names: frozenset[str]) -> list[str]:
 
 
 def _mentions_debug(test: ast.expr) -> bool:
-    """`settings.DEBUG`, `app.debug`, `not DEBUG` ...: output only developers see. Every
+    """`settings.DEBUG`, `app.debug`, `config.get("debug")` ...: a test of debug mode. Every
     identifier of the test counts (a name, an attribute, a keyword)."""
     for node in ast.walk(test):
         word = (node.id if isinstance(node, ast.Name) else node.attr
@@ -89,6 +98,39 @@ def _mentions_debug(test: ast.expr) -> bool:
         if word and "debug" in word.lower():
             return True
     return False
+
+
+def _debug_only(test: ast.expr) -> tuple[bool, bool]:
+    """(the branch taken when `test` holds runs only in debug mode, the other branch does).
+    A test of debug mode guards its true branch; `not` swaps the branches, so the body of
+    `if not settings.DEBUG:` is what production runs and its `else:` is the debug branch. A
+    chain of `not`s is counted, not recursed into: it is as deep as it is long."""
+    negated = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, not negated
+    branches = _debug_only_bool(test) if isinstance(test, ast.BoolOp) else (
+        _mentions_debug(test), False)
+    return (branches[1], branches[0]) if negated else branches
+
+
+def _debug_only_bool(test: ast.BoolOp) -> tuple[bool, bool]:
+    """`a and b` holds only when both do: one debug-only operand makes the true branch
+    debug-only, and the false branch is debug-only only when each operand's is. `a or b` is
+    lenient the way a test that merely mentions debug always was: either operand decides.
+    Operands nest only in brackets, which the parser limits to 200 levels."""
+    branches = [_debug_only(value) for value in test.values]
+    either = all if isinstance(test.op, ast.And) else any
+    return any(true for true, _ in branches), either(false for _, false in branches)
+
+
+def _production_parts(node: ast.IfExp) -> list[ast.expr]:
+    """The parts of `a if test else b` that production can send: all of it when the test is
+    not about debug mode, else the branch that is not debug-only (`tb if settings.DEBUG else
+    "error"`, `"error" if not settings.DEBUG else tb`)."""
+    true, false = _debug_only(node.test)
+    if not (true or false):
+        return [node.test, node.body, node.orelse]
+    return [part for part, debug in ((node.body, true), (node.orelse, false)) if not debug]
 
 
 def _operands(node: ast.expr) -> list[ast.expr]:
@@ -104,10 +146,43 @@ def _is_validation(node: ast.ExceptHandler) -> bool:
 
 
 def _exc_name(node: ast.expr, names: frozenset[str]) -> str | None:
-    """The name of the exception variable when `node` is it (or its `args`), else None."""
-    if isinstance(node, ast.Attribute) and node.attr == "args":
+    """The name of the exception variable when `node` is it, its `args` or an item of them
+    (`exc.args[0]`: the message the exception was raised with), else None."""
+    if isinstance(node, ast.Subscript) and _is_args(node.value):
+        node = node.value
+    if _is_args(node):
         node = node.value
     return node.id if isinstance(node, ast.Name) and node.id in names else None
+
+
+def _is_dict(node: ast.expr) -> bool:
+    """`{...}` or `dict(...)`: both build the same dict."""
+    return isinstance(node, ast.Dict) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict")
+
+
+def _returned(value: ast.expr | None) -> tuple[list[ast.expr], list[ast.expr]]:
+    """What a route handler's `return value` sends: (its dicts, its body text). A tuple is
+    Flask's `(body, status[, headers])`; a dict anywhere in it is read, as it always was."""
+    parts = _operands(value) if value is not None else []
+    return [p for p in parts if _is_dict(p)], [p for p in parts[:1] if _is_body_text(p)]
+
+
+def _is_body_text(node: ast.expr) -> bool:
+    """Whether a route handler's returned value (or a returned tuple's first element, `return
+    body, 500`) is text made here that the framework sends as the body: `str(exc)`, an
+    f-string, `"..." % exc`, `"..." + str(exc)`, `exc.args[0]`, a conditional of them. Any
+    other call is not read: it builds a response itself (a sink, read as one) or hands its
+    arguments to code that may not send them (`render_template`, `redirect`)."""
+    if isinstance(node, ast.Call):
+        return _callee(node) in _TEXT_CALLS
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return _is_args(node) or isinstance(node, (ast.JoinedStr, ast.BinOp, ast.IfExp))
+
+
+def _is_args(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "args"
 
 
 def _first_leaks(root: ast.AST, names: frozenset[str]) -> Iterator[tuple[ast.AST, str]]:
@@ -118,8 +193,8 @@ def _first_leaks(root: ast.AST, names: frozenset[str]) -> Iterator[tuple[ast.AST
         how = _leak(node, names)
         if how is not None:
             yield node, how
-        elif isinstance(node, ast.IfExp) and _mentions_debug(node.test):
-            stack.append(node.orelse)  # `tb if settings.DEBUG else "error"`: the debug branch
+        elif isinstance(node, ast.IfExp):
+            stack.extend(reversed(_production_parts(node)))
         else:
             stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
@@ -128,17 +203,20 @@ class ExceptionTextToClient(Rule):
     """
     ## What it does
     Inside an `except ... as exc` block, flags exception text sent to the client: `str(exc)`,
-    `repr(exc)`, `exc.args`, an f-string / `%` / `.format()` of `exc`, or
+    `repr(exc)`, `exc.args` (or an item of it), an f-string / `%` / `.format()` of `exc`, or
     `traceback.format_exc()`, when it is an argument of a response (`HTTPException(detail=...)`,
     `jsonify`, `JSONResponse`, `Response`, Django's `JsonResponse`, Flask's `abort`, ...) or
-    part of a dict or tuple returned from a route handler (`@app.get`, `@router.post`,
-    `@bp.route`, `@api_view`).
+    is returned from a route handler (`@app.get`, `@router.post`, `@bp.route`, `@api_view`):
+    as the body (`return str(exc)`, `return f"failed: {exc}", 500`) or in a dict (`{...}` or
+    `dict(...)`) returned alone or in a tuple.
     The message of an input error (`except ValueError`, `except ...ValidationError`) is
     reported as `info`: such messages are usually written for the person who sent the input,
     so only a reader of the code can tell whether it carries internals.
     Logging the exception, or raising a domain error from it, is left alone, and so is text
-    that only debug mode sends (`tb if settings.DEBUG else "error"`, `if app.debug:`). Text that
-    reaches the response through an intermediate variable is not followed.
+    that only debug mode sends (`tb if settings.DEBUG else "error"`, `if app.debug:`, the
+    `else:` of `if not settings.DEBUG:`; the body of `if not settings.DEBUG:` is what
+    production sends). Text that reaches the response through an intermediate variable is not
+    followed.
 
     ## Why is this bad?
     Exception messages and tracebacks describe internals: SQL statements, file paths, host
@@ -200,6 +278,9 @@ class ExceptionTextToClient(Rule):
         Valid("import traceback\ntry:\n    load()\nexcept Exception:\n"
               "    return HttpResponseServerError(\n"
               "        traceback.format_exc() if settings.DEBUG else 'Internal Server Error')\n"),
+        Valid("import traceback\ntry:\n    load()\nexcept Exception:\n"
+              "    if not settings.DEBUG:\n        return HttpResponseServerError('error')\n"
+              "    else:\n        return HttpResponseServerError(traceback.format_exc())\n"),
     )
     INVALID = (
         Invalid("try:\n    update(form)\nexcept ValueError as exc:\n"
@@ -219,6 +300,11 @@ class ExceptionTextToClient(Rule):
                 line=5, column=35, message_contains="traceback.format_exc()"),
         Invalid("try:\n    load()\nexcept LoadError as err:\n"
                 "    return jsonify(error='%s' % err)\n", line=4, column=26),
+        Invalid("@bp.route('/orders')\ndef orders():\n    try:\n        return list_orders()\n"
+                "    except Exception as e:\n        return str(e), 500\n", line=6, column=16),
+        Invalid("try:\n    load()\nexcept LoadError as exc:\n"
+                "    raise HTTPException(status_code=400, detail=exc.args[0])\n",
+                line=4, column=49),
     )
     NEEDLES = ("except",)
     NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
@@ -274,13 +360,12 @@ class _Walk:
             stack.extend(reversed(children))
 
     def _children(self, node: ast.AST) -> list[ast.AST | tuple[str, ast.AST]]:
-        """The node's children in source order; an `if`'s `else:` branch starts by marking it
-        (its statements are what production runs)."""
+        """The node's children in source order; an `if`'s `else:` or `elif` branch starts by
+        marking it (`_else`)."""
         if not isinstance(node, ast.If) or not node.orelse:
             return list(ast.iter_child_nodes(node))
         children: list[ast.AST | tuple[str, ast.AST]] = [node.test, *node.body]
-        if not self._is_elif(node.orelse):
-            children.append(("else", node))
+        children.append(("elif" if self._is_elif(node.orelse) else "else", node))
         children.extend(node.orelse)
         return children
 
@@ -297,15 +382,15 @@ class _Walk:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.routes.append(any(is_route(d) for d in node.decorator_list))
         elif isinstance(node, ast.If):
-            self.debug.append(_mentions_debug(node.test))
+            self.debug.append(_debug_only(node.test)[0])
         elif isinstance(node, ast.Call):
             self._call(node)
         elif isinstance(node, ast.Return):
             self._return(node)
 
     def _leave(self, kind: str, node: ast.AST) -> None:
-        if kind == "else":
-            self.debug[-1] = False  # the `else:` of `if settings.DEBUG:` is what production sends
+        if kind in {"else", "elif"} and isinstance(node, ast.If):
+            self._else(kind, node)
         elif isinstance(node, ast.ExceptHandler):
             self.handlers.pop()
             self.validation.pop()
@@ -313,6 +398,14 @@ class _Walk:
             self.routes.pop()
         elif isinstance(node, ast.If):
             self.debug.pop()
+
+    def _else(self, kind: str, node: ast.If) -> None:
+        """The `else:` of `if settings.DEBUG:` is what production runs, the `else:` of `if not
+        settings.DEBUG:` the debug branch. An `elif` is reached only when the test failed, so
+        it is debug-only when that makes it so, and stays debug-only under `if settings.DEBUG:`
+        (as the libcst version judged it)."""
+        false = _debug_only(node.test)[1]
+        self.debug[-1] = false if kind == "else" else self.debug[-1] or false
 
     def _call(self, node: ast.Call) -> None:
         if any(self.debug) or not self.handlers or _last(node.func) not in self.sinks:
@@ -322,9 +415,9 @@ class _Walk:
     def _return(self, node: ast.Return) -> None:
         if any(self.debug) or not (self.handlers and self.routes and self.routes[-1]):
             return
-        parts = _operands(node.value) if node.value is not None else []
-        self._scan([part for part in parts if isinstance(part, ast.Dict)],
-                   "the dict returned from the route handler")
+        dicts, body = _returned(node.value)
+        self._scan(dicts, "the dict returned from the route handler")
+        self._scan(body, "the body returned from the route handler")
 
     def _scan(self, roots: Sequence[ast.AST], sink: str) -> None:
         names = frozenset(n for n in self.handlers if n is not None)

@@ -40,6 +40,22 @@ class _Scope:
     is_class: bool = False
     prompts: bool = False  # calls `input()` itself
     prints: list[ast.Call] = field(default_factory=list)
+    parent: _Scope | None = None
+    binds_print: bool = False  # `def print`, `print = ...` or `import x as print` in this body
+
+    def shadows_print(self) -> bool:
+        """Whether `print` here names something of the code's own rather than the built-in.
+        Python looks a name up in the body itself, then in the enclosing functions, then in the
+        module; a class body is skipped on the way out (its methods do not see its names), so a
+        method called `print` or a local `print = logger.info` shadows nothing elsewhere."""
+        scope: _Scope | None = self
+        while scope is not None:
+            if scope.binds_print:
+                return True
+            scope = scope.parent
+            while scope is not None and scope.is_class:
+                scope = scope.parent
+        return False
 
 
 @dataclass
@@ -96,15 +112,17 @@ class _Walk:
 
     def __init__(self, allow_in_main: bool) -> None:
         self.allow_in_main = allow_in_main
-        self.shadowed = False
         self.program = _ProgramFacts()
-        self.calls: list[tuple[ast.Call, bool]] = []  # (call, inside a request handler)
+        # (call, inside a request handler, its scope): whether a binding shadows the call is
+        # known only once the whole module is read (a function may bind `print` after a
+        # nested function that calls it)
+        self.calls: list[tuple[ast.Call, bool, _Scope]] = []
 
     def module(self, tree: ast.Module) -> None:
         top = _Scope()
         self._body(tree, top, False)
         if not top.prompts:
-            self.calls.extend((call, False) for call in top.prints)
+            self.calls.extend((call, False, top) for call in top.prints)
 
     def _body(self, node: ast.AST, scope: _Scope, guarded: bool) -> None:
         """Walks `node`'s children in `scope`; a class or function met opens its own."""
@@ -123,7 +141,7 @@ class _Walk:
         """A class's or function's prints count unless it prompts or is a handler's `emit`."""
         emit = scope.log_handler and not scope.is_class
         if not (emit or scope.prompts):
-            self.calls.extend((call, scope.route) for call in scope.prints)
+            self.calls.extend((call, scope.route, scope) for call in scope.prints)
 
     def _enter(self, node: ast.AST, scope: _Scope, guarded: bool) -> tuple[_Scope, bool]:
         """-> (the scope `node`'s children are in, whether they are under a main guard)."""
@@ -141,31 +159,32 @@ class _Walk:
         bases = [(dotted(base) or "").rsplit(".", 1)[-1] for base in node.bases]
         self.program.command_class |= any(base in _COMMAND_BASES for base in bases)
         handler = any(base.endswith("Handler") for base in bases)
-        return _Scope(route=parent.route, log_handler=handler, is_class=True)
+        return _Scope(route=parent.route, log_handler=handler, is_class=True, parent=parent)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: _Scope) -> _Scope:
-        self.shadowed = self.shadowed or node.name == "print"
+        parent.binds_print |= node.name == "print"  # a `def` binds its name where it stands
         self.program.see_decorators(node.decorator_list)
         emit = parent.is_class and parent.log_handler and node.name == "emit"
         route = parent.route or any(is_route(d) for d in node.decorator_list)
-        return _Scope(route=route, log_handler=emit)
+        return _Scope(route=route, log_handler=emit, parent=parent)
 
     def _see(self, node: ast.AST, scope: _Scope, guarded: bool) -> None:
         if isinstance(node, ast.Import):
             self.program.see_import(node.names)
-            self._bind(node.names)
+            self._bind(node.names, scope)
         elif isinstance(node, ast.ImportFrom):
             self.program.see_from(node.module or "")
-            self._bind(node.names)
+            self._bind(node.names, scope)
         elif isinstance(node, ast.Assign):
-            self.shadowed = self.shadowed or any(
+            scope.binds_print |= any(
                 isinstance(t, ast.Name) and t.id == "print" for t in node.targets)
         elif isinstance(node, ast.Call):
             self._call(node, scope, guarded)
 
-    def _bind(self, names: list[ast.alias]) -> None:
+    @staticmethod
+    def _bind(names: list[ast.alias], scope: _Scope) -> None:
         """`import x as print` rebinds it; `from rich import print` still prints to stdout."""
-        self.shadowed = self.shadowed or any(alias.asname == "print" for alias in names)
+        scope.binds_print |= any(alias.asname == "print" for alias in names)
 
     def _call(self, node: ast.Call, scope: _Scope, guarded: bool) -> None:
         callee = dotted(node.func) or ""
@@ -193,8 +212,10 @@ class PrintCall(Rule):
     - `print` in a function that also calls `input()` (an interactive prompt), and in the
       `emit` method of a logging handler class (its fallback when the log cannot be written);
     - test files, `if __name__ == "__main__":` blocks (`allow-in-main`), methods and attributes
-      that happen to be called `print` (`self.print()`, `printer.print(...)`), and modules that
-      define or bind their own `print`.
+      that happen to be called `print` (`self.print()`, `printer.print(...)`), and a `print`
+      the code binds itself: a module-level `def print`, `print = ...` or `import ... as print`
+      for the whole module, one inside a function for that function only (a method called
+      `print` binds nothing outside its class).
 
     ## Why is this bad?
     The standard says: use logging. `print` output has no level, no timestamp, no logger name and
@@ -252,6 +273,7 @@ class PrintCall(Rule):
         Valid("def report(printer):\n    printer.print('summary')\n    self.print()\n"),
         Valid("def main():\n    return 0\n\nif __name__ == '__main__':\n    print(main())\n"),
         Valid("def print(*args):\n    logger.info(*args)\n\nprint('routed to logging')\n"),
+        Valid("def create(order):\n    print = logger.info\n    print('created', order.id)\n"),
         Valid("print('usage: app-admin create-user EMAIL')\n", path="app/cli.py"),
         Valid("print('seeding')\n", path="scripts/seed_db.py"),
         Valid("print('fixture data')\n", path="tests/test_orders.py"),
@@ -290,6 +312,8 @@ class PrintCall(Rule):
                 "    print('sent', order.id)\n", line=7, column=5),
         Invalid("def ask():\n    return input('? ')\n\ndef create():\n    print('created')\n",
                 line=5, column=5),
+        Invalid("class Invoice:\n    def print(self):\n        return render(self)\n\n"
+                "def create(order):\n    print('created', order.id)\n", line=6, column=5),
         Invalid("class EventBus:\n    def emit(self, event):\n        print(event)\n",
                 line=3, column=9),
         Invalid("import argparse\n\ndef main():\n    print(argparse.ArgumentParser())\n",
@@ -317,11 +341,9 @@ class PrintCall(Rule):
             return
         walk = _Walk(self.options["allow-in-main"])
         walk.module(tree)
-        if walk.shadowed:
-            return
         program = self.options["allow-cli-modules"] and walk.program.is_program()
-        for call, in_route in walk.calls:
-            if in_route or not program:
+        for call, in_route, scope in walk.calls:
+            if (in_route or not program) and not scope.shadows_print():
                 name = call.func
                 column = source_column(self.context.text, name.lineno, name.col_offset,
                                        "print") + 1
