@@ -44,7 +44,17 @@ CASES = [
     ('app/main.py', "x = {\n  'a': FastAPI(\n     debug=True)}\n",
      [(3, 6, 3, 16, 'error', '`FastAPI(debug=True)`')]),
     ('app/settings.py', 'DEBUG = (True)\n',
-     [(1, 10, 1, 14, 'error', '`DEBUG = True` in settings')]),]
+     [(1, 10, 1, 14, 'error', '`DEBUG = True` in settings')]),
+    # the probe's shapes (tests/rules/test_debug_host_probe.py): placed at the default
+    ('app/core/config.py', 'class Settings(BaseSettings):\n    debug: bool = Field(default=True)\n',
+     [(2, 33, 2, 37, 'error', '`debug: ... = True` in settings')]),
+    ('app/settings.py', 'env = environ.Env(DEBUG=(bool, True))\n',
+     [(1, 19, 1, 37, 'error', '`environ.Env(DEBUG=...)` turns debug on when the environment says nothing')]),
+    ('app/main.py', 'DEBUG = True\n\napp.run(debug=DEBUG)\n',
+     [(1, 9, 1, 13, 'error', '`app.run(debug=...)` gets a module constant set to True')]),
+    ('app/main.py', 'create_app().run(debug=True)\n',
+     [(1, 18, 1, 28, 'error', '`create_app().run(debug=True)`')]),
+    ('app/main.py', 'asyncio.run(main(), debug=True)\n', []),]
 
 
 @pytest.mark.parametrize(("path", "code", "expected"), CASES)

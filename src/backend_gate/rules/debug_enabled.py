@@ -12,14 +12,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from backend_gate.ast_index import AstIndex, dotted, source_span, str_constant
+from backend_gate.ast_index import AstIndex, child_statements, dotted, source_span, str_constant
 from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
 
 _SETTINGS_PATH = re.compile(r"(?:^|/)[^/]*(?:settings|config)[^/]*(?:/|\.py$)")
-_DEBUG_CALLS = ("run", "FastAPI", "Flask", "Starlette", "Quart", "Sanic")
+_APP_CLASSES = ("FastAPI", "Flask", "Starlette", "Quart", "Sanic")  # `debug=` on the constructor
+# what a web app or server is called, word by word (`app`, `web_app`, `create_app`, `socketio`)
+_SERVER_WORDS = frozenset({"application", "socketio", "sio", "uvicorn", "bottle", "server",
+                           "api", "flask", "quart", "sanic", "web", "site"})
+_APP_FACTORIES = frozenset({*_APP_CLASSES, "SocketIO", "Dash", "App", "FlaskApp", "Bottle"})
+_NOT_SERVERS = frozenset({"asyncio", "trio", "anyio", "uvloop", "curio"})  # event-loop `run`s
 _DEV_CLASS = re.compile(r"Dev|Local|Test|Debug")
 _RELOAD_CALLS = frozenset({"uvicorn.run", "run", "hypercorn.run"})
 _TRUTHY = frozenset({"1", "true", "yes", "on", "y", "t"})
@@ -31,8 +36,9 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def _truthy(node: ast.expr | None) -> bool:
-    """`True`, or a string an environment flag reads as on (`"1"`, `"true"`, `"True"`)."""
-    if _is_true(node):
+    """`True`, a non-zero int (`int(os.getenv("DEBUG", 1))`), or a string an environment flag
+    reads as on (`"1"`, `"true"`, `"True"`)."""
+    if _is_true(node) or _nonzero_int(node):
         return True
     value = str_constant(node)
     return value is not None and value.strip().lower() in _TRUTHY
@@ -47,6 +53,112 @@ def _debug_default(node: ast.Call) -> bool:
         return False
     defaults = [k.value for k in node.keywords if k.arg == "default"]
     return any(_truthy(d) for d in (*positional[1:2], *defaults))
+
+
+def _nonzero_int(node: ast.expr | None) -> bool:
+    return (isinstance(node, ast.Constant) and type(node.value) is int  # not a bool
+            and node.value != 0)
+
+
+def _env_scheme_default(node: ast.Call) -> list[ast.keyword]:
+    """django-environ's `environ.Env(DEBUG=(bool, True))`: the scheme's second item is the
+    default `env("DEBUG")` returns when the environment says nothing."""
+    if (dotted(node.func) or "").split(".")[-1] != "Env":
+        return []
+    return [k for k in node.keywords if _debug_key(k.arg) and isinstance(k.value, ast.Tuple)
+            and len(k.value.elts) > 1 and _truthy(k.value.elts[1])]
+
+
+def _field_default(value: ast.expr) -> ast.expr:
+    """A pydantic `Field(True)` / `Field(default=True)` default, else the value itself: the
+    default a settings class falls back to, whichever way it is spelled."""
+    if not isinstance(value, ast.Call) or (dotted(value.func) or "").split(".")[-1] != "Field":
+        return value
+    defaults = [k.value for k in value.keywords if k.arg == "default"]
+    return (defaults or value.args or [value])[0]
+
+
+def _base_settings(node: ast.ClassDef) -> bool:
+    """A pydantic `BaseSettings` class: its fields are settings wherever the class lives."""
+    return any((dotted(base) or "").endswith("BaseSettings") for base in node.bases)
+
+
+def _server_receiver(receiver: ast.expr, apps: set[str]) -> bool:
+    """What `.run(debug=True)` is called on names a web app or server: `app`, `web_app`,
+    `create_app()`, `socketio`, `uvicorn`, or a name bound to `Flask(...)` in the module.
+    `asyncio.run(main(), debug=True)` (the event loop's debug mode) and
+    `pipeline.run(debug=True)` are not a debug page served to the world."""
+    if isinstance(receiver, ast.Call):
+        receiver = receiver.func
+    name = dotted(receiver) or ""
+    if name in apps:
+        return True
+    words = name.split(".")[-1].lower().split("_")
+    return any(word.endswith("app") or word in _SERVER_WORDS for word in words)
+
+
+def _server_call(node: ast.Call, apps: set[str], loop_runs: set[str]) -> bool:
+    """A call whose `debug=` switches a web server's debug page: an app constructor
+    (`FastAPI`, `Flask`, ...), a web app's or server's `.run`, or a bare `run` (bottle's)
+    not imported from an event-loop library."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "run":
+        return _server_receiver(func.value, apps)
+    if isinstance(func, ast.Name) and func.id == "run":
+        return "run" not in loop_runs
+    return (dotted(func) or "").split(".")[-1].endswith(_APP_CLASSES)
+
+
+def _bound_names(node: ast.AST) -> list[str]:
+    """The names a node binds (or declares global): what can make a module constant vary."""
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        return [node.id]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, ast.alias):
+        return [node.asname or node.name.split(".")[0]]
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return list(node.names)
+    return []
+
+
+def _module_statements(node: ast.AST) -> list[ast.stmt]:
+    """The statements run at import (under `if`/`try`/`with` too), not those of a function
+    or class body."""
+    found: list[ast.stmt] = []
+    stack = [node]
+    while stack:
+        for statement in child_statements(stack.pop()):
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.append(statement)
+                stack.append(statement)
+    return found
+
+
+def _true_assignments(statement: ast.stmt) -> list[tuple[str, ast.expr]]:
+    """(name, its `True`) for `X = True`, `X = Y = True` and `X: bool = True`."""
+    if isinstance(statement, ast.Assign) and _is_true(statement.value):
+        return [(t.id, statement.value) for t in statement.targets if isinstance(t, ast.Name)]
+    if isinstance(statement, ast.AnnAssign) and _is_true(statement.value) \
+            and isinstance(statement.target, ast.Name):
+        return [(statement.target.id, statement.value)]  # type: ignore[list-item]
+    return []
+
+
+def _true_constants(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module constants that are True whatever runs: every binding of the name in the file is
+    a module-level `X = True` (a parameter, a local, an import, a `global` or any other
+    assignment of the name makes it vary, and it is left out)."""
+    bindings: dict[str, int] = {}
+    for node in ast.walk(tree):
+        for name in _bound_names(node):
+            bindings[name] = bindings.get(name, 0) + 1
+    trues: dict[str, list[ast.expr]] = {}
+    for statement in _module_statements(tree):
+        for name, value in _true_assignments(statement):
+            trues.setdefault(name, []).append(value)
+    return {name: values[0] for name, values in trues.items()
+            if len(values) == bindings.get(name)}
 
 
 def _debug_key(key: str | None) -> bool:
@@ -105,14 +217,22 @@ def _true_parameters(function: Function) -> dict[str, ast.expr]:
 class DebugEnabled(Rule):
     """
     ## What it does
-    Flags debug mode switched on in code: `DEBUG = True` in a settings or config module,
-    `app.run(debug=True)`, `FastAPI(debug=True)` / `Flask`/`Starlette(debug=True)`,
-    `app.debug = True`, and `uvicorn.run(..., reload=True)` outside an
-    `if __name__ == "__main__":` guard. `DEBUG = os.environ.get("DEBUG") == "1"` and
-    `DEBUG = False` are left alone, and so is `DEBUG = True` in a function or in a
+    Flags debug mode switched on in code: `DEBUG = True` (or `DEBUG: bool = True`) in a
+    settings or config module, a settings class field defaulting to on (`debug: bool = True`,
+    `Field(default=True)`, on a pydantic `BaseSettings` anywhere or a config class of a
+    settings module), `app.run(debug=True)`, `FastAPI(debug=True)` /
+    `Flask`/`Starlette(debug=True)`, `app.debug = True`, and `uvicorn.run(..., reload=True)`
+    outside an `if __name__ == "__main__":` guard. `DEBUG = os.environ.get("DEBUG") == "1"`
+    and `DEBUG = False` are left alone, and so is `DEBUG = True` in a function or in a
     development or test config class (`class DevelopmentConfig(Config)`). Test files are out of
     scope unless `include-tests` is set.
     The reload case is a heuristic and is reported as a warning.
+
+    A `.run(debug=True)` counts when it runs a web app or server: `app`, `web_app`,
+    `create_app()`, `socketio`, `uvicorn`, `bottle`, `server`, or a name bound to `Flask(...)`
+    and the like. `asyncio.run(main(), debug=True)` (the event loop's debug mode) and
+    `pipeline.run(debug=True)` are left alone. `DEBUG = True` reaching `app.run(debug=DEBUG)`
+    is reported at the constant when every binding of the name in the file sets it to True.
 
     ## Why is this bad?
     A debug server shows tracebacks, settings and local variables to anyone who triggers an
@@ -130,7 +250,9 @@ class DebugEnabled(Rule):
     ```
 
     Also flagged: debug on when the environment says nothing (`envbool("DEBUG", "True")`,
-    `env.bool("DEBUG", default=True)`, `os.getenv("DEBUG", "1")`), and Flask configuration
+    `env.bool("DEBUG", default=True)`, `os.getenv("DEBUG", "1")`,
+    `int(os.environ.get("DEBUG", default=1))`, django-environ's
+    `environ.Env(DEBUG=(bool, True))`), and Flask configuration
     switched on in code (`app.config["DEBUG"] = True`, `TESTING`, `ENV = "development"`,
     `app.config.update(DEBUG=True)`, `from_mapping(...)`). `reload=True` in a CLI command of a
     CLI module, or in a `main()` / `develop()` runner called from the `__main__` block, is
@@ -187,11 +309,12 @@ class DebugEnabled(Rule):
     def wants_tree(cls, index: AstIndex, options: Mapping[str, Any]) -> bool:
         """`DEBUG = True`, `x.debug = True`, a `debug=True` / `reload=True` keyword, a name
         `debug`, or a string the rule reads as a debug switch's key (`_debug_key`: its last
-        word is DEBUG; `TESTING`, `ENV`), not any text that mentions debugging."""
+        word is DEBUG; `TESTING`, `ENV`), not any text that mentions debugging; an upper-case
+        identifier whose last word is DEBUG (`DEBUG: bool = ...`, `Env(DEBUG=...)`,
+        `run(debug=DEBUG)`), or an annotated `debug` at module or class level."""
         return (not index.true_targets.isdisjoint({"DEBUG", "debug"})
                 or not index.true_keywords.isdisjoint({"debug", "reload", "DEBUG", "TESTING"})
-                or ("debug" in index.names  # `run(app, debug=debug)` under `debug=True`
-                    and any(_true_default(function) for function in index.functions))
+                or _debug_names(index)
                 or any(_debug_key(text) or text in ("TESTING", "ENV")
                        for text in index.strings))
 
@@ -201,13 +324,40 @@ class DebugEnabled(Rule):
         tree = self.context.tree
         if tree is None:
             return
-        walk = _Walk(self.context.path, Context(self.context.path, self.options))
+        walk = _Walk(self.context.path, Context(self.context.path, self.options), tree)
         walk.visit(tree)
-        for node, what, severity in walk.reported():
+        for node, what, severity, causes in walk.reported():
             line, column, end_line, end_column = source_span(self.context.text, node,
                                                              _word(node))
             self.report_at(line, column, self.MESSAGE.format(what=what),
-                           end=(end_line, end_column), severity=severity)
+                           end=(end_line, end_column), severity=severity, causes=causes)
+
+
+def _debug_names(index: AstIndex) -> bool:
+    """The `wants_tree` gate's identifiers: an upper-case one whose last word is DEBUG
+    (`DEBUG: bool = ...`, `Env(DEBUG=...)`, `run(debug=DEBUG)`), or `debug` annotated at
+    module or class level or passed on under a parameter defaulting to True."""
+    if any(name.isupper() and _debug_key(name) for name in index.names):
+        return True
+    return "debug" in index.names and (
+        _annotated_debug(index)
+        or any(_true_default(function) for function in index.functions))
+
+
+def _annotated_debug(index: AstIndex) -> bool:
+    """`debug: ... = ...` at module level or in a class body (the `wants_tree` gate)."""
+    bodies = [index.tree.body, *(c.body for c in index.classes)]
+    return any(isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+               and s.target.id == "debug" and s.value is not None
+               for body in bodies for s in body)
+
+
+def _call_name(node: ast.Call) -> str:
+    """`app.run`, or `create_app().run` for a method of a call's result."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        return f"{dotted(func.value.func) or ''}().{func.attr}"
+    return dotted(func) or ""
 
 
 def _word(node: ast.AST) -> str:
@@ -226,13 +376,19 @@ class _Walk:
 
     path: str
     context: Context
+    tree: ast.AST
     guards: int = 0
     scopes: list[str] = field(default_factory=list)
+    settings_classes: list[bool] = field(default_factory=list)  # per class: a BaseSettings?
+    apps: set[str] = field(default_factory=set)  # names bound to `Flask(...)` and the like
+    loop_runs: set[str] = field(default_factory=set)  # `run` imported from asyncio and the like
+    constants: dict[str, ast.expr] | None = None  # `_true_constants`, read when first needed
     functions: list[Function] = field(default_factory=list)
     true_params: list[dict[str, ast.expr]] = field(default_factory=list)
     main_calls: set[str] = field(default_factory=set)  # called in `if __name__ == "__main__":`
     runners: list[tuple[ast.keyword, str, str]] = field(default_factory=list)
-    found: list[tuple[ast.AST, str, Severity | None]] = field(default_factory=list)
+    found: list[tuple[ast.AST, str, Severity | None, tuple[int, ...]]] = field(
+        default_factory=list)
 
     def visit(self, tree: ast.AST) -> None:
         stack: list[Any] = [tree]
@@ -245,12 +401,12 @@ class _Walk:
             stack.append(("leave", node))
             stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
-    def reported(self) -> list[tuple[ast.AST, str, Severity | None]]:
+    def reported(self) -> list[tuple[ast.AST, str, Severity | None, tuple[int, ...]]]:
         """Every report; a dev runner (`main()`, `develop()`) run from the `__main__` block
         makes its reload the developer's choice, `info` (judged with the module read, as
         only the file's context applies)."""
         runners = [(keyword, what, self.context.severity(
-                        Severity.INFO if runner in self.main_calls else Severity.WARNING))
+                        Severity.INFO if runner in self.main_calls else Severity.WARNING), ())
                    for keyword, what, runner in self.runners]
         return [*self.found, *runners]
 
@@ -264,11 +420,20 @@ class _Walk:
             self.true_params.append(_true_parameters(node))
         elif isinstance(node, ast.ClassDef):
             self.scopes.append(node.name)
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                self._assigned(target, node.value)
+            self.settings_classes.append(_base_settings(node))
+        else:
+            self._statement(node)
+
+    def _statement(self, node: ast.AST) -> None:
+        """Assignments, calls, and `from asyncio import run` (whose `run` is no server's)."""
+        if isinstance(node, ast.Assign):
+            self._assign(node)
+        elif isinstance(node, ast.AnnAssign):
+            self._annotated(node)
         elif isinstance(node, ast.Call):
             self._call(node)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _NOT_SERVERS:
+            self.loop_runs.update(a.asname or a.name for a in node.names)
 
     def _leave(self, node: ast.AST) -> None:
         if isinstance(node, ast.If):
@@ -280,14 +445,35 @@ class _Walk:
             self.true_params.pop()
         elif isinstance(node, ast.ClassDef):
             self.scopes.pop()
+            self.settings_classes.pop()
 
-    def _report(self, node: ast.AST, what: str, severity: Severity | None = None) -> None:
-        self.found.append((node, what, self.context.severity(severity)))
+    def _report(self, node: ast.AST, what: str, severity: Severity | None = None,
+                causes: tuple[int, ...] = ()) -> None:
+        if all(found[0] is not node or found[1] != what for found in self.found):
+            self.found.append((node, what, self.context.severity(severity), causes))
 
     def _settings_scope(self) -> bool:
-        """Module level, or a config class that is not a development/test one."""
-        return bool(_SETTINGS_PATH.search(self.path)) and all(
+        """Module level or a config class that is not a development/test one, in a settings
+        module; or a pydantic `BaseSettings` class anywhere."""
+        return (bool(_SETTINGS_PATH.search(self.path)) or any(self.settings_classes)) and all(
             scope and not _DEV_CLASS.search(scope) for scope in self.scopes)
+
+    def _assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._assigned(target, node.value)
+        call = node.value
+        if isinstance(call, ast.Call) and (dotted(call.func) or "").split(".")[-1] in _APP_FACTORIES:
+            self.apps.update(t.id for t in node.targets if isinstance(t, ast.Name))
+
+    def _annotated(self, node: ast.AnnAssign) -> None:
+        """`DEBUG: bool = True` in settings, and a settings class field `debug: bool = True`
+        (pydantic reads `DEBUG` into it; `Field(default=True)` is the same default)."""
+        name = node.target.id if isinstance(node.target, ast.Name) else ""
+        value = _field_default(node.value) if node.value is not None else None
+        if not _is_true(value) or not self._settings_scope():
+            return
+        if name == "DEBUG" or (name.lower() == "debug" and self.scopes):
+            self._report(value, f"`{name}: ... = True` in settings")  # type: ignore[arg-type]
 
     def _assigned(self, name: ast.expr, value: ast.expr) -> None:
         if isinstance(name, ast.Subscript) and _is_config(name.value):
@@ -304,11 +490,14 @@ class _Walk:
             self._report(value, f"`config[\"{key}\"]` switched on in code")
 
     def _call(self, node: ast.Call) -> None:
-        name = dotted(node.func) or ""
+        name = _call_name(node)
         if self.guards:
             self.main_calls.add(name)
         if _debug_default(node):
             self._report(node, f"`{name}(...)` turns debug on when the environment says nothing")
+        for keyword in _env_scheme_default(node):
+            self._report(keyword, f"`{name}({keyword.arg}=...)` turns debug on when the "
+                                  "environment says nothing")
         if name.endswith(("config.update", "config.from_mapping")):
             self._flask_keywords(name, node)
         self._keywords(name, node)
@@ -321,21 +510,28 @@ class _Walk:
     def _keywords(self, name: str, node: ast.Call) -> None:
         for keyword in node.keywords:
             if keyword.arg is not None and _is_true(keyword.value):
-                self._keyword(name, keyword)
-            elif keyword.arg == "debug":
-                self._debug_parameter(name, keyword.value)
+                self._keyword(name, keyword, node)
+            elif keyword.arg == "debug" and isinstance(keyword.value, ast.Name) \
+                    and _server_call(node, self.apps, self.loop_runs):
+                self._debug_name(name, keyword.value, node)
 
-    def _debug_parameter(self, name: str, value: ast.expr) -> None:
+    def _debug_name(self, name: str, value: ast.Name, call: ast.Call) -> None:
         """`def run(app, debug=True): socketio.run(app, debug=debug)`: on unless a caller
-        says otherwise."""
-        if not self.true_params or not isinstance(value, ast.Name):
-            return
-        default = self.true_params[-1].get(value.id)
-        if default is not None and name.endswith(_DEBUG_CALLS):
+        says otherwise; `DEBUG = True` ... `app.run(debug=DEBUG)`: on whatever runs (reported
+        at the constant, once; a settings module's `DEBUG` is reported there already)."""
+        default = self.true_params[-1].get(value.id) if self.true_params else None
+        if default is not None:
             self._report(default, f"`{name}(debug=...)` gets a parameter defaulting to True")
+            return
+        if self.constants is None:
+            self.constants = _true_constants(self.tree)  # type: ignore[arg-type]
+        constant = self.constants.get(value.id)
+        if constant is not None and not (value.id == "DEBUG" and _SETTINGS_PATH.search(self.path)):
+            self._report(constant, f"`{name}(debug=...)` gets a module constant set to True",
+                         causes=(call.lineno,))
 
-    def _keyword(self, name: str, keyword: ast.keyword) -> None:
-        if keyword.arg == "debug" and name.endswith(_DEBUG_CALLS):
+    def _keyword(self, name: str, keyword: ast.keyword, call: ast.Call) -> None:
+        if keyword.arg == "debug" and _server_call(call, self.apps, self.loop_runs):
             self._report(keyword, f"`{name}(debug=True)`")
         elif keyword.arg == "reload" and name in _RELOAD_CALLS and not self.guards:
             what = f"`{name}(reload=True)` outside an `if __name__ == \"__main__\":` guard"

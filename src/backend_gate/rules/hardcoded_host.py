@@ -13,7 +13,18 @@ from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
 
 _HOST_KEYWORDS = frozenset({"host", "hostname", "server", "address", "endpoint_url", "hosts",
-                            "broker", "dsn", "url"})
+                            "broker", "dsn", "url", "bootstrap_servers"})
+# an HTTP client's base URL mostly names a vendor's API (the same host in every environment):
+# reported only when the host is an IP address or a name that says which environment it is
+_BASE_URL_KEYWORDS = frozenset({"base_url"})
+_ENVIRONMENT_LABELS = frozenset({"internal", "intranet", "intra", "corp", "lan", "private",
+                                 "localdomain", "svc", "cluster", "prod", "production",
+                                 "staging", "stage", "stg", "preprod", "uat", "qa"})
+# clients whose first parameter is the host (or hosts): `smtplib.SMTP("smtp.corp.internal", 25)`
+_HOST_FIRST = frozenset({"Redis", "StrictRedis", "MongoClient", "AsyncIOMotorClient", "SMTP",
+                         "SMTP_SSL", "ConnectionParameters", "Elasticsearch",
+                         "AsyncElasticsearch"})
+_IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "", "[::1]"})  # backend-gate: ignore[bandit:B104] -- loopback names, not a bind
 _HOSTNAME = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|(?=.*[a-z])[a-z0-9-]+(?:\.[a-z0-9-]+)+)$",
                        re.IGNORECASE)
@@ -26,9 +37,9 @@ _CLIENTS = ("connect", "Redis", "StrictRedis", "create_engine", "create_async_en
 
 
 def host_of(value: str) -> str | None:
-    """The host a literal names (a bare host or the host of a URL), or None."""
+    """The host a literal names (a bare host, `host:port`, or the host of a URL), or None."""
     match = _URL_HOST.match(value)
-    host = match.group("host") if match else value
+    host = match.group("host") if match else re.sub(r"^([^:]+):\d{1,5}$", r"\1", value)
     if host.lower() in _LOOPBACK or "{" in host or "$" in host:
         return None
     if host.startswith("["):
@@ -46,11 +57,46 @@ def reported_host(value: str | None, url_only: bool) -> str | None:
     return host_of(value)
 
 
-def _host_arguments(call: ast.Call) -> list[tuple[ast.expr, bool]]:
-    """(value, URL only?): the first positional argument, and the host keywords."""
-    found = [(call.args[0], True)] if call.args and not isinstance(call.args[0], ast.Starred) \
-        else []
-    return found + [(k.value, False) for k in call.keywords if k.arg in _HOST_KEYWORDS]
+def environment_host(host: str) -> bool:
+    """An IP address, or a name with a label that says which environment or network it is
+    in (`billing.prod.internal`, `api.staging.corp.com`)."""
+    return bool(_IP.match(host)) or not _ENVIRONMENT_LABELS.isdisjoint(host.lower().split("."))
+
+
+def _host_arguments(call: ast.Call, name: str) -> list[tuple[ast.expr, str]]:
+    """(value, kind): the first positional argument (`"url"`: only a URL names a host there,
+    `"host"` for a client whose first parameter is the host), the host keywords (`"host"`)
+    and the base-URL keywords (`"base"`)."""
+    found = []
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        found.append((call.args[0], "host" if name in _HOST_FIRST else "url"))
+    for keyword in call.keywords:
+        if keyword.arg in _HOST_KEYWORDS or keyword.arg in _BASE_URL_KEYWORDS:
+            found.append((keyword.value, "host" if keyword.arg in _HOST_KEYWORDS else "base"))
+    return found
+
+
+def _literals(value: ast.expr) -> list[tuple[ast.expr, str]]:
+    """(node, text) for each host a value lists: a string (`"k1:9092,k2:9092"` names two),
+    or the strings of a list or tuple (`["es1.internal:9200", "es2.internal:9200"]`)."""
+    items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+    found = []
+    for item in items:
+        text = str_constant(item)
+        if text is not None:
+            parts = [text] if "://" in text else text.split(",")
+            found.extend((item, part.strip()) for part in parts)
+    return found
+
+
+def hosts_in(value: ast.expr, kind: str) -> list[tuple[ast.expr, str]]:
+    """(node, host) for each host the rule reports in a client's argument of this kind."""
+    found = []
+    for item, text in _literals(value):
+        host = reported_host(text, url_only=kind == "url")
+        if host is not None and (kind != "base" or environment_host(host)):
+            found.append((item, host))
+    return found
 
 
 class HardcodedHost(Rule):
@@ -58,7 +104,14 @@ class HardcodedHost(Rule):
     ## What it does
     Flags a non-loopback host name or IP address written as a literal and passed to a client
     or connection: `redis.Redis(host="10.0.3.17")`, `psycopg.connect(host="db.prod.internal")`,
-    `create_engine("postgresql://app@10.1.2.3/app")`. Loopback and wildcard addresses
+    `create_engine("postgresql://app@10.1.2.3/app")`. Also a host given positionally to a
+    client whose first parameter is the host (`smtplib.SMTP("smtp.corp.internal", 587)`,
+    `redis.Redis("10.0.3.17", 6379)`, `MongoClient(...)`, `pika.ConnectionParameters(...)`),
+    `host:port` values, host lists (`Elasticsearch(["http://es1.prod.internal:9200"])`) and
+    Kafka's `bootstrap_servers` (a list or a comma-separated string). An HTTP client's
+    `base_url` mostly names a vendor's API, the same host in every environment, so it is
+    reported only for an IP address or a name that says its environment or network
+    (`https://billing.prod.internal`, `api.staging.corp.com`). Loopback and wildcard addresses
     (`localhost`, `127.0.0.1`, `::1`, `0.0.0.0`) are left alone, and so is a URL with a
     password (BG202 reports that). Test files are out of scope unless `include-tests` is set.
 
@@ -150,9 +203,8 @@ class HardcodedHost(Rule):
         name = dotted(node.func) or ""
         if not name.split(".")[-1].endswith(_CLIENTS):
             return
-        for value, url_only in _host_arguments(node):
-            host = reported_host(str_constant(value), url_only)
-            if host is not None:
-                line, column, end_line, end_column = source_span(self.context.text, value)
+        for value, kind in _host_arguments(node, name.split(".")[-1]):
+            for item, host in hosts_in(value, kind):
+                line, column, end_line, end_column = source_span(self.context.text, item)
                 self.report_at(line, column, self.MESSAGE.format(host=host, call=name),
                                end=(end_line, end_column), severity=self._context.severity())
