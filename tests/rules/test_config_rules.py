@@ -36,16 +36,47 @@ def test_mask_shows_a_short_prefix_of_a_long_value_and_nothing_of_a_short_one(
         ("password", "${DB_PASSWORD}", False),
         ("token", "is not", False),  # a template lexer's token, not a credential
         ("SESSION_KEY", "_auth_user_id", False),
+        # a part of the name is a weak secret; the whole name spelled as a key is a label
+        ("SECRET_KEY", "secret", True),
+        ("POSTGRES_PASSWORD", "postgres", True),
+        ("JWT_SECRET", "jwt-secret", True),
+        ("ACCESS_TOKEN", "access_token", False),
+        ("PASSWORD", "password", False),
+        ("API_KEY", "X-API-Key", False),
+        ("PRIVATE_KEY", "keys/private.pem", False),
+        ("password", "Password is required.", False),
     ],
 )
 def test_secret_names_and_values(name: str, value: str, secret: bool) -> None:
     assert is_hardcoded_secret(name, value) is secret
 
 
+def test_where_the_secret_itself_is_taken_the_name_spelled_as_a_key_is_the_secret() -> None:
+    """`connect(password="password")`, an env default: `strict` drops the key-name label,
+    never the naming words (`"X-API-Key"`) or the paths."""
+    assert is_hardcoded_secret("password", "password", strict=True)
+    assert is_hardcoded_secret("ACCESS_TOKEN", "access_token", strict=True)
+    assert not is_hardcoded_secret("API_KEY", "X-API-Key", strict=True)
+    assert not is_hardcoded_secret("PRIVATE_KEY", "keys/private.pem", strict=True)
+
+
 def test_dsn_password_is_found_and_template_is_not() -> None:
     assert credential_in("postgresql://app:pw1@db/app") is not None
     assert credential_in("postgresql://app:${PW}@db/app") is None
     assert credential_in("postgresql://app:@db/app") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("postgresql://postgres:password@db/app", True), ("postgresql://app:p%40ss@db/app", True),
+     ("postgresql://app:pa$$w0rd@db/app", True), ("postgresql://app:$PW@db/app", False),
+     ("postgresql://app:%s@db/app", False), ("postgresql://user:password@host/db", False),
+     ("e.g. postgresql://user:password@db/app", False), ("e.g. postgresql://u:s3cr3t@db/a", True)],
+)
+def test_dsn_password_weak_words_and_escapes_are_passwords(text: str, found: bool) -> None:
+    """Only a slot (template, `%s`, `$PW`) or an example URL (an example word as the password,
+    in a sentence or on an example host) is exempt."""
+    assert (credential_in(text) is not None) is found
 
 
 def test_no_message_contains_the_secret() -> None:

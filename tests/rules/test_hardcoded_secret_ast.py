@@ -66,6 +66,15 @@ CASES: dict[str, list[tuple[int, int, int, int, str, str]]] = {
     'def f[T: (int, str)](a="é", password=SecretStr("hunter2abc")) -> T: pass\n'
     'type api_key = "a8f5f167f44f49"\nx = f"{connect(password="hunter2abc")}"\n':
         [(1, 38, 1, 61, E, "password"), (3, 25, 3, 37, E, "password")],
+    # a fallback is placed at its literal: after `or`, inside `Field(default=...)`; a signing
+    # call's key is reported whatever it spells, also after `or`
+    'import os\nSECRET_KEY = os.environ.get("SECRET_KEY") or "you-will-never-guess"\n':
+        [(2, 46, 2, 68, E, "SECRET_KEY")],
+    'class S(BaseSettings):\n    db_password: SecretStr = Field(\n'
+    '        default=SecretStr("hunter2"), env="DB_PW")\n    key: str = Field("abc123xyz")\n':
+        [(3, 17, 3, 37, E, "db_password")],
+    'import jwt\njwt.encode(p, "secret")\nhmac.new(os.getenv("K") or b"secret", m)\n':
+        [(2, 15, 2, 23, E, "signing_key"), (3, 28, 3, 37, E, "signing_key")],
     "x = " + "+".join(["1"] * 2000) + '\npassword = "hunter2abc"\n':  # a deep chain
         [(2, 12, 2, 24, E, "password")],
 }

@@ -75,18 +75,51 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER.match(value) or _TEMPLATE.search(value))
 
 
-def is_label(name: str, value: str) -> bool:
-    """The value is a field/header/enum label (made of the name's words and label words) or a
-    URL path, dotted path or URL: not a secret."""
-    if _PATH_LIKE.match(value):
+# Label words that make a value name a thing (a scheme, a header, a form action, a message):
+# `"Bearer"`, `"X-Api-Key"`, `"new_password"`. The other label words (`secret`, `key`,
+# `session`, `jwt`, `user` ...) are what weak secrets are spelled with: `"secret-key"`.
+_NAMING_WORDS: frozenset[str] = frozenset({
+    "id", "bearer", "basic", "digest", "x", "authorization", "authorize", "next", "grant",
+    "type", "header", "code", "sha256", "hs256", "rs256", "new", "old", "confirm", "current",
+    "reset", "name", "field", "value", "form", "input", "text", "public", "login", "sign", "set",
+    "change", "forgot", "verify", "verification", "invalid", "missing", "required",
+})
+# A key's spelling (`access_token`, `accessToken`) or a header's (`Auth-Token`).
+_KEY_SPELLING = re.compile(r"[A-Za-z][A-Za-z0-9_]*|[A-Z][a-z0-9]*(?:-[A-Z][A-Za-z0-9]*)+")
+# A relative path to a key, certificate or credentials file (`keys/private.pem`).
+_FILE_PATH = re.compile(r"(?:~/|\.{1,2}/)?(?:[\w@-][\w.@-]*/)*[\w@-][\w.@-]*\."
+                        r"(?:pem|key|crt|cer|der|csr|p12|pfx|jks|keystore|pub|gpg|asc|json"
+                        r"|ya?ml|toml|ini|cfg|conf|env|txt)")
+
+
+def is_label(name: str, value: str, *, strict: bool = False) -> bool:
+    """The value is a label or a path, not a secret: a URL path, dotted path, URL or relative
+    file path (`keys/private.pem`); a private attribute's name (`_auth_user_id`); or a value
+    made of label words and the name's words that names a thing (`_names_a_thing`)."""
+    if _PATH_LIKE.match(value) or _FILE_PATH.fullmatch(value):
         return True
     if re.fullmatch(r"_+[A-Za-z]\w*", value):
         return True  # `_auth_user_id`: a private attribute or session key name
+    return _names_a_thing(name, value, strict)
+
+
+def _names_a_thing(name: str, value: str, strict: bool) -> bool:
+    """Made of label words and the name's words, the value names a thing (`"Bearer"`,
+    `"X-Api-Key"`), is a word of a dotted name (a function's path,
+    `"...dsa.generate_private_key": "DSA"`) or, unless `strict`, spells the name as a key
+    (`ACCESS_TOKEN = "access_token"`, a constant for a field). A part of the name is no label:
+    `SECRET_KEY = "secret"` and `POSTGRES_PASSWORD = "postgres"` are weak secrets. `strict`
+    is for places that take the secret itself (a call's keyword, an env default), where
+    `password="password"` is the password."""
     if not re.fullmatch(r"[A-Za-z][A-Za-z_ .:-]*", value):
         return False
-    value_words = set(words(value.replace("-", "_").replace(" ", "_").replace(".", "_")
-                            .replace(":", "_")))
-    return bool(value_words) and value_words <= set(words(name)) | LABEL_WORDS
+    value_words = words(re.sub(r"[- .:]", "_", value))
+    own = words(name)
+    if not value_words or not set(value_words) <= set(own) | LABEL_WORDS:
+        return False
+    if not _NAMING_WORDS.isdisjoint(value_words) or "." in name:
+        return True
+    return not strict and value_words == own and bool(_KEY_SPELLING.fullmatch(value))
 
 
 _PROSE_WORDS = frozenset({"the", "a", "an", "is", "are", "was", "not", "of", "to", "for", "with",
@@ -102,17 +135,40 @@ def is_prose(value: str) -> bool:
     return not _PROSE_WORDS.isdisjoint(w.strip("(),;:!?.").lower() for w in found)
 
 
-def is_hardcoded_secret(name: str, value: str) -> bool:
-    """A secret name and a value that is not a placeholder, label or marker; or any name with
-    a secret word in it (`smtp_relay_pass`, `mail_secret_for_alerts`) and a value shaped like
-    a credential (12+ characters mixing letters, digits and symbols)."""
-    if not is_secret_like_name(name) or is_placeholder(value) or is_label(name, value):
+_MESSAGE = re.compile(r"[\w'(),;:+/-]+(?: [\w'(),;:+/-]+)+[.!?]?")
+
+
+def is_message(value: str) -> bool:
+    """A short message (`"Password is required."`, `"Invalid password"`, `"Use 8+ chars"`):
+    two words or more, starting with a capitalized word or ending a sentence. A passphrase
+    (`"correct horse battery staple"`) is in lower case and ends without a full stop."""
+    if not _MESSAGE.fullmatch(value):
         return False
-    if is_marker(name, value) or is_prose(value):
+    return bool(re.match(r"[A-Z][a-z']+ ", value)) or value.endswith((".", "!", "?"))
+
+
+def is_hardcoded_secret(name: str, value: str, *, strict: bool = False) -> bool:
+    """A secret name and a value that is not a placeholder, label, marker or message; or any
+    name with a secret word in it (`smtp_relay_pass`, `mail_secret_for_alerts`) and a value
+    shaped like a credential (12+ characters mixing letters, digits and symbols). `strict`:
+    the place takes the secret itself (see `is_label`)."""
+    if not is_secret_like_name(name) or _not_a_secret(name, value, strict):
         return False
     if is_secret_name(name):
         return credential_shaped(value) or words(name)[-1] not in _AMBIGUOUS
     return strong_credential(value) and words(name)[-1] not in _ABOUT_A_SECRET
+
+
+def is_literal_key(value: str) -> bool:
+    """A literal handed to a signing or MAC API as its key is a secret whatever it spells
+    (`jwt.encode(payload, "secret")`): only an empty value or a template is not."""
+    return not is_placeholder(value)
+
+
+def _not_a_secret(name: str, value: str, strict: bool) -> bool:
+    """Not a secret by its shape, whatever the name: a placeholder, label, marker or message."""
+    return (is_placeholder(value) or is_label(name, value, strict=strict)
+            or is_marker(name, value) or is_prose(value) or is_message(value))
 
 
 _SECRET_WORDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase", "secret",
@@ -193,15 +249,34 @@ def credential_in(text: str, *, urls: bool = True) -> tuple[str, str] | None:
         if match:
             return what, match.group(0)
     match = DSN_WITH_PASSWORD.search(text) if urls else None
-    if match and not _templated(match.group("password")):
+    if match and not _templated(match.group("password")) and not _example(match, text):
         return f"a {match.group('scheme')}:// URL with an embedded password", match.group("password")
     return None
 
 
+# A template's slot for the password: `%s`, `{}`/`{0}`, `$PW`/`$db_password`.
+_SLOT = re.compile(r"%[sdr]|\{\d*\}|\$[A-Za-z_]\w*")
 _EXAMPLE_PASSWORDS = frozenset({"pass", "password", "passwd", "pwd", "pw", "secret", "pass123"})
 
 
 def _templated(password: str) -> bool:
-    """`${PW}`, `<password>`, or the word itself as in `user:password@host` (documentation)."""
-    return (is_placeholder(password) or bool(re.search(r"[${}%<>]", password))
-            or password.lower() in _EXAMPLE_PASSWORDS)
+    """`${PW}`, `%(pw)s`, `{password}`, `<password>`, `$PW`, `%s`: a slot, not a password.
+    `p%40ss` (percent-encoded) and `pa$$w0rd` are passwords."""
+    return is_placeholder(password) or bool(_SLOT.fullmatch(password))
+
+
+# `host`, `server`, and the names RFC 2606 reserves for examples (`example.com`, `app.example`).
+_EXAMPLE_HOSTS = re.compile(r"(?i)host(?:name)?|server|(?:[\w-]+\.)*example(?:\.[\w-]+)*"
+                            r"|(?:[\w-]+\.)+(?:test|invalid)")
+
+
+def _example(match: re.Match[str], text: str) -> bool:
+    """An example URL: its password is the word itself and it follows words of a sentence
+    (`e.g. postgresql://user:password@db/app` in a help text) or its host is a word too
+    (`user:pass@host`). A real host or the URL alone is a credential: `postgres:password@db`
+    is a common real one."""
+    if match.group("password").lower() not in _EXAMPLE_PASSWORDS:
+        return False
+    if _EXAMPLE_HOSTS.fullmatch(match.group("host")):
+        return True
+    return bool(re.search(r"[^\s=]\s+$", text[:match.start()]))  # `url = ...` is no sentence

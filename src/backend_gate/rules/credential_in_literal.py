@@ -30,9 +30,13 @@ class CredentialInLiteral(Rule):
     private keys, JWTs, and URLs or DSNs with an embedded password
     (`postgresql://app:s3cret@db/app`), also a literal password between the values of an
     f-string (`f"postgresql://{user}:s3cret@{host}/{db}"`). A URL whose password is a
-    template (`${PW}`), a value of the f-string, or empty
-    (`user:@host`) is left alone, and so is an example URL in a docstring. Test files are out
-    of scope unless `include-tests` is set.
+    template (`${PW}`, `$PW`, `%(pw)s`, `%s`, `{password}`), a value of the f-string, or empty
+    (`user:@host`) is left alone, and so is an example URL: in a docstring, or with an example
+    word for the password (`password`, `pass`, `secret`) in a sentence (`"e.g.
+    postgresql://user:password@db/app"`) or on an example host (`user:pass@host`,
+    `example.com`). A weak word on a real host (`postgres:password@db`), a percent-encoded
+    password (`p%40ss`) and one with a `$` (`pa$$w0rd`) are passwords. Test files are out of
+    scope unless `include-tests` is set.
 
     ## Why is this bad?
     These strings are live credentials: scanners harvest them from public and leaked
@@ -81,10 +85,13 @@ class CredentialInLiteral(Rule):
         Valid('AWS_KEY_PREFIX = "AKIA"\n'),
         Valid('def connect(url):\n    """Connect, e.g. to "postgresql://scott:tiger@localhost/test"."""\n'),  # backend-gate: ignore[BG202] -- a rule example, not a credential
         Valid('url = "redis://localhost:6379/0"\n'),
+        Valid('url = "postgresql://user:password@host/db"\n'),
     )
     INVALID = (
         Invalid('DATABASE_URL = "postgresql://app:s3cret@db.internal/app"\n', line=1, column=16,  # backend-gate: ignore[BG202] -- a rule example, not a credential
                 message_contains="postgresql:// URL with an embedded password"),
+        Invalid('DATABASE_URL = "postgresql://postgres:password@db.internal/app"\n', line=1,  # backend-gate: ignore[BG202] -- a rule example, not a credential
+                column=16),
         Invalid('client = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")\n',  # backend-gate: ignore[BG202] -- a rule example, not a credential
                 line=1, column=47, message_contains="AKIA****`) in `aws_access_key_id`"),
         Invalid('stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n', line=1, column=18),  # backend-gate: ignore[BG202] -- a rule example, not a credential

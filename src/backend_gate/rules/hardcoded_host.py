@@ -156,7 +156,7 @@ class HardcodedHost(Rule):
         Valid('cache = redis.Redis(host="localhost", port=6379)\n'),
         Valid('engine = create_engine("sqlite:///app.db")\n'),
         Valid('cache = redis.Redis(host=settings.redis_host)\n'),
-        Valid('engine = create_engine("postgresql://app:pw@10.1.2.3/app")\n'),
+        Valid('engine = create_engine("postgresql://app:pw@10.1.2.3/app")\n'),  # backend-gate: ignore[BG202] -- a rule example, not a credential
         Valid('uvicorn.run(app, host="0.0.0.0")\n'),
     )
     INVALID = (

@@ -26,6 +26,7 @@ from backend_gate.rules._secrets import (
     credential_in,
     is_dummy,
     is_hardcoded_secret,
+    is_literal_key,
     is_password_name,
     is_secret_like_name,
     mask,
@@ -36,6 +37,11 @@ _ENV_DEFAULTS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get
                            "env.str", "environ.Env.str"})
 _JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "encode_jwt", "decode_jwt"})
 _WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "pydantic.SecretStr"})
+# Field declarations whose `default=` is the field's default; for the first group, also
+# their first argument (`Field("dev")`; `field("x")` elsewhere may name a form field).
+_POSITIONAL_DEFAULT = frozenset({"Field", "pydantic.Field", "attr.ib", "attr.attrib"})
+_FIELDS_WITH_DEFAULT = _POSITIONAL_DEFAULT | {"field", "dataclasses.field", "attr.field",
+                                              "attrs.field"}
 # Signing and MAC APIs whose first argument (or `key=` / `secret_key=`) is the key.
 _SIGNERS = frozenset({"URLSafeTimedSerializer", "URLSafeSerializer", "TimedSerializer",
                       "Serializer", "Signer", "TimestampSigner", "JSONWebSignatureSerializer",
@@ -175,6 +181,23 @@ def _nth(values: list[ast.expr], index: int) -> ast.expr | None:
     return values[index] if len(values) > index else None
 
 
+def _fallback(node: ast.expr | None) -> ast.expr | None:
+    """The value production falls back to, when it is not `node` itself: the last operand of
+    `os.environ.get("KEY") or "dev"`, the default of `Field("dev")` / `field(default="dev")`.
+    Either is the secret, as a plain `= "dev"` is."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        return node.values[-1]
+    return _field_default(node) if isinstance(node, ast.Call) else None
+
+
+def _field_default(call: ast.Call) -> ast.expr | None:
+    name = dotted(call.func)
+    if name not in _FIELDS_WITH_DEFAULT:
+        return None
+    default = next((k.value for k in call.keywords if k.arg == "default"), None)
+    return default or (_nth(call.args, 0) if name in _POSITIONAL_DEFAULT else None)
+
+
 class HardcodedSecret(Rule):
     """
     ## What it does
@@ -182,16 +205,22 @@ class HardcodedSecret(Rule):
     as the `os.getenv` / `environ.get` default for a name that denotes a secret (`password`,
     `db_password`, `dbPassword`, `DATABASEPASSWORD`, `SECRET_KEY`, `api_key`, `token`,
     `client_secret` ...), and a literal key (string or bytes) handed to `jwt.encode` /
-    `jwt.decode`, `hmac.new` / `HMAC` or an itsdangerous serializer or signer. The last word
-    of the name decides: `password_reset_url`, `token_type` and `auth_backend` are not secrets;
-    a name with a secret word anywhere (`smtp_relay_pass`, `mail_secret_for_alerts`) counts
-    when the value is shaped like a credential (12+ characters mixing letters, digits and
-    symbols).
-    Left alone: messages about a secret (a sentence such as `"The secret parameter is
-    missing."`), empty strings, placeholders (`"<password>"`, `"${DB_PASSWORD}"`, `"***"`),
-    labels (`PASSWORD_FIELD = "password"`, `token_type = "Bearer"`, enum members such as
-    `REFRESH_TOKEN = "refresh_token"`), URL and dotted paths. `"changeme"` is a secret. Test
-    files are out of scope unless `include-tests` is set. Entropy alone never makes a finding.
+    `jwt.decode`, `hmac.new` / `HMAC` or an itsdangerous serializer or signer, whatever it
+    spells (`jwt.encode(payload, "secret")`). The last word of the name decides:
+    `password_reset_url`, `token_type` and `auth_backend` are not secrets; a name with a secret
+    word anywhere (`smtp_relay_pass`, `mail_secret_for_alerts`) counts when the value is shaped
+    like a credential (12+ characters mixing letters, digits and symbols). A value spelled
+    with a part of the name is a weak secret: `SECRET_KEY = "secret"`,
+    `POSTGRES_PASSWORD = "postgres"`, `connect(password="password")`.
+    Left alone: messages about a secret (`"The secret parameter is missing."`,
+    `"Password is required."`, `"Invalid password"`), empty strings, placeholders
+    (`"<password>"`, `"${DB_PASSWORD}"`, `"***"`), labels (`PASSWORD_FIELD = "password"`,
+    `token_type = "Bearer"`, `API_KEY = "X-API-Key"`, enum members such as
+    `REFRESH_TOKEN = "refresh_token"`, and a constant that spells its own name as a key,
+    `ACCESS_TOKEN = "access_token"`, except where a call's keyword, a parameter or an env
+    default takes it), URL and dotted paths, and relative paths to key and credential files
+    (`"keys/private.pem"`). `"changeme"` is a secret. Test files are out of scope unless
+    `include-tests` is set. Entropy alone never makes a finding.
 
     ## Why is this bad?
     A secret in the source is in every clone, fork, backup and CI log of the repository, and
@@ -214,8 +243,10 @@ class HardcodedSecret(Rule):
     an account without a local password), and the field a JSON schema marks secret
     (`"secret": "url"` beside `"properties"`). Stand-ins (`"DummyKey"`, `"xoxb-valid"`,
     `"CHANGE_ME"`) are reported as `info`: production must still set the real value. A
-    default on a settings class field (`SECRET: str = "..."` on a pydantic `BaseSettings`) is
-    an error: production falls back to it. In files that exist for docs builds, CI or local
+    default on a settings class field (`SECRET: str = "..."`, `Field("...")` or
+    `Field(default="...")` on a pydantic `BaseSettings`, a dataclass or attrs `field`) is an
+    error: production falls back to it, and so does it to the literal after `or` in
+    `os.environ.get("SECRET_KEY") or "dev"`. In files that exist for docs builds, CI or local
     development, and in functions that build test-only resources, findings are `info`.
 
     ## Options
@@ -258,6 +289,8 @@ class HardcodedSecret(Rule):
         Valid('user = {"password": "LDAP"}\nALLOW_CREDENTIALS = getenv("ALLOW_CREDENTIALS", "false")\n'),
         Valid('schema = {"properties": {"url": {"type": "string"}}, "secret": "url"}\n'),
         Valid('ERRORS = {"missing-input-secret": "The secret parameter is missing."}\n'),
+        Valid('ACCESS_TOKEN = "access_token"\nerrors = {"password": "Password is required."}\n'
+              'PRIVATE_KEY = "keys/private.pem"\n'),
     )
     INVALID = (
         Invalid('SECRET_KEY = "changeme"\n', line=1, column=14),
@@ -270,6 +303,11 @@ class HardcodedSecret(Rule):
         Invalid('app.config["SECRET_KEY"] = "dev"\n', line=1, column=28),
         Invalid('jwt.encode(payload, "my-signing-key", algorithm="HS256")\n', line=1,
                 column=21),
+        Invalid('jwt.encode(payload, "secret", algorithm="HS256")\n', line=1, column=21),
+        Invalid('POSTGRES_PASSWORD = "postgres"\n', line=1, column=21),
+        Invalid('SECRET_KEY = os.environ.get("SECRET_KEY") or "dev"\n', line=1, column=46),
+        Invalid('class Settings(BaseSettings):\n    secret_key: str = Field("dev")\n', line=2,
+                column=29),
         Invalid('SECRET_KEY = "dev"\n', line=1, column=14, path="tests/test_app.py",
                 options={"include-tests": True}),
     )
@@ -317,16 +355,32 @@ class HardcodedSecret(Rule):
                     push(value)
 
     def _check(self, name: str | None, node: ast.expr | None,
-               statement: ast.stmt | None = None) -> None:
+               statement: ast.stmt | None = None, *, strict: bool = False) -> None:
+        """`strict`: the place takes the secret itself (a call's keyword, an env default, a
+        fallback after `or`), where the name spelled as a key is no label (`is_label`)."""
+        fallback = _fallback(node)
+        if fallback is not None:
+            node, strict = fallback, True
         text = self.context.text
         value = _literal(text, node)
         if name is None or value is None or node is None:
             return
-        if not is_hardcoded_secret(name, value) or credential_in(value) is not None:
-            return  # a credential format is BG202's
-        if statement is not None and _type_alias(text, statement):
+        if not is_hardcoded_secret(name, value, strict=strict):
             return
-        line, column, end_line, end_column = _place(text, node)
+        if statement is None or not _type_alias(text, statement):
+            self._report(name, value, node)
+
+    def _check_key(self, node: ast.expr | None) -> None:
+        """The key handed to a JWT, signing or MAC call: any literal, whatever it spells."""
+        node = _fallback(node) or node
+        value = _literal(self.context.text, node)
+        if value is not None and node is not None and is_literal_key(value):
+            self._report("signing_key", value, node)
+
+    def _report(self, name: str, value: str, node: ast.expr) -> None:
+        if credential_in(value) is not None:
+            return  # a credential format is BG202's
+        line, column, end_line, end_column = _place(self.context.text, node)
         if is_dummy(value):
             self.report_at(line, column, self.PLACEHOLDER.format(value=mask(value), name=name),
                            end=(end_line, end_column), severity=Severity.INFO)
@@ -350,7 +404,9 @@ class HardcodedSecret(Rule):
     def _assign(self, node: ast.Assign) -> None:
         if not self._enum_depth:
             for target in node.targets:
-                self._check(_target(target), node.value, node)
+                name = _target(target)
+                setting = isinstance(target, ast.Subscript) and (name or "").isupper()
+                self._check(name, node.value, node, strict=setting)
 
     def _ann_assign(self, node: ast.AnnAssign) -> None:
         if not self._enum_depth:
@@ -361,17 +417,18 @@ class HardcodedSecret(Rule):
         positional = [*node.posonlyargs, *node.args]
         for param, default in zip(positional[len(positional) - len(node.defaults):],
                                   node.defaults):
-            self._check(param.arg, default)
+            self._check(param.arg, default, strict=True)
         for param, kw_default in zip(node.kwonlyargs, node.kw_defaults):
-            self._check(param.arg, kw_default)
+            self._check(param.arg, kw_default, strict=True)
 
     def _dict(self, node: ast.Dict) -> None:
-        """A JSON schema (`"properties"` beside it) names its secret fields: `"secret": "url"`."""
+        """A JSON schema (`"properties"` beside it) names its secret fields: `"secret": "url"`.
+        A key in capitals is a setting (Django's `"PASSWORD"`): its value is the secret."""
         keys = [str_constant(key) for key in node.keys]
         schema = "properties" in keys
         for key_node, key, value in zip(node.keys, keys, node.values):
             if key_node is not None and not (schema and key in ("secret", "secrets")):
-                self._check(key, value)
+                self._check(key, value, strict=(key or "").isupper())
 
     def _compare(self, node: ast.Compare) -> None:
         """`password == "letmein"`; `token == "is"` is a parser, not a credential check."""
@@ -380,12 +437,12 @@ class HardcodedSecret(Rule):
             return
         for operator, comparator in zip(node.ops, node.comparators):
             if isinstance(operator, (ast.Eq, ast.NotEq)):
-                self._check(name, comparator)
+                self._check(name, comparator, strict=True)
 
     def _call(self, node: ast.Call) -> None:
         keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
         for keyword, value in keywords.items():
-            self._check(keyword, value)
+            self._check(keyword, value, strict=True)
         positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
         self._check_call(dotted(node.func) or "", keywords, positional)
 
@@ -393,12 +450,13 @@ class HardcodedSecret(Rule):
                     positional: list[ast.expr]) -> None:
         """An environment read's default, or the key handed to `jwt.encode/decode`."""
         if name in _ENV_DEFAULTS and positional:
-            self._check(str_constant(positional[0]), keywords.get("default") or _nth(positional, 1))
+            self._check(str_constant(positional[0]),
+                        keywords.get("default") or _nth(positional, 1), strict=True)
         elif name in _JWT_CALLS:
-            self._check("signing_key", keywords.get("key") or _nth(positional, 1))
+            self._check_key(keywords.get("key") or _nth(positional, 1))
         elif _signing(name):
             key = keywords.get("key") or keywords.get("secret_key") or _nth(positional, 0)
-            self._check("signing_key", key)
+            self._check_key(key)
 
 
 _VISITS: dict[type, Callable[[HardcodedSecret, Any], Callable[[], None] | None]] = {
