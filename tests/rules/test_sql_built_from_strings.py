@@ -274,6 +274,8 @@ UNPACKED_OR_GROWN = (
     'class R:\n    COLS = ["a"]\n    def add(self, x):\n        self.COLS[0] = x\n'
     '    def f(self, cursor):\n        cursor.execute("SELECT " + ",".join(self.COLS))\n',
     'def f(cursor, *parts):\n    cursor.execute("SELECT " + ",".join(parts))\n',
+    'def f(cursor, x):\n    q = "SELECT 1"\n    def g():\n        nonlocal q\n'
+    '        q = f"SELECT {x}"\n    g()\n    cursor.execute(q)\n',
     # a dict: a key or a value from outside, however it got in
     'def f(cursor, k):\n    cols = {"a": 1}\n    cols[k] = 2\n'
     '    cursor.execute("SELECT " + ",".join(cols))\n',

@@ -113,6 +113,17 @@ class SqlWalk:
         """`global TABLE` in a function: the module constant may be rebound at run time."""
         self.facts.rebound.update(node.names)
 
+    def _nonlocal(self, node: ast.Nonlocal) -> None:
+        """`nonlocal sql` in a nested function: what it assigns, the enclosing function's name
+        holds (the two scopes share the name's records)."""
+        if len(self._scopes) < 3:
+            return
+        inner, outer = self._scopes[-1], self._scopes[-2]
+        for name in node.names:
+            for records in ("assigned", "augmented", "added", "grown"):
+                shared = getattr(outer, records).setdefault(name, [])
+                getattr(inner, records)[name] = shared
+
     def _if(self, node: ast.If) -> None:
         scope = self._scopes[-1]
         if id(node) not in scope.top:
@@ -250,7 +261,7 @@ class SqlWalk:
 
     _ENTER: dict[type, Callable[[Any, Any], list[Any] | None]] = {
         ast.Return: _return, ast.ImportFrom: _import_from, ast.ClassDef: _class, ast.FunctionDef: _function,
-        ast.AsyncFunctionDef: _function, ast.Global: _global, ast.If: _if,
+        ast.AsyncFunctionDef: _function, ast.Global: _global, ast.Nonlocal: _nonlocal, ast.If: _if,
         ast.Assign: _assignment, ast.AnnAssign: _annotated, ast.AugAssign: _augmented,
         ast.Call: _call, ast.NamedExpr: _named, ast.For: _loop, ast.AsyncFor: _loop,
     }
