@@ -104,16 +104,92 @@ def _broad(handler: ast.ExceptHandler) -> ast.expr | None:
     return next((e for e in elements if dotted(e) in BROAD_EXCEPTIONS), None)
 
 
-class _BroadAfterExcept:
+def _suppress_names(tree: ast.Module) -> frozenset[str]:
+    """The names that call contextlib's `suppress` in this file: `contextlib.suppress` (under
+    the name `import contextlib` binds) and `suppress` from `from contextlib import suppress`.
+    A name the file also binds another way (a `def suppress`, a parameter, an assignment, a
+    different import) is left out: `self.suppress(...)` or a local helper is not contextlib's."""
+    imported: set[str] = set()
+    other: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            _sort_import(node, imported, other)
+        else:
+            other.update(_bound_name(node))
+    return frozenset(name for name in imported if name.split(".")[0] not in other)
+
+
+def _sort_import(node: ast.Import | ast.ImportFrom, imported: set[str], other: set[str]) -> None:
+    """Put the names an import binds in `imported` (contextlib's suppress) or `other`."""
+    source = "" if isinstance(node, ast.Import) else None if node.level else node.module
+    for alias in node.names:
+        local = alias.asname or alias.name.split(".")[0]
+        suppress = _SUPPRESS_BY_IMPORT.get((source, alias.name))
+        if suppress is None:
+            other.add(local)
+        else:
+            imported.add(suppress.format(local))
+
+
+# (module imported from: "" for `import`, None for a relative import; name) -> how
+# contextlib's suppress is called under the name the import binds
+_SUPPRESS_BY_IMPORT = {("", "contextlib"): "{}.suppress", ("contextlib", "suppress"): "{}"}
+
+
+def _bound_name(node: ast.AST) -> tuple[str, ...]:
+    """The name a definition, a parameter or an assignment target binds."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, ast.arg):
+        return (node.arg,)
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        return (node.id,)
+    return ()
+
+
+def _suppressed(item: ast.withitem, names: frozenset[str]) -> tuple[str, ast.expr] | None:
+    """(the callee as written, the broad type) for `suppress(..., Exception, ...)`: unlike an
+    except block, the block of a `with` does real work, and every error of it is dropped."""
+    call = item.context_expr
+    if not isinstance(call, ast.Call) or dotted(call.func) not in names:
+        return None
+    broad = next((a for a in call.args if dotted(a) in BROAD_EXCEPTIONS), None)
+    return (str(dotted(call.func)), broad) if broad is not None else None
+
+
+def _explained_with(statement: ast.With, comments: Comments) -> bool:
+    """A comment in words on the comment lines just above the `with`, on its header's last
+    line, or on the first line of its block (or between the two): where a suppression's reason
+    is written. Not one inside the call's brackets, as for an except clause."""
+    header = comments.header_line(statement, statement.body)
+    lines = [*_comment_lines_above(statement.lineno, comments),
+             *range(header, max(header, statement.body[0].lineno) + 1)]
+    return any(_explains(comments.comment(line)) for line in lines)
+
+
+def _comment_lines_above(line: int, comments: Comments) -> list[int]:
+    """The lines of the comment block that ends right above `line` (lines holding only a
+    comment, with no blank line between)."""
+    above = []
+    while line > 1 and comments.lines[line - 2].lstrip().startswith("#"):
+        line -= 1
+        above.append(line)
+    return above
+
+
+class _BroadAfter:
     r"""`search(text)`: the word `Exception` or `BaseException` after the first word `except`
     (what `(?s)\A(?=(.*?\bexcept\b))\1.*\b(?:Base)?Exception\b` matches), by literal searches,
-    which re does fast, instead of that pattern's scan over every character."""
+    which re does fast, instead of that pattern's scan over every character. The same after
+    `suppress` for `_BroadAfter("suppress")`."""
 
-    _EXCEPT = re.compile(r"except(?<=\bexcept)\b")
     _BROAD = re.compile(r"Exception\b")
 
+    def __init__(self, word: str) -> None:
+        self._word = re.compile(rf"{word}(?<=\b{word})\b")
+
     def search(self, text: str) -> bool | None:
-        first = self._EXCEPT.search(text)
+        first = self._word.search(text)
         if first is None:
             return None
         for found in self._BROAD.finditer(text, first.end()):
@@ -130,7 +206,17 @@ def _word_char(text: str, index: int) -> bool:
     return index >= 0 and (text[index].isalnum() or text[index] == "_")
 
 
-_BROAD_AFTER_EXCEPT = _BroadAfterExcept()
+class _BroadAfterExceptOrSuppress:
+    """`search(text)`: a broad type after the first `except`, or after the first `suppress`
+    (`with suppress(Exception):` in a file with no except clause)."""
+
+    _AFTER = (_BroadAfter("except"), _BroadAfter("suppress"))
+
+    def search(self, text: str) -> bool | None:
+        return any(after.search(text) for after in self._AFTER) or None
+
+
+_BROAD_AFTER_EXCEPT = _BroadAfterExceptOrSuppress()
 
 
 class SwallowedException(Rule):
@@ -145,6 +231,13 @@ class SwallowedException(Rule):
     checkout`; a tool directive such as `# noqa` or a TODO tag is no reason) is reported as
     `info`: the decision is written down, though naming the exception would still be better. A
     bare `except:` is BG501's finding, not this rule's.
+
+    The same swallow written as a context manager is flagged too: `with
+    contextlib.suppress(Exception):` (or `suppress` imported from `contextlib`) with a broad type
+    among its arguments, whatever its block does, since every error of the block is dropped.
+    `suppress(KeyError)` is left alone, and so is a `suppress` that is not contextlib's
+    (`self.suppress(...)`, a local function). A comment in words just above the `with`, on its
+    line or on the first line of its block makes it `info`.
 
     ## Why is this bad?
     Every failure in the `try` block, bugs included, turns into silence or a default value.
@@ -185,6 +278,11 @@ class SwallowedException(Rule):
     )
     # A handler whose block says in a comment why the error is dropped: a decision written down
     EXPLAINED = " (a comment in the handler says why: reported as information)"
+    SUPPRESS = (
+        "`{callee}({caught})` drops every error its block raises: bugs included, they vanish; "
+        "suppress the specific exception, or catch it and log it (`logger.exception`)"
+    )
+    SUPPRESS_EXPLAINED = " (a comment at the `with` says why: reported as information)"
     VALID = (
         Valid("try:\n    run()\nexcept KeyError:\n    pass\n"),
         Valid("try:\n    run()\nexcept Exception:\n    logger.exception('run failed')\n"),
@@ -193,6 +291,9 @@ class SwallowedException(Rule):
               "        return fallback()\n"),
         Valid("try:\n    run()\nexcept Exception as exc:\n    errors.append(exc)\n    pass\n"),
         Valid("try:\n    run()\nexcept:\n    pass\n"),
+        Valid("import contextlib\nwith contextlib.suppress(FileNotFoundError):\n"
+              "    os.remove(path)\n"),
+        Valid("with self.suppress(Exception):\n    run()\n"),
     )
     INVALID = (
         Invalid("try:\n    run()\nexcept Exception:\n    pass\n", line=3, column=8,
@@ -210,13 +311,20 @@ class SwallowedException(Rule):
                 "    # git is not installed, or this is not a checkout\n    return None\n", line=3, column=8, message_contains="information"),
         Invalid("try:\n    run()\nexcept Exception:  # noqa: BLE001\n    pass  # TODO: log it\n",
                 line=3, column=8, message_contains="bugs included, vanishes; catch"),
+        Invalid("import contextlib\nwith contextlib.suppress(Exception):\n    send_receipt(order)\n",
+                line=2, column=26, message_contains="`contextlib.suppress(Exception)` drops"),
+        Invalid("from contextlib import suppress\n\n"
+                "# the preview is optional: a broken image must not fail the upload\n"
+                "with suppress(OSError, BaseException):\n    make_preview(image)\n",
+                line=4, column=24, message_contains="information"),
     )
     NEEDS_CST = False  # decided on Python's ast and tokens: libcst never parses for this rule
-    NEEDLES = ("except",)
+    NEEDLES = ("except", "suppress")
 
     @classmethod
-    def needle_pattern(cls) -> _BroadAfterExcept:
-        """A broad type after the first `except`: two literal searches, no regex scan."""
+    def needle_pattern(cls) -> _BroadAfterExceptOrSuppress:
+        """A broad type after the first `except` or `suppress`: literal searches, no regex
+        scan."""
         return _BROAD_AFTER_EXCEPT
 
     def collect(self) -> None:
@@ -229,13 +337,32 @@ class SwallowedException(Rule):
             if found is not None:
                 comments = comments or Comments(text)
                 self._swallowed(handler, *found, comments)
+        if "suppress" in text:
+            self._suppressions(tree, text, comments)
+
+    def _suppressions(self, tree: ast.Module, text: str, comments: Comments | None) -> None:
+        """`with suppress(Exception):`, contextlib's, the same swallow as a context manager."""
+        names = _suppress_names(tree)
+        if not names:
+            return
+        comments = comments or Comments(text)
+        for statement in (n for n in ast.walk(tree) if isinstance(n, ast.With)):
+            for found in filter(None, (_suppressed(item, names) for item in statement.items)):
+                callee, caught = found
+                message = self.SUPPRESS.format(callee=callee, caught=dotted(caught))
+                self._place(caught, message, _explained_with(statement, comments),
+                            self.SUPPRESS_EXPLAINED)
 
     def _swallowed(self, handler: ast.ExceptHandler, caught: ast.expr, action: str,
                    comments: Comments) -> None:
         message = self.MESSAGE.format(caught=dotted(caught), action=action)
+        self._place(caught, message, _explained(handler, comments), self.EXPLAINED)
+
+    def _place(self, caught: ast.expr, message: str, explained: bool, why: str) -> None:
+        """Report on the broad type's name: as information when a comment says why."""
         line, column, end_line, end_column = self._span(caught)
-        if _explained(handler, comments):
-            self.report_at(line, column, message + self.EXPLAINED, severity=Severity.INFO,
+        if explained:
+            self.report_at(line, column, message + why, severity=Severity.INFO,
                            end=(end_line, end_column))
         else:
             self.report_at(line, column, message, end=(end_line, end_column))
