@@ -152,3 +152,95 @@ def test_a_long_chain_of_nots_is_counted_not_recursed_into(nots: int, lines: lis
     code = ROUTE + "".join(f"        {row}\n" for row in body.splitlines())
     report = check_source(code, "app/controllers/orders.py", {"select": ["BG503"]})
     assert [(f.rule, f.line) for f in report.findings] == [("BG503", line) for line in lines]
+
+
+SINK = "`HTTPException(...)`"
+
+
+# an intermediate name the except clause sets to the exception's text is followed to the
+# response; the finding is where the name is sent, and says which line set it
+@pytest.mark.parametrize(("body", "expected"), [
+    (("error_message = f'Internal error: {e}'\nlogger.error(error_message)\n"
+      "raise HTTPException(status_code=500, detail=error_message)"),
+     [(13, "`error_message` (holding an f-string of `e` from line 11)", SINK)]),
+    ("msg = str(e)\nreturn {'error': msg}, 500", [(12, "`msg` (holding `str(e)` from line 11)", DICT)]),
+    ("msg = str(e); return {'error': msg}, 500", [(11, "`msg` (holding `str(e)` from line 11)", DICT)]),
+    ("msg = repr(e)\nreturn msg, 500", [(12, "`msg` (holding `repr(e)` from line 11)", BODY)]),
+    ("tb = traceback.format_exc()\nreturn JSONResponse({'trace': tb}, status_code=500)",
+     [(12, "`tb` (holding `traceback.format_exc()` from line 11)", "`JSONResponse(...)`")]),
+    ("msg = 'failed: %s' % e\nraise HTTPException(500, detail=msg)",
+     [(12, "`msg` (holding `%`-formatting of `e` from line 11)", SINK)]),
+    ("msg = 'failed: {}'.format(e)\nraise HTTPException(500, detail=msg)",
+     [(12, "`msg` (holding `.format()` of `e` from line 11)", SINK)]),
+    ("msg = e.args[0]\nraise HTTPException(500, detail=msg)",
+     [(12, "`msg` (holding `e.args` from line 11)", SINK)]),
+    ("msg: str = str(e)\nraise HTTPException(500, detail=f'failed: {msg}')",
+     [(12, "`msg` (holding `str(e)` from line 11)", SINK)]),
+    ("title = body = str(e)\nraise HTTPException(500, detail=body)",
+     [(12, "`body` (holding `str(e)` from line 11)", SINK)]),
+    # in an `if` or `with` of the clause, and through a second name (or the same one again)
+    ("if retry:\n    msg = str(e)\nwith lock:\n    raise HTTPException(500, detail=msg)",
+     [(14, "`msg` (holding `str(e)` from line 12)", SINK)]),
+    ("msg = str(e)\nfull = f'failed: {msg}'\nraise HTTPException(500, detail=full)",
+     [(13, "`full` (holding `str(e)` from line 11)", SINK)]),
+    ("msg = str(e)\nmsg = 'failed: ' + msg\nraise HTTPException(500, detail=msg)",
+     [(13, "`msg` (holding `str(e)` from line 11)", SINK)]),
+    # a message the production branch sets is sent whatever the debug branch does
+    (("msg = 'internal'\nif settings.DEBUG:\n    pass\nelse:\n    msg = str(e)\n"
+      "raise HTTPException(500, detail=msg)"), [(16, "`msg` (holding `str(e)` from line 15)", SINK)]),
+])
+def test_a_name_set_to_the_exception_text_is_followed(body: str, expected: list) -> None:
+    assert _leaks(body) == expected
+
+
+def test_a_followed_name_is_placed_where_it_is_sent_and_keeps_the_input_error_level() -> None:
+    code = ("try:\n    update(form)\nexcept ValueError as exc:\n    message = f'bad input: {exc}'\n"
+            "    raise HTTPException(status_code=400, detail=message)\n")
+    report = check_source(code, "app/controllers/forms.py", {"select": ["BG503"]})
+    assert [(f.line, f.column, f.end_column, f.severity.value) for f in report.findings] == [
+        (5, 49, 56, "info")]
+
+
+@pytest.mark.parametrize("body", [
+    # reassigned to a fixed message before it is sent
+    "msg = str(e)\nmsg = 'internal error'\nraise HTTPException(500, detail=msg)",
+    ("msg = str(e)\nif not settings.DEBUG:\n    msg = 'internal error'\n"
+     "raise HTTPException(500, detail=msg)"),
+    # only logged
+    "msg = f'listing failed: {e}'\nlogger.error(msg)\nraise HTTPException(500, detail='internal')",
+    "msg = str(e)\nlogger.exception(msg)\nreturn {'error': 'internal'}, 500",
+    # only debug mode sends it, or only debug mode sets it
+    ("msg = 'internal'\nif settings.DEBUG:\n    msg = traceback.format_exc()\n"
+     "raise HTTPException(500, detail=msg)"),
+    "msg = str(e) if settings.DEBUG else 'internal'\nraise HTTPException(500, detail=msg)",
+    "msg = str(e)\nif settings.DEBUG:\n    raise HTTPException(500, detail=msg)\nraise",
+    # the value is not the text: what a call makes of it, a number
+    "error_id = report_error(str(e))\nraise HTTPException(500, detail=error_id)",
+    "msg = len(e.args)\nreturn {'errors': msg}, 500",
+    # bound some other way than `name = value`
+    "msg = str(e)\nfor msg in hints:\n    pass\nraise HTTPException(500, detail=msg)",
+    "msg, code = str(e), 500\nraise HTTPException(code, detail=msg)",
+    "msg = str(e)\nmsg += '!'\nraise HTTPException(500, detail=msg)",
+    "msg = str(e)\nwith open(path) as msg:\n    pass\nraise HTTPException(500, detail=msg)",
+    "self.msg = str(e)\nraise HTTPException(500, detail=self.msg)",
+    # set in a function defined in the clause: that function's own name
+    ("msg = 'internal'\ndef note():\n    msg = str(e)\n    return msg\n"
+     "raise HTTPException(500, detail=msg)"),
+])
+def test_a_name_not_holding_the_text_when_sent_is_left_alone(body: str) -> None:
+    assert _leaks(body) == []
+
+
+@pytest.mark.parametrize("code", [
+    # set before the except clause, from something else's text
+    ("@router.get('/orders')\nasync def orders():\n    msg = str(status)\n    try:\n"
+     "        return svc.list()\n    except OrderError as e:\n"
+     "        raise HTTPException(500, detail=msg)\n"),
+    # set in an earlier except clause: this clause sends another error's text, if any
+    ("@router.get('/orders')\nasync def orders():\n    try:\n        svc.load()\n"
+     "    except LoadError as e:\n        msg = str(e)\n    try:\n        return svc.list()\n"
+     "    except OrderError:\n        raise HTTPException(500, detail=msg)\n"),
+])
+def test_a_name_set_outside_the_except_clause_is_not_followed(code: str) -> None:
+    report = check_source(code, "app/controllers/orders.py", {"select": ["BG503"]})
+    assert not report.findings

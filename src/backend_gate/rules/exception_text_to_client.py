@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backend_gate.ast_index import char_column, dotted, line_starts, source_row, source_span
@@ -171,32 +171,62 @@ def _returned(value: ast.expr | None) -> tuple[list[ast.expr], list[ast.expr]]:
 def _is_body_text(node: ast.expr) -> bool:
     """Whether a route handler's returned value (or a returned tuple's first element, `return
     body, 500`) is text made here that the framework sends as the body: `str(exc)`, an
-    f-string, `"..." % exc`, `"..." + str(exc)`, `exc.args[0]`, a conditional of them. Any
-    other call is not read: it builds a response itself (a sink, read as one) or hands its
-    arguments to code that may not send them (`render_template`, `redirect`)."""
+    f-string, `"..." % exc`, `"..." + str(exc)`, `exc.args[0]`, a conditional of them, or a
+    name (which counts only when `_Held` says it holds such text). Any other call is not
+    read: it builds a response itself (a sink, read as one) or hands its arguments to code
+    that may not send them (`render_template`, `redirect`, `log_error(str(exc))`)."""
     if isinstance(node, ast.Call):
         return _callee(node) in _TEXT_CALLS
     if isinstance(node, ast.Subscript):
         node = node.value
-    return _is_args(node) or isinstance(node, (ast.JoinedStr, ast.BinOp, ast.IfExp))
+    return _is_args(node) or isinstance(node, (ast.Name, ast.JoinedStr, ast.BinOp, ast.IfExp))
 
 
 def _is_args(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "args"
 
 
-def _first_leaks(root: ast.AST, names: frozenset[str]) -> Iterator[tuple[ast.AST, str]]:
-    """The outermost leaking nodes under `root` (no double report for `str(f'{exc}')`)."""
+def _first_leaks(root: ast.AST, names: frozenset[str],
+                 held: Mapping[str, str]) -> Iterator[tuple[ast.AST, str]]:
+    """The outermost leaking nodes under `root` (no double report for `str(f'{exc}')`): the
+    exception's text, or a name that `held` says holds it."""
     stack = [root]
     while stack:
         node = stack.pop()
         how = _leak(node, names)
         if how is not None:
             yield node, how
+        elif isinstance(node, ast.Name) and node.id in held:
+            yield node, f"`{node.id}` (holding {held[node.id]})"
         elif isinstance(node, ast.IfExp):
             stack.extend(reversed(_production_parts(node)))
         else:
             stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _bound_names(node: ast.AST) -> list[str] | None:
+    """The names a simple assignment binds (`name = value`, `a = b = value`, `name: T =
+    value`), or None for any other node: only these are followed, since their value is
+    plainly what the name holds afterwards."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        targets = [node.target]
+    else:
+        return None
+    names = [t.id for t in targets if isinstance(t, ast.Name)]
+    return names if len(names) == len(targets) else None
+
+
+@dataclass
+class _Held:
+    """What names an except clause's own body set to the exception's text, and which text
+    each holds (`"`str(e)` from line 12"`): `msg = str(e)` then `detail=msg` is the commonest
+    leak. Kept per clause and per function (`depth`), so that a name set before the clause,
+    or in a function defined in it, is never taken for one set here."""
+
+    depth: int
+    text: dict[str, str] = field(default_factory=dict)
 
 
 class ExceptionTextToClient(Rule):
@@ -215,8 +245,12 @@ class ExceptionTextToClient(Rule):
     Logging the exception, or raising a domain error from it, is left alone, and so is text
     that only debug mode sends (`tb if settings.DEBUG else "error"`, `if app.debug:`, the
     `else:` of `if not settings.DEBUG:`; the body of `if not settings.DEBUG:` is what
-    production sends). Text that reaches the response through an intermediate variable is not
-    followed.
+    production sends).
+    A name the except clause itself sets to such text (`msg = f"failed: {exc}"`, in the
+    clause's body or an `if`/`with` in it) and then sends is reported where it is sent, with
+    the line that set it. Only plain `name = value` assignments are followed; a name set
+    before the clause, reassigned before the response (`msg = "internal error"`), set in a
+    debug-only branch, or bound any other way (`for`, `with ... as`, `+=`) is left alone.
 
     ## Why is this bad?
     Exception messages and tracebacks describe internals: SQL statements, file paths, host
@@ -281,6 +315,9 @@ class ExceptionTextToClient(Rule):
         Valid("import traceback\ntry:\n    load()\nexcept Exception:\n"
               "    if not settings.DEBUG:\n        return HttpResponseServerError('error')\n"
               "    else:\n        return HttpResponseServerError(traceback.format_exc())\n"),
+        Valid("try:\n    load()\nexcept LoadError as exc:\n    message = f'load failed: {exc}'\n"
+              "    logger.error(message)\n    message = 'load failed'\n"
+              "    raise HTTPException(status_code=500, detail=message)\n"),
     )
     INVALID = (
         Invalid("try:\n    update(form)\nexcept ValueError as exc:\n"
@@ -305,6 +342,10 @@ class ExceptionTextToClient(Rule):
         Invalid("try:\n    load()\nexcept LoadError as exc:\n"
                 "    raise HTTPException(status_code=400, detail=exc.args[0])\n",
                 line=4, column=49),
+        Invalid("try:\n    load()\nexcept LoadError as exc:\n    message = f'load failed: {exc}'\n"
+                "    logger.error(message)\n"
+                "    raise HTTPException(status_code=500, detail=message)\n",
+                line=6, column=49, message_contains="`message` (holding an f-string of `exc`"),
     )
     NEEDLES = ("except",)
     NEEDS_CST = False  # decided on Python's ast: libcst never parses a file for this rule
@@ -333,14 +374,16 @@ _HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case, tuple)
 
 @dataclass
 class _Walk:
-    """The rule's walk: the enclosing except clauses (their names, and whether each catches
-    input errors only), the route handlers and the `if`s whose test mentions debug, kept on
-    stacks in source order; every leak found, with the sink it reaches."""
+    """The rule's walk: the enclosing except clauses (their names, whether each catches
+    input errors only, the names each set to the exception's text), the route handlers and
+    the `if`s whose test mentions debug, kept on stacks in source order; every leak found,
+    with the sink it reaches."""
 
     sinks: frozenset[str]
     text: str
     handlers: list[str | None] = field(default_factory=list)
     validation: list[bool] = field(default_factory=list)
+    held: list[_Held] = field(default_factory=list)
     routes: list[bool] = field(default_factory=list)
     debug: list[bool] = field(default_factory=list)
     leaks: list[tuple[ast.AST, str, str, bool]] = field(default_factory=list)
@@ -361,7 +404,10 @@ class _Walk:
 
     def _children(self, node: ast.AST) -> list[ast.AST | tuple[str, ast.AST]]:
         """The node's children in source order; an `if`'s `else:` or `elif` branch starts by
-        marking it (`_else`)."""
+        marking it (`_else`). A simple assignment's targets are left to `_assign`, which binds
+        them after the value is read, as Python does (`msg = f"failed: {msg}"`)."""
+        if _bound_names(node) is not None:
+            return [node.value]  # type: ignore[attr-defined]
         if not isinstance(node, ast.If) or not node.orelse:
             return list(ast.iter_child_nodes(node))
         children: list[ast.AST | tuple[str, ast.AST]] = [node.test, *node.body]
@@ -377,8 +423,10 @@ class _Walk:
 
     def _enter(self, node: ast.AST) -> None:
         if isinstance(node, ast.ExceptHandler):  # also `except*`
+            self._forget(node.name)
             self.handlers.append(node.name)
             self.validation.append(_is_validation(node))
+            self.held.append(_Held(len(self.routes)))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.routes.append(any(is_route(d) for d in node.decorator_list))
         elif isinstance(node, ast.If):
@@ -387,6 +435,8 @@ class _Walk:
             self._call(node)
         elif isinstance(node, ast.Return):
             self._return(node)
+        elif isinstance(node, ast.Name):
+            self._name(node)
 
     def _leave(self, kind: str, node: ast.AST) -> None:
         if kind in {"else", "elif"} and isinstance(node, ast.If):
@@ -394,10 +444,13 @@ class _Walk:
         elif isinstance(node, ast.ExceptHandler):
             self.handlers.pop()
             self.validation.pop()
+            self.held.pop()
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.routes.pop()
         elif isinstance(node, ast.If):
             self.debug.pop()
+        elif self.held and _bound_names(node) is not None:
+            self._assign(node)  # type: ignore[arg-type]
 
     def _else(self, kind: str, node: ast.If) -> None:
         """The `else:` of `if settings.DEBUG:` is what production runs, the `else:` of `if not
@@ -422,8 +475,50 @@ class _Walk:
     def _scan(self, roots: Sequence[ast.AST], sink: str) -> None:
         names = frozenset(n for n in self.handlers if n is not None)
         for root in roots:
-            for node, how in _first_leaks(root, names):
+            for node, how in _first_leaks(root, names, self._held()):
                 self.leaks.append((node, how, sink, self.validation[-1]))
+
+    def _held(self) -> dict[str, str]:
+        """The names the innermost except clause set to its text, when read in its own
+        function (a function defined in the clause sees them only when it is called)."""
+        held = self.held[-1]
+        return held.text if held.depth == len(self.routes) else {}
+
+    def _assign(self, node: ast.Assign | ast.AnnAssign) -> None:
+        """After `name = value`: the name holds the exception's text when the value is text
+        (`_is_body_text`: not `log_error(str(exc))`, whose result is something else) made
+        from it outside any debug-only branch, and holds nothing this rule follows otherwise."""
+        text = self._text_of(node)
+        names = _bound_names(node) or []
+        for name in names:
+            self._forget(name)
+        if text is not None:
+            self._held().update(dict.fromkeys(names, text))
+
+    def _text_of(self, node: ast.Assign | ast.AnnAssign) -> str | None:
+        """Which exception text the assigned value is (`"`str(e)` from line 12"`), read before
+        the names are bound: `msg = f"failed: {msg}"` holds what `msg` held."""
+        value = node.value
+        if any(self.debug) or value is None or not _is_body_text(value):
+            return None
+        held = self._held()
+        exceptions = frozenset(n for n in self.handlers if n is not None)
+        first = next(_first_leaks(value, exceptions, held), None)
+        if first is None:
+            return None
+        leak, how = first
+        return held[leak.id] if isinstance(leak, ast.Name) else f"{how} from line {node.lineno}"
+
+    def _name(self, node: ast.Name) -> None:
+        """A name bound any way but `name = value` (`for msg in ...`, `with ... as msg`, `msg
+        += ...`, `del msg`) holds nothing this rule follows."""
+        if not isinstance(node.ctx, ast.Load):
+            self._forget(node.id)
+
+    def _forget(self, name: str | None) -> None:
+        """`name` is bound to something else: no clause's record of it holds any more."""
+        for held in self.held:
+            held.text.pop(name or "", None)
 
 
 def _place(node: ast.AST, text: str) -> tuple[int, int, int, int]:
