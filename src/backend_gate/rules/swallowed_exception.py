@@ -8,7 +8,7 @@ import re
 from backend_gate.ast_index import dotted, source_column
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
-from backend_gate.rules._comments import Comments
+from backend_gate.rules._comments import Comments, is_directive
 from backend_gate.rules._exceptions import BROAD_EXCEPTIONS
 
 # statements that leave the handler with nothing done: the error is dropped
@@ -64,18 +64,17 @@ def _is_empty(node: ast.expr) -> bool:
 
 
 _IMPLICIT_CONCATENATION = re.compile(r"""['"]\s*(?:\\\n\s*)*[rRbBuUfF]{0,2}['"]""")
-_DIRECTIVE = re.compile(r"#\s*(?:noqa|nosec|type:|pragma|pylint:|fmt:|isort:|ruff:|mypy:)",
-                        re.IGNORECASE)
 _TAG = re.compile(r"#\s*(?:TODO|FIXME|XXX|HACK)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def _explains(comment: str | None) -> bool:
-    """A comment that says something in words: not a tool directive (`# noqa`,
-    `# type: ignore`), not a TODO tag (BG101's finding), at least two words."""
+    """A comment that says something in words: not only tools' directives (`# noqa`,
+    `# type: ignore`, as BG102 reads them), not a TODO tag (BG101's finding), at least two
+    words."""
     if comment is None:
         return False
-    return not _DIRECTIVE.match(comment) and not _TAG.match(comment) \
+    return not is_directive(comment) and not _TAG.match(comment) \
         and len(_WORD.findall(comment)) >= 2
 
 
