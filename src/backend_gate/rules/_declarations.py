@@ -7,7 +7,30 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from backend_gate.ast_index import dotted
+
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+# Field declarations whose `default=` is the field's default; for the first group, also their
+# first argument (`Field("dev")`; `field("x")` elsewhere may name a form field). Read by the
+# rules that judge a settings field's default (BG201, BG203).
+_POSITIONAL_DEFAULT = frozenset({"Field", "pydantic.Field", "attr.ib", "attr.attrib"})
+_FIELDS_WITH_DEFAULT = _POSITIONAL_DEFAULT | {"field", "dataclasses.field", "attr.field",
+                                              "attrs.field"}
+
+
+def field_default(node: ast.expr | None) -> ast.expr | None:
+    """The default of a field declaration (`Field("dev")`, `Field(default=True)`,
+    `field(default="x")`, `attr.ib("x")`), else None."""
+    if not isinstance(node, ast.Call):
+        return None
+    name = dotted(node.func)
+    if name not in _FIELDS_WITH_DEFAULT:
+        return None
+    default = next((k.value for k in node.keywords if k.arg == "default"), None)
+    if default is not None or name not in _POSITIONAL_DEFAULT:
+        return default
+    return node.args[0] if node.args else None
 
 # decorators that make a method an attribute (read like a field), not behaviour
 _ATTRIBUTE_DECORATORS = frozenset({

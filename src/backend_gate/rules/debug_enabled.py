@@ -17,6 +17,7 @@ from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
+from backend_gate.rules._declarations import field_default
 
 _SETTINGS_PATH = re.compile(r"(?:^|/)[^/]*(?:settings|config)[^/]*(?:/|\.py$)")
 _APP_CLASSES = ("FastAPI", "Flask", "Starlette", "Quart", "Sanic")  # `debug=` on the constructor
@@ -67,15 +68,6 @@ def _env_scheme_default(node: ast.Call) -> list[ast.keyword]:
         return []
     return [k for k in node.keywords if _debug_key(k.arg) and isinstance(k.value, ast.Tuple)
             and len(k.value.elts) > 1 and _truthy(k.value.elts[1])]
-
-
-def _field_default(value: ast.expr) -> ast.expr:
-    """A pydantic `Field(True)` / `Field(default=True)` default, else the value itself: the
-    default a settings class falls back to, whichever way it is spelled."""
-    if not isinstance(value, ast.Call) or (dotted(value.func) or "").split(".")[-1] != "Field":
-        return value
-    defaults = [k.value for k in value.keywords if k.arg == "default"]
-    return (defaults or value.args or [value])[0]
 
 
 def _base_settings(node: ast.ClassDef) -> bool:
@@ -469,7 +461,7 @@ class _Walk:
         """`DEBUG: bool = True` in settings, and a settings class field `debug: bool = True`
         (pydantic reads `DEBUG` into it; `Field(default=True)` is the same default)."""
         name = node.target.id if isinstance(node.target, ast.Name) else ""
-        value = _field_default(node.value) if node.value is not None else None
+        value = field_default(node.value) or node.value  # `Field(default=True)` is `= True`
         if not _is_true(value) or not self._settings_scope():
             return
         if name == "DEBUG" or (name.lower() == "debug" and self.scopes):

@@ -22,6 +22,7 @@ from backend_gate.config import Option
 from backend_gate.model import Severity
 from backend_gate.rules._base import Invalid, Rule, RuleContext, Valid
 from backend_gate.rules._context import CONTEXT_OPTIONS, Context
+from backend_gate.rules._declarations import field_default
 from backend_gate.rules._secrets import (
     credential_in,
     is_dummy,
@@ -37,11 +38,6 @@ _ENV_DEFAULTS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get
                            "env.str", "environ.Env.str"})
 _JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "encode_jwt", "decode_jwt"})
 _WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "pydantic.SecretStr"})
-# Field declarations whose `default=` is the field's default; for the first group, also
-# their first argument (`Field("dev")`; `field("x")` elsewhere may name a form field).
-_POSITIONAL_DEFAULT = frozenset({"Field", "pydantic.Field", "attr.ib", "attr.attrib"})
-_FIELDS_WITH_DEFAULT = _POSITIONAL_DEFAULT | {"field", "dataclasses.field", "attr.field",
-                                              "attrs.field"}
 # Signing and MAC APIs whose first argument (or `key=` / `secret_key=`) is the key.
 _SIGNERS = frozenset({"URLSafeTimedSerializer", "URLSafeSerializer", "TimedSerializer",
                       "Serializer", "Signer", "TimestampSigner", "JSONWebSignatureSerializer",
@@ -187,15 +183,7 @@ def _fallback(node: ast.expr | None) -> ast.expr | None:
     Either is the secret, as a plain `= "dev"` is."""
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
         return node.values[-1]
-    return _field_default(node) if isinstance(node, ast.Call) else None
-
-
-def _field_default(call: ast.Call) -> ast.expr | None:
-    name = dotted(call.func)
-    if name not in _FIELDS_WITH_DEFAULT:
-        return None
-    default = next((k.value for k in call.keywords if k.arg == "default"), None)
-    return default or (_nth(call.args, 0) if name in _POSITIONAL_DEFAULT else None)
+    return field_default(node)
 
 
 class HardcodedSecret(Rule):
