@@ -23,4 +23,14 @@ def main() -> None:
     clean_path()
     from backend_gate.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    except SystemExit as stop:
+        runner = sys.modules.get("backend_gate.runner")
+        if runner is None or not runner.ABANDONED.is_set():
+            raise
+        # Interrupted while worker processes ran: leave now. A normal exit would wait for the
+        # pool's threads and its workers' current chunks; they end with the process instead.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(stop.code if isinstance(stop.code, int) else 2)

@@ -4,7 +4,6 @@ spread over worker processes. Results come back in input order, identical for an
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -29,6 +28,7 @@ Item = tuple[SourcePath, "bytes | None", str]  # a file, its bytes (read once), 
 SERIAL_BELOW = 24  # files: below this, worker processes cost more than they save
 PROGRESS_FROM = 200  # files: show a progress bar on a terminal from this many misses
 WATCH_SECONDS = 0.5  # how often a pool worker looks whether its parent is still there
+ABANDONED = threading.Event()  # a pool was stopped mid-run: the process should leave at once
 
 
 def plan_fingerprint(plan: Plan) -> str:
@@ -173,28 +173,49 @@ def _execute(
     if jobs <= 1 or len(items) < SERIAL_BELOW:
         sizes = _sizes(items, range(len(items)))
         return list(_progress((_work(item, plan) for item in items), sizes, progress))
+    return _in_pool(items, plan, jobs, progress)
+
+
+def _in_pool(items: list[Item], plan: Plan, jobs: int, progress: bool) -> list[FileResult]:
     # Largest files first, in small chunks: a large file met last would keep one worker busy
     # while the others wait (Django's biggest modules sit together in db/models/).
     order = sorted(range(len(items)), key=lambda i: -_size(items[i]))
-    chunk = max(1, min(8, len(items) // (jobs * 16)))
-    before = set(multiprocessing.active_children())
+    size = max(1, min(8, len(items) // (jobs * 16)))
+    chunks = [order[i:i + size] for i in range(0, len(order), size)]
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent)
     try:
-        mapped = pool.map(_work, [items[i] for i in order], [plan] * len(items), chunksize=chunk)
+        futures = [pool.submit(_work_chunk, [items[i] for i in chunk], plan) for chunk in chunks]
+        mapped = (result for future in futures for result in future.result())
         done = dict(zip(order, _progress(mapped, _sizes(items, order), progress)))
     except BaseException:  # Ctrl-C, SIGTERM (cli), a failure: stop now, not after the queue
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in set(multiprocessing.active_children()) - before:
-            worker.terminate()
+        _stop(pool)
         raise
     pool.shutdown()
     return [done[i] for i in range(len(items))]
 
 
+def _work_chunk(chunk: list[Item], plan: Plan) -> list[FileResult]:
+    return [_work(item, plan) for item in chunk]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop handing out work and leave the workers be: each ends after its current chunk, or
+    at once when the process exits (its parent watch). Killing them here raced the pool's own
+    manager thread: on Python 3.11 it dies on a cancelled future when a worker dies, leaving
+    a queue thread that blocks the exit (a rare hang after Ctrl-C under load), or it printed a
+    traceback from a closed pipe. The console script leaves with `os._exit` once the pool is
+    abandoned (`_entry.main`), so an interrupted run ends at once."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    ABANDONED.set()
+
+
 def _watch_parent() -> None:
-    """In each pool worker: Ctrl-C is the parent's to handle (it stops the workers), and a
-    worker whose parent is gone (`kill -9`) exits instead of waiting for work forever."""
+    """In each pool worker: Ctrl-C is the parent's to handle (it stops the workers), SIGTERM
+    (sent to the whole process group, as a CI runner cancelling a job does) ends the worker
+    quietly instead of raising the handler it inherited from the cli, and a worker whose parent is gone (`kill -9`) exits instead of
+    waiting for work forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True,
                      name="backend-gate-parent-watch").start()
