@@ -126,8 +126,9 @@ def test_a_signal_stops_the_run_cleanly(tmp_path: Path, signum: int) -> None:
 # in about 1 run of 45 of three interrupted gates side by side), each pinned deterministically.
 
 def test_a_pool_worker_ends_quietly_on_sigterm() -> None:
-    """The parent stops its workers with terminate() (SIGTERM). A worker forked from the cli
-    inherits the cli's SIGTERM handler, which raises: the worker then printed a traceback."""
+    """SIGTERM sent to the whole process group (a CI runner cancelling a job) reaches the
+    workers too. A worker forked from the cli inherits the cli's SIGTERM handler, which raises:
+    the worker then printed a traceback."""
     script = (
         "import signal\n"
         "from backend_gate import runner\n"
