@@ -191,16 +191,16 @@ def test_a_rule_that_runs_out_of_stack_is_that_files_finding(
 ) -> None:
     """Should a rule's walk still run out of stack, the file gets one BG001 saying so, its
     wrapped tools still run, and every other file is checked (never exit 2 for the run)."""
-    from backend_gate import cst_walk
+    from backend_gate.rules.credential_in_literal import CredentialInLiteral
 
-    real = cst_walk.visit_batched
+    real = CredentialInLiteral.collect
 
-    def visit(module: Any, rules: Any) -> None:
-        if any(rule.context.path == "deep.py" for rule in rules):
+    def collect(rule: Any) -> None:
+        if rule.context.path == "deep.py":
             raise RecursionError("maximum recursion depth exceeded")
-        real(module, rules)
+        real(rule)
 
-    monkeypatch.setattr(cst_walk, "visit_batched", visit)  # the engine imports it per use
+    monkeypatch.setattr(CredentialInLiteral, "collect", collect)
     (tmp_path / "deep.py").write_text(
         'value = eval(input())\nURL = "postgresql://app:s3cret@db.internal/app"\n')  # backend-gate: ignore[BG202] -- a test input, not a credential
     report = _check(tmp_path)

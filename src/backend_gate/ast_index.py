@@ -236,6 +236,25 @@ def str_constant(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def target_name(node: ast.expr) -> str | None:
+    """The identifier a value goes by: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X` (also written
+    `cfg["X",]`, one index with its comma), as rules/_helpers.target_name reads libcst's."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if not isinstance(node, ast.Subscript):
+        return None
+    index = node.slice
+    if isinstance(index, ast.Tuple) and len(index.elts) == 1 and _same_start(index, index.elts[0]):
+        index = index.elts[0]  # no parentheses: one index and a comma
+    return str_constant(index)
+
+
+def _same_start(one: ast.expr, other: ast.expr) -> bool:
+    return (one.lineno, one.col_offset) == (other.lineno, other.col_offset)
+
+
 def span_of(node: ast.stmt, text: str) -> tuple[int, int, int, int]:
     """A statement's 1-based (line, column, end line, end column), as libcst places it."""
     end_line = node.end_lineno or node.lineno

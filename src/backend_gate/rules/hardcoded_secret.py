@@ -17,6 +17,7 @@ from backend_gate.ast_index import (
     source_column,
     source_row,
     str_constant,
+    target_name,
 )
 from backend_gate.config import Option
 from backend_gate.model import Severity
@@ -57,25 +58,6 @@ _STRING_START = re.compile(r"(?i)[rbu]{0,2}['\"]")
 _STRING_STARTS = re.compile(r"(?i)(?<![\w'\"])[rbu]{0,2}['\"]")
 # `type X = ...`, which a newer-syntax file's rewritten ast holds as `X = ...`
 _TYPE_ALIAS = re.compile(r"type\s+[^\W\d]")
-
-
-def _target(node: ast.expr) -> str | None:
-    """The identifier a value goes by: `x`, `obj.x`'s `x`, `cfg["X"]`'s `X` (also written
-    `cfg["X",]`, one index with its comma)."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if not isinstance(node, ast.Subscript):
-        return None
-    index = node.slice
-    if isinstance(index, ast.Tuple) and len(index.elts) == 1 and _same_start(index, index.elts[0]):
-        index = index.elts[0]  # no parentheses: one index and a comma
-    return str_constant(index)
-
-
-def _same_start(one: ast.expr, other: ast.expr) -> bool:
-    return (one.lineno, one.col_offset) == (other.lineno, other.col_offset)
 
 
 def _first_argument(call: ast.Call) -> ast.expr | None:
@@ -392,13 +374,13 @@ class HardcodedSecret(Rule):
     def _assign(self, node: ast.Assign) -> None:
         if not self._enum_depth:
             for target in node.targets:
-                name = _target(target)
+                name = target_name(target)
                 setting = isinstance(target, ast.Subscript) and (name or "").isupper()
                 self._check(name, node.value, node, strict=setting)
 
     def _ann_assign(self, node: ast.AnnAssign) -> None:
         if not self._enum_depth:
-            self._check(_target(node.target), node.value)
+            self._check(target_name(node.target), node.value)
 
     def _defaults(self, node: ast.arguments) -> None:
         """Parameter defaults, of a `def` or a `lambda`."""
@@ -420,7 +402,7 @@ class HardcodedSecret(Rule):
 
     def _compare(self, node: ast.Compare) -> None:
         """`password == "letmein"`; `token == "is"` is a parser, not a credential check."""
-        name = _target(node.left)
+        name = target_name(node.left)
         if not is_password_name(name or ""):
             return
         for operator, comparator in zip(node.ops, node.comparators):
