@@ -236,6 +236,15 @@ def _record(tester: Any, result: Any, temp: dict[str, Any], test: Any,
         scores[kind][constants.RANKING.index(level)] += constants.RANKING_VALUES[level]
 
 
+@functools.lru_cache(maxsize=None)
+def _walked_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node kind that `ast.iter_fields` yields, less `ctx`: an expression's
+    `Load` / `Store` / `Del` marker, one node shared by the whole tree, with no field, no test
+    and no `visit_` method in bandit (its parent and sibling links, which bandit sets at each
+    use, would only say where it was last seen)."""
+    return tuple(field for field in kind._fields if field != "ctx")
+
+
 def _visitor_class(base: type) -> type:
     """bandit's node visitor, minus the work it does at nodes where nothing can happen.
 
@@ -267,7 +276,8 @@ def _visitor_class(base: type) -> type:
             return inert
 
         def generic_visit(self, node: ast.AST) -> None:
-            for _, value in ast.iter_fields(node):
+            for field in _walked_fields(type(node)):
+                value = getattr(node, field, None)
                 if isinstance(value, list):
                     last = len(value) - 1
                     for index, item in enumerate(value):
