@@ -90,7 +90,9 @@ print(len(report.findings), 'libcst._nodes.expression' in sys.modules)
 """
 
 
-NEWER_SYNTAX = "def handler(request):\n    try:\n        print(request)\n    except ValueError, TypeError:\n        pass\n"
+NEWER_SYNTAX = pytest.param(
+    "def handler[T](request: T) -> None:\n    try:\n        print(request)\n"
+    "    except ValueError, TypeError:\n        pass\n", "False", id="newer-statements")
 
 
 @pytest.mark.parametrize(("code", "loaded"), [
@@ -98,9 +100,11 @@ NEWER_SYNTAX = "def handler(request):\n    try:\n        print(request)\n    exc
     # BG202 judges each literal of a concatenation, split by Python's tokenizer: no CST
     ('DSN = ("postgresql://app:s3cr3t-Pa55w0rd"\n       "@db.internal/app")\n', "False"),
     ('DSN = ("postgresql://app:" "s3cr3t-Pa55w0rd@db.internal/app")\n', "False"),
-    # a file in Python 3.14's syntax: only libcst reads it on an older Python
-    pytest.param(NEWER_SYNTAX, "True", marks=pytest.mark.skipif(
-        sys.version_info >= (3, 14), reason="Python 3.14 parses `except A, B:` itself")),
+    # newer only in its statements: read on its tokens (`backport`), without libcst
+    NEWER_SYNTAX,
+    # an f-string that nests its own quotes (Python 3.12): only libcst reads it on 3.11
+    pytest.param('def handler(row):\n    print(f"{row["id"]}")\n', "True", marks=pytest.mark.skipif(
+        sys.version_info >= (3, 12), reason="Python 3.12 parses PEP 701 f-strings itself")),
 ])
 def test_a_run_loads_libcst_only_for_a_file_that_needs_a_cst(
     tmp_path: Path, code: str, loaded: str,

@@ -40,7 +40,7 @@ from backend_gate.timing import Clock
 if TYPE_CHECKING:
     import libcst as cst
 
-    from backend_gate.newsyntax import Newer
+    from backend_gate.backport import Newer
 
 _DEFAULT_WANTS_TREE = Rule.wants_tree.__func__  # type: ignore[attr-defined]
 
@@ -101,15 +101,22 @@ def check_text(path: str, text: str, is_test: bool, plan: Plan) -> FileResult:
 
 
 def _parse(path: str, text: str) -> tuple[ast.Module | None, Newer | None]:
-    """-> (Python's ast, None), or (None, the file as newer Python: libcst's tree, its
-    rewritten ast) for a file written for a newer Python than the one running the gate
-    (`newsyntax`): the gate's own rules still check it."""
+    """-> (Python's ast, None), or (None, the file as newer Python: its rewritten ast, and
+    libcst's tree when libcst read it) for a file written for a newer Python than the one
+    running the gate: the gate's own rules still check it. `backport` reads the files that
+    are newer only in their statements, on their tokens; `newsyntax` (libcst) the others."""
     try:
         return _parse_python(path, text), None
     except _ParseFailed as failure:
-        from backend_gate.newsyntax import newer_syntax  # loads libcst (see _traverse)
+        if not failure.newer:
+            raise
+        from backend_gate.backport import backport
 
-        newer = newer_syntax(text) if failure.newer else None
+        newer = backport(text)  # newer statements only: read on the tokens, without libcst
+        if newer is None:
+            from backend_gate.newsyntax import newer_syntax  # loads libcst (see _traverse)
+
+            newer = newer_syntax(text)
         if newer is None:
             raise
         return None, newer

@@ -14,11 +14,11 @@ import ast
 import io
 import re
 import tokenize
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
 import libcst as cst
 
+from backend_gate.backport import Newer
 from backend_gate.cst_walk import parse_module, visit_batched
 from backend_gate.runtime import RUNNING
 
@@ -76,22 +76,6 @@ def _pep701(module: cst.Module, node: cst.FormattedString) -> bool:
                     or (len(quote) == 1 and "\n" in code):
                 return True
     return False
-
-
-@dataclass(frozen=True)
-class Newer:
-    """A file in newer Python: libcst's tree, what needs which Python, and its rewritten ast
-    (`view`, None when it cannot be had; `exact`: only statements were rewritten)."""
-
-    module: cst.Module
-    version: str
-    what: str
-    view: ast.Module | None
-    exact: bool
-
-    @property
-    def note(self) -> str:
-        return f"Python {self.version} ({self.what})"
 
 
 def newer_syntax(text: str) -> Newer | None:
