@@ -40,7 +40,10 @@ def defer(name: str) -> None:
     """Register `name` unexecuted, unless it is imported already or not installed."""
     if name in sys.modules:
         return
-    spec = importlib.util.find_spec(name)
+    try:
+        spec = importlib.util.find_spec(name)  # a submodule's package is imported for it
+    except ModuleNotFoundError:  # its package is not installed
+        return
     if spec is None or spec.loader is None:
         return  # not installed: the plain import says so, where the module is really needed
     module = importlib.util.module_from_spec(spec)
