@@ -1,6 +1,7 @@
-"""BG101 reads comments and lone strings from Python's tokenizer (no libcst parse): the places
-it reports do not depend on the file's line ends, and strings that are not docstrings or that
-are concatenations stay data."""
+"""BG101 reads comments and lone strings around the ast's string literals (no libcst parse,
+no tokenizer): the places it reports do not depend on the file's line ends, a `#` inside a
+string opens no comment, and strings that are not docstrings or that are concatenations stay
+data."""
 
 from __future__ import annotations
 
@@ -87,3 +88,18 @@ def test_a_docstring_that_is_only_a_tag_is_a_tag(prefix: str) -> None:
     assert _tags(code) == [(line, 8, 13)]
     code = prefix + 'def f():\n    r"""XXX."""\n    return 1\n'
     assert _tags(code) == [(line, 9, 12)]
+
+
+@pytest.mark.parametrize("prefix", ["", NEWER])
+def test_a_hash_in_a_string_opens_no_comment_and_one_between_literals_does(prefix: str) -> None:
+    """A comment is a `#` outside every literal. Between two literals of an implicit
+    concatenation (one node in the ast, from its first literal to its last) it is a comment:
+    found before the fix, when the node's whole span was taken for a string."""
+    code = prefix + ('url = "http://x/#TODO: anchor"  # TODO: one\n'
+                     'sql = ("SELECT 1"  # TODO: two\n'
+                     '       " FROM t"\n'
+                     '       f"{url}#FIXME"  # FIXME: three\n'
+                     '       "#XXX")\n'
+                     "b = b'#TODO'\n")
+    first = 1 + prefix.count("\n")
+    assert [line for line, _, _ in _tags(code)] == [first, first + 1, first + 3]

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import ast
-import io
+import bisect
 import re
-import tokenize
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.ast_index import NEWLINE, row_column, walk_statements
+from backend_gate.ast_index import NEWLINE, line_starts, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Searcher, Valid, _any_case_words
 from backend_gate.rules._data import TODO_TAGS
+from backend_gate.rules._literals import Literal, literals
 
 # after the tag, a ticket in parentheses (`(#123)`, `(PROJ-42)`, `(https://...)`), or an issue
 # number or a link (` #123`, `: https://...`); a bare `PROJ-42` is not taken, since a tag
@@ -66,9 +66,6 @@ def _loose(tags: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
-Positions = Mapping[tuple[int, int], tuple[int, int]]  # start -> end (line, column)
-
-
 @lru_cache(maxsize=32)
 def _any_case(tags: tuple[str, ...]) -> Searcher:
     """Some tag, in any case: a substring search of the lower-cased text when the tags are
@@ -79,31 +76,69 @@ def _any_case(tags: tuple[str, ...]) -> Searcher:
     return re.compile("(?i)" + "|".join(re.escape(tag) for tag in tags))
 
 
-def _standalone_strings(tree: ast.Module, text: str) -> dict[tuple[int, int], tuple[int, int]]:
-    """start -> end (line, character column) of each string standing alone as a statement (a
-    docstring); the tokens that span exactly that are single literals, not concatenations."""
-    rows = NEWLINE.split(text)
-    found = {}
+Found = tuple[tuple[int, int], str, int]  # (line, column), text to scan, column of its first
+
+
+def _comments(text: str, tree: ast.Module) -> list[Found]:
+    """(start, text after the `#`, 1) of each comment: a `#` no string literal holds starts
+    one, and it runs to the line's end. The literals' spans come from the ast's string nodes
+    (an f-string's node holds its fields)."""
+    marks = [found.start() for found in re.finditer("#", text)]
+    if not marks:
+        return []
+    starts = line_starts(text)
+    spans = sorted(_string_spans(tree, text, starts))
+    opened = [span[0] for span in spans]
+    comments: list[Found] = []
+    line_end = -1
+    for offset in marks:
+        if offset < line_end:
+            continue  # in a comment already
+        inside = bisect.bisect_right(opened, offset) - 1
+        if inside >= 0 and offset < spans[inside][1]:
+            continue
+        line = bisect.bisect_right(starts, offset)
+        ending = NEWLINE.search(text, offset)
+        line_end = ending.start() if ending else len(text)
+        comments.append(((line, offset - starts[line - 1]), text[offset + 1:line_end], 1))
+    return comments
+
+
+_TEMPLATES = (ast.JoinedStr, getattr(ast, "TemplateStr", ast.JoinedStr))
+
+
+def _string_spans(tree: ast.Module, text: str, starts: tuple[int, ...]) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets in `text` of every literal of each outermost string node: a
+    concatenation's literals one by one, since a comment may stand between two of them."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _TEMPLATES) or (
+                isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
+            for part in literals(text, node):  # type: ignore[arg-type]
+                yield (starts[part.line - 1] + part.column,
+                       starts[part.end_line - 1] + part.end_column)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _lone_strings(tree: ast.Module, text: str) -> list[Found]:
+    """(start, masked text, 0) of each docstring (a string standing alone as a statement and
+    spelled as one literal) and of each literal of a raised exception's message."""
+    found: list[Found] = []
     for statement in walk_statements(tree):
         value = statement.value if isinstance(statement, ast.Expr) else None
         if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
-            end_line = value.end_lineno or value.lineno
-            start = (value.lineno, _column(rows, value.lineno, value.col_offset))
-            found[start] = (end_line, _column(rows, end_line, value.end_col_offset or 0))
+            parts = literals(text, value)
+            if len(parts) == 1:
+                found.append(_masked(parts[0]))
+    found.extend(_masked(part) for node in _message_strings(tree) for part in literals(text, node))
     return found
 
 
-def _raise_messages(tree: ast.Module, text: str) -> dict[tuple[int, int], tuple[int, int]]:
-    """start -> end of each string constant in a `raise` statement's exception (its message:
-    `raise NotImplementedError("TODO")`); an implicit concatenation is one constant. The
-    parts of an f-string are left out: tokens of their own since Python 3.12."""
-    rows = NEWLINE.split(text)
-    found = {}
-    for node in _message_strings(tree):
-        end_line = node.end_lineno or node.lineno
-        start = (node.lineno, _column(rows, node.lineno, node.col_offset))
-        found[start] = (end_line, _column(rows, end_line, node.end_col_offset or 0))
-    return found
+def _masked(part: Literal) -> Found:
+    """A literal's place and its masked text, its line breaks as "\n" (as `_tags` counts)."""
+    return (part.line, part.column), "\n".join(NEWLINE.split(_mask_quoted(part.source))), 0
 
 
 def _message_strings(tree: ast.Module) -> Iterator[ast.Constant]:
@@ -116,10 +151,6 @@ def _message_strings(tree: ast.Module) -> Iterator[ast.Constant]:
                 stack.extend(ast.iter_child_nodes(node))
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 yield node
-
-
-def _column(rows: list[str], line: int, offset: int) -> int:
-    return row_column(rows[line - 1] if line <= len(rows) else "", offset)
 
 
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
@@ -193,7 +224,7 @@ class TodoTag(Rule):
         Option("allow-tracked", bool, False,
                "Allow tags that name a ticket: TODO(#123), TODO(PROJ-42), TODO: https://..."),
     )
-    NEEDS_CST = False  # comments from Python's tokenizer: libcst never parses for this rule
+    NEEDS_CST = False  # comments found around the ast's literals: libcst never parses for it
     READS_TOKENS = True
     VALID = (
         Valid("class Todo:\n    title: str\n"),
@@ -247,32 +278,18 @@ class TodoTag(Rule):
         return _any_case(tags).search(text) is not None and _loose(tags).search(text) is not None
 
     def collect(self) -> None:
-        """Comments and lone strings from Python's tokenizer, on a file whose text can hold a
-        tag: the same tokens libcst keeps as `Comment` and `SimpleString` nodes, without
-        libcst parsing the file."""
+        """Comments and lone strings, found on the file's ast without Python's (pure-Python,
+        slow) tokenizer: a comment is a `#` outside every string literal, to its line's end;
+        docstrings and the literals of a raised message come from their nodes
+        (`rules/_literals.py` splits a concatenation). The same text libcst keeps as `Comment`
+        and `SimpleString` nodes, in the file's order."""
         tree = self.context.tree
-        strings = _standalone_strings(tree, self.context.text) if tree is not None else {}
-        messages = _raise_messages(tree, self.context.text) if tree is not None else {}
-        message_end = (0, 0)  # the end of the raised message the tokens are in
-        lines = io.StringIO(self.context.text, newline=None).readline  # "\r" ends a line too
-        try:
-            for token in tokenize.generate_tokens(lines):
-                if token.type == tokenize.COMMENT:
-                    self._scan(token.start, token.string[1:], first_column=1)
-                elif token.type == tokenize.STRING:
-                    message_end = self._string(token, strings, messages, message_end)
-        except (tokenize.TokenError, SyntaxError):
-            return  # the tokens read so far are scanned; the engine's parse accepted the file
-
-    def _string(self, token: tokenize.TokenInfo, strings: Positions, messages: Positions,
-                message_end: tuple[int, int]) -> tuple[int, int]:
-        """Scan a docstring, or a part of a raised message; the end of the message it is in."""
-        if strings.get(token.start) == token.end:
-            self._scan(token.start, _mask_quoted(token.string), first_column=0)
-        elif token.start in messages or token.end <= message_end:
-            message_end = max(message_end, messages.get(token.start, message_end))
-            self._scan(token.start, _mask_quoted(token.string), first_column=0)
-        return message_end
+        if tree is None:
+            return
+        text = self.context.text
+        found = [*_comments(text, tree), *_lone_strings(tree, text)]
+        for start, body, first_column in sorted(found):
+            self._scan(start, body, first_column)
 
     def _scan(self, start: tuple[int, int], text: str, first_column: int) -> None:
         for line_delta, column, tag in self._tags(text):
