@@ -26,24 +26,43 @@ _LAST: tuple[list[str] | None, list[str]] = (None, [])
 
 
 def _scopes(lines: list[str]) -> list[str]:
-    """The scope of each line. `open` holds the defs above the current line that can still
-    enclose something, indentation strictly growing: the nearest def above with indentation
-    under a limit is the last of them under it (a def that a later one of no more indentation
-    replaced is never the nearest)."""
+    """The scope of each line. `open_defs` holds the defs above the current line that can
+    still enclose something, indentation strictly growing: the nearest def above with
+    indentation under a limit is the last of them under it (a def that a later one of no more
+    indentation replaced is never the nearest). A line deeper than every open def (a blank
+    line counts as deepest), nearly every line, has all of them: that name is joined once per
+    def, not once per line."""
     scopes = []
     open_defs: list[tuple[int, str]] = []
+    deepest = ""  # the scope of a line deeper than every open def
     for text in lines:
-        limit = _indent(text) if text.strip() else 10**6
-        scopes.append(".".join(name for width, name in open_defs if width < limit))
-        if not text.strip():
-            continue
-        match = _DEF.match(text)
-        if match:
-            width = _indent(text)
-            while open_defs and open_defs[-1][0] >= width:
-                open_defs.pop()
-            open_defs.append((width, match.group("name")))
+        body = text.lstrip(" \t")
+        width = len(text) - len(body)
+        if not body or body.isspace() or not open_defs or width > open_defs[-1][0]:
+            scopes.append(deepest)
+        else:
+            scopes.append(_joined(open_defs, width))
+        if body.startswith(_OPENERS) and _opened(open_defs, text, width):
+            deepest = _joined(open_defs, 10**6)
     return scopes
+
+
+def _joined(open_defs: list[tuple[int, str]], width: int) -> str:
+    return ".".join(name for limit, name in open_defs if limit < width)
+
+
+def _opened(open_defs: list[tuple[int, str]], text: str, width: int) -> bool:
+    """Whether `text` opens a def; if so it replaces the open defs of no less indentation."""
+    match = _DEF.match(text)
+    if match is None:
+        return False
+    while open_defs and open_defs[-1][0] >= width:
+        open_defs.pop()
+    open_defs.append((width, match.group("name")))
+    return True
+
+
+_OPENERS = ("def", "async", "class")  # what a line that `_DEF` matches starts with
 
 
 def _indent(text: str) -> int:

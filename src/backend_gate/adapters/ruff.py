@@ -93,6 +93,7 @@ class RuffAdapter(ProjectAdapter):
     def __init__(self, config: GateConfig) -> None:
         super().__init__(config)
         self._shown: dict[str, str] = {}  # a name as ruff shows it -> the file's shown path
+        self._relatives: dict[str, str] = {}  # ruff's filename -> the shown path, each once
 
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
         if not self._selected():
@@ -203,6 +204,12 @@ class RuffAdapter(ProjectAdapter):
         )
 
     def _relative(self, filename: str) -> str:
+        known = self._relatives.get(filename)
+        if known is None:
+            known = self._relatives[filename] = self._resolve(filename)
+        return known
+
+    def _resolve(self, filename: str) -> str:
         path = Path(filename)
         if not path.is_absolute():
             path = self.config.root / path
