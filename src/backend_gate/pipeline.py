@@ -5,10 +5,12 @@
 1. **Read, or replay** (`run`): each file's bytes and digest (`replay.read_sources`); when every
    input of the last report is unchanged, that report is the answer and nothing below runs.
 2. **Check each file** (`runner.run_files`, in worker processes, cached per file): the engine's
-   parse, pre-filters, rules and per-file wrapped tools (`engine.check_data`).
+   parse, pre-filters, rules and per-file wrapped tools (`engine.check_data`). The wrapped
+   tools that run once on the project start just before (`_start_project_adapters`): ruff,
+   a process of its own, runs beside this stage.
 3. **Check the project** (`_check_project`): the facts of the files not named (a hook's run),
    the project rules on every file's facts, and the wrapped tools that run once (ruff,
-   coverage).
+   coverage) end, on the files that parse.
 4. **Assemble** (`verdict.assemble`): duplicates folded, suppressions, baseline and
    changed-lines scope, one status per check, one verdict.
 
@@ -34,7 +36,7 @@ from backend_gate.model import CheckStatus, Finding, GateError, Report
 from backend_gate.runtime import requires_python_note
 
 if TYPE_CHECKING:
-    from backend_gate.adapters import AdapterResult
+    from backend_gate.adapters import AdapterResult, Started
     from backend_gate.plan import FileResult, Plan
 
 
@@ -94,8 +96,14 @@ def _build(
     from backend_gate.verdict import assemble
 
     plan = Plan.build(config)
-    results = run_files(sources, plan, jobs, progress=progress, read=read[:len(sources)])
-    project = _check_project(plan, sources, results, (context, read[len(sources):]), jobs)
+    started = _start_project_adapters(plan, sources)
+    try:
+        results = run_files(sources, plan, jobs, progress=progress, read=read[:len(sources)])
+    except BaseException:  # an interrupt, a failure: the tools started must not outlive it
+        for run in started.values():
+            run.cancel()
+        raise
+    project = _check_project(plan, (results, started), (context, read[len(sources):]), jobs)
     report = assemble(plan, results, project.findings, project.adapters, __version__,
                       baseline=entries, changed=changed, context=project.others)
     report = _with_python_note(report, config)
@@ -118,21 +126,32 @@ class _Project:
     clock: timing.Clock
 
 
+def _start_project_adapters(plan: Plan, sources: Sequence[SourcePath]) -> dict[str, Started]:
+    """The wrapped tools that run once on the project begin now, on every discovered file:
+    one that runs as its own process (ruff) runs beside the file pass."""
+    from backend_gate.adapters import ProjectFile
+
+    files = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources]
+    return {a.CHECK: a(plan.config).start(files) for a in plan.project_adapters}
+
+
 def _check_project(
-    plan: Plan, sources: Sequence[SourcePath], results: Sequence[FileResult],
+    plan: Plan, checked: tuple[Sequence[FileResult], Mapping[str, Started]],
     context: tuple[Sequence[SourcePath], Sequence[Read]], jobs: int,
 ) -> _Project:
     """The project rules on every file's facts (the files not named lend theirs), then the
-    wrapped tools that run once on the project."""
+    wrapped tools that run once on the project end, leaving alone the files that do not
+    parse."""
     from backend_gate.engine import fingerprint_outside, run_project_rules
     from backend_gate.runner import collect_facts
 
+    results, started = checked
     files, read = context
     others = collect_facts(files, plan, jobs, read) if files and plan.project_rules else []
     clock = timing.Clock()
     with clock(timing.PROJECT_RULES):
         extra: list[Finding] = run_project_rules(plan, results, others)
-    project_wide = _project_adapter_results(plan, sources, results, clock)
+    project_wide = _project_adapter_results(plan, results, started, clock)
     adapters = {**_file_adapter_results(plan, results), **project_wide}
     extra.extend(f for result in project_wide.values() for f in result.findings)
     return _Project(fingerprint_outside(plan.config, extra), adapters, project_wide, others,
@@ -140,18 +159,16 @@ def _check_project(
 
 
 def _project_adapter_results(
-    plan: Plan, sources: Sequence[SourcePath], results: Sequence[FileResult], clock: timing.Clock
+    plan: Plan, results: Sequence[FileResult], started: Mapping[str, Started],
+    clock: timing.Clock,
 ) -> dict[str, AdapterResult]:
-    """The wrapped tools that run once on the project (ruff, coverage), on the files that
-    parse."""
-    from backend_gate.adapters import ProjectFile
-
-    broken = {r.path for r in results if r.parse_failed}
-    healthy = [ProjectFile(s.path, s.abspath, s.is_test) for s in sources if s.path not in broken]
+    """The wrapped tools that run once on the project (ruff, coverage), ended on the files
+    that parse; the time is what the run waits for each after the file pass."""
+    broken = frozenset(r.path for r in results if r.parse_failed)
     out = {}
     for adapter_cls in plan.project_adapters:
         with clock(timing.tool_stage(adapter_cls.CHECK, adapter_cls.__module__)):
-            out[adapter_cls.CHECK] = adapter_cls(plan.config).run(healthy)
+            out[adapter_cls.CHECK] = started[adapter_cls.CHECK].finish(broken)
     return out
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +170,77 @@ def test_per_file_failure_keeps_other_findings(
         "file or directory (os error 2)) (1 finding on other files kept)")
     (finding,) = [f for f in report.findings if f.source == "ruff"]
     assert (finding.rule, finding.name, finding.line) == ("ruff:F401", "unused-import", 3)
+
+
+def _fake_ruff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    fake = tmp_path / "fake-ruff"
+    fake.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(RuffAdapter, "_command", staticmethod(lambda: [str(fake)]))
+
+
+def test_what_ruff_says_about_a_file_that_does_not_parse_is_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ruff runs on every discovered file (it starts before the engine knows which parse);
+    a panic, a failure or a finding on a file that does not parse is the engine's BG001."""
+    root = _project(tmp_path)
+    (root / "broken.py").write_text("import os\ndef f(:\n    pass\n", encoding="utf-8")
+    found = ('{"code": "F401", "filename": "%s", "location": {"row": 1, "column": 8},'
+             ' "end_location": {"row": 1, "column": 10}, "message": "`os` imported but unused"}')
+    failed = ('{"code": "io-error", "filename": "broken.py", "location": {"row": 1, "column": 1},'
+              ' "message": "No such file or directory (os error 2)"}')
+    _fake_ruff(tmp_path, monkeypatch,
+               "echo 'error: Panicked while linting broken.py: This indicates a bug' >&2\n"
+               f"echo '[{found % 'known_errors.py'}, {found % 'broken.py'}, {failed}]'\n")
+    report, check = _check(root)
+    assert [f.rule for f in report.findings if f.path == "broken.py"] == ["BG001"]
+    assert (check.status.value, check.summary) == (
+        "fail", "1 finding from ruff --select E9,F63,F7,F82,F401,F811,F841")
+
+
+def test_ruff_runs_beside_the_file_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ruff starts before the files are checked, so its time hides behind theirs; the run
+    still waits for it (its findings are in the report)."""
+    from backend_gate import runner
+
+    root = _project(tmp_path)
+    marker = tmp_path / "ruff-started"
+    _fake_ruff(tmp_path, monkeypatch, f"touch '{marker}'\necho '[]'\n")
+    seen = []
+    checked = runner.run_files
+
+    def files_pass(*args: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + 10
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(marker.exists())
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_files", files_pass)
+    _, check = _check(root)
+    assert seen == [True] and check.summary.startswith("0 findings from ruff")
+
+
+def test_an_interrupted_run_leaves_no_ruff_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backend_gate import runner
+
+    root = _project(tmp_path)
+    pid_file = tmp_path / "ruff-pid"
+    _fake_ruff(tmp_path, monkeypatch, f"echo $$ > '{pid_file}.part'\n"
+                                      f"mv '{pid_file}.part' '{pid_file}'\nexec sleep 60\n")
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + 10
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_files", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _check(root)
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+        os.kill(pid, 0)

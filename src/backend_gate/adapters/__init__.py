@@ -4,7 +4,7 @@ listing them here costs nothing until their check runs (`--version` stays fast).
 from __future__ import annotations
 
 from backend_gate.adapters._base import (
-    AdapterResult, FileAdapter, FileOutcome, ProjectAdapter, ProjectFile, SourceText,
+    AdapterResult, FileAdapter, FileOutcome, ProjectAdapter, ProjectFile, SourceText, Started,
 )
 
 from backend_gate.adapters.bandit import BanditAdapter
@@ -21,5 +21,5 @@ ADAPTERS: tuple[type[FileAdapter] | type[ProjectAdapter], ...] = (
 
 __all__ = [
     "ADAPTERS", "AdapterResult", "FileAdapter", "FileOutcome", "ProjectAdapter", "ProjectFile",
-    "SourceText",
+    "SourceText", "Started",
 ]

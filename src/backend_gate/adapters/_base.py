@@ -1,8 +1,10 @@
 """What every adapter is: a wrapped tool whose results become findings and one check result.
 
 `FileAdapter`s (radon, bandit) run inside the engine's worker pass on the text it already read.
-`ProjectAdapter`s (coverage, ruff) run once over the discovered file list. Adapters never print,
-never exit and never raise for a tool failure: they return an `AdapterResult` with a status.
+`ProjectAdapter`s (coverage, ruff) run once over the discovered file list; one that runs as a
+separate process (ruff) starts before the files are checked and runs beside them (`start`).
+Adapters never print, never exit and never raise for a tool failure: they return an
+`AdapterResult` with a status.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import AbstractSet, Any, Callable, ClassVar, Mapping, Sequence
 
 from backend_gate.config import GateConfig, Option
 from backend_gate.model import CheckStatus, Finding
@@ -116,7 +118,26 @@ def failures_by_message(errors: Mapping[str, str]) -> str:
                      for message, paths in paths_by_message.items())
 
 
+def _nothing_to_stop() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Started:
+    """A project tool's run, begun before the files are checked. `finish` ends it with the
+    shown paths of the files that do not parse, which the tool must leave alone (the engine
+    reports those); `cancel` stops it when the run ends otherwise (an interrupt, a failure)."""
+
+    finish: Callable[[AbstractSet[str]], AdapterResult]
+    cancel: Callable[[], None] = _nothing_to_stop
+
+
 class ProjectAdapter(AdapterMeta, abc.ABC):
     @abc.abstractmethod
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
         """Run the tool once over the project's files."""
+
+    def start(self, files: Sequence[ProjectFile]) -> Started:
+        """Begin the run on every discovered file, before they are checked. By default
+        nothing begins here: the tool runs at `finish`, on the files that parse."""
+        return Started(lambda broken: self.run([f for f in files if f.path not in broken]))

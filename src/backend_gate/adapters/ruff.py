@@ -27,11 +27,14 @@ import json
 import os
 import re
 import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import IO, AbstractSet, Any, Iterator, Sequence
 
 from backend_gate._toml import tomllib
-from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile
+from backend_gate.adapters._base import AdapterResult, ProjectAdapter, ProjectFile, Started
 from backend_gate.cache import CACHE_DIR, folder_is_safe
 from backend_gate.config import GateConfig, Option
 from backend_gate.discovery import _printable
@@ -96,22 +99,49 @@ class RuffAdapter(ProjectAdapter):
         self._relatives: dict[str, str] = {}  # ruff's filename -> the shown path, each once
 
     def run(self, files: Sequence[ProjectFile]) -> AdapterResult:
+        return self.start(files).finish(frozenset())
+
+    def start(self, files: Sequence[ProjectFile]) -> Started:
+        """ruff's processes start now, on every discovered file, and run beside the gate's
+        file pass (on another core, or in the gaps of the pool's tail); `finish` waits for
+        them and drops what they say about the files that do not parse."""
+        settled = self._settled(files)
+        if settled is not None:
+            return Started(lambda broken: settled)
+        argv = [*self._command(), "check", *self._arguments()]
+        names = [os.path.relpath(f.abspath, self.config.root) for f in files]  # f.path escapes
+        self._shown = _shown_names(names, files)
+        timeout = self.options["timeout"]
+        deadline = time.monotonic() + timeout
+        # a name that is not UTF-8: ruff needs the real one
+        batches = [_Batch.spawn([*argv, "--", *batch], self.config.root) for batch in chunks(names)]
+
+        def finish(broken: AbstractSet[str]) -> AdapterResult:
+            if all(f.path in broken for f in files):
+                _cancel(batches)
+                return AdapterResult(summary="no files to lint")
+            findings: list[Finding] = []
+            failures: list[str] = []
+            for batch in batches:
+                failures.extend(self._finish_batch(batch, deadline, timeout, broken, findings))
+            return self._result(findings, failures)
+
+        return Started(finish, lambda: _cancel(batches))
+
+    def _settled(self, files: Sequence[ProjectFile]) -> AdapterResult | None:
+        """The result when ruff has nothing to run: not selected, no files, not installed."""
         if not self._selected():
             return AdapterResult(status=CheckStatus.SKIPPED, summary="no ruff code selected")
         if not files:
             return AdapterResult(summary="no files to lint")
         try:
-            command = self._command()
+            self._command()
         except (ImportError, FileNotFoundError) as exc:
             return AdapterResult(status=CheckStatus.ERROR,
                                  summary=f"ruff is not installed ({exc})")
-        argv = [*command, "check", *self._arguments()]
-        findings: list[Finding] = []
-        failures: list[str] = []
-        names = [os.path.relpath(f.abspath, self.config.root) for f in files]  # f.path escapes
-        self._shown = _shown_names(names, files)
-        for batch in chunks(names):  # a name that is not UTF-8; ruff needs the real one
-            failures.extend(self._run_batch([*argv, "--", *batch], findings))
+        return None
+
+    def _result(self, findings: list[Finding], failures: list[str]) -> AdapterResult:
         if failures:
             kept = f" ({_findings(len(findings))} on other files kept)" if findings else ""
             return AdapterResult(tuple(findings), CheckStatus.ERROR, "; ".join(failures) + kept)
@@ -151,31 +181,31 @@ class RuffAdapter(ProjectAdapter):
             return ["--no-cache"]
         return ["--cache-dir", str(Path(self.config.root) / CACHE_DIR / "ruff")]
 
-    def _run_batch(self, argv: list[str], into: list[Finding]) -> list[str]:
-        """Run ruff on one batch; -> failures (per file where ruff names the file)."""
-        timeout = self.options["timeout"]
+    def _finish_batch(self, batch: _Batch, deadline: float, timeout: int,
+                      broken: AbstractSet[str], into: list[Finding]) -> list[str]:
+        """Wait for one batch; -> failures (per file where ruff names the file)."""
+        if batch.failure:
+            return [batch.failure]
         try:
-            done = subprocess.run(  # noqa: S603 - argv list from the ruff package, no shell
-                argv, cwd=self.config.root, capture_output=True, text=True, timeout=timeout,
-                check=False, encoding="utf-8", errors="replace",
-            )
+            returncode, stdout, stderr = batch.wait(deadline)
         except subprocess.TimeoutExpired:
             return [f"ruff took more than {timeout} s (raise [tool.backend-gate.lint] timeout)"]
-        except OSError as exc:
-            return [f"ruff could not start: {exc.strerror or exc}"]
-        if done.returncode != 0:
-            return [f"ruff failed: {self._tool_message(done.stderr)}"]
+        if returncode != 0:
+            return [f"ruff failed: {self._tool_message(stderr)}"]
         failures = [f"ruff failed on {self._relative(path)} (it panicked)"
-                    for path in _PANIC.findall(done.stderr)]
+                    for path in _PANIC.findall(stderr) if self._relative(path) not in broken]
         try:
-            failures.extend(self._collect(json.loads(done.stdout or "[]"), into))
+            failures.extend(self._collect(json.loads(stdout or "[]"), broken, into))
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             failures.append(f"ruff's JSON output could not be read ({type(exc).__name__}: {exc})")
         return failures
 
-    def _collect(self, diagnostics: list[dict[str, Any]], into: list[Finding]) -> list[str]:
+    def _collect(self, diagnostics: list[dict[str, Any]], broken: AbstractSet[str],
+                 into: list[Finding]) -> list[str]:
         failures = []
         for item in diagnostics:
+            if broken and self._about(item, broken):
+                continue
             code = item.get("code")
             if isinstance(code, str) and _CODE.fullmatch(code) and code != UNREAD:
                 into.append(self._finding(item, code))
@@ -184,6 +214,11 @@ class RuffAdapter(ProjectAdapter):
                 failures.append(f"ruff failed on {self._relative(item['filename'])} "
                                 f"({code}: {message})")
         return failures
+
+    def _about(self, item: dict[str, Any], paths: AbstractSet[str]) -> bool:
+        """Whether a diagnostic is about one of `paths` (shown paths)."""
+        filename = item.get("filename")
+        return isinstance(filename, str) and self._relative(filename) in paths
 
     def _tool_message(self, stderr: str) -> str:
         lines = [line.strip() for line in stderr.splitlines() if line.strip()]
@@ -215,6 +250,59 @@ class RuffAdapter(ProjectAdapter):
             path = self.config.root / path
         rel = Path(os.path.relpath(path, self.config.root)).as_posix()
         return self._shown.get(rel) or _printable(rel)
+
+
+@dataclass
+class _Batch:
+    """One ruff process on a batch of files, its output going to unnamed temporary files
+    (never the checked tree; a pipe would stall ruff once full, before anyone reads it)."""
+
+    process: subprocess.Popen[bytes] | None
+    outputs: tuple[IO[bytes], IO[bytes]] | None
+    failure: str = ""  # it could not start
+
+    @classmethod
+    def spawn(cls, argv: list[str], cwd: Path) -> _Batch:
+        outputs = (tempfile.TemporaryFile(), tempfile.TemporaryFile())
+        try:
+            process = subprocess.Popen(  # noqa: S603 - argv list from the ruff package, no shell
+                argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=outputs[0], stderr=outputs[1])
+        except OSError as exc:
+            _close(outputs)
+            return cls(None, None, f"ruff could not start: {exc.strerror or exc}")
+        return cls(process, outputs)
+
+    def wait(self, deadline: float) -> tuple[int, str, str]:
+        """-> (exit code, stdout, stderr); raises TimeoutExpired (ruff is then killed)."""
+        assert self.process is not None and self.outputs is not None
+        try:
+            self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise
+        texts = []
+        for output in self.outputs:
+            output.seek(0)
+            texts.append(output.read().decode("utf-8", "replace"))
+        _close(self.outputs)
+        return self.process.returncode, texts[0], texts[1]
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            self.process.wait()
+        if self.outputs is not None:
+            _close(self.outputs)
+
+
+def _cancel(batches: Sequence[_Batch]) -> None:
+    for batch in batches:
+        batch.cancel()
+
+
+def _close(outputs: tuple[IO[bytes], IO[bytes]]) -> None:
+    for output in outputs:
+        output.close()
 
 
 def _shown_names(names: Sequence[str], files: Sequence[ProjectFile]) -> dict[str, str]:
