@@ -180,6 +180,7 @@ def test_the_other_files_facts_come_from_the_cache(tmp_path: Path, monkeypatch) 
     from backend_gate import runner
 
     root = _project(tmp_path)
+    monkeypatch.setattr(runner, "SERIAL_BELOW", 10**6)  # the files checked in this process
     worked: list[str] = []
     real = runner._work
     monkeypatch.setattr(runner, "_work", lambda item, plan: worked.append(item[0].path)
