@@ -128,14 +128,16 @@ def test_wants_skips_files_the_rule_cannot_fire_on() -> None:
 
 
 def test_fast_searches_decide_as_their_patterns_do() -> None:
-    """BG502's literal searches and the any-case word lists match exactly where the regular
-    expressions they stand for match (generated texts of the words that matter)."""
+    """BG502's literal searches, the any-case word lists and BG102's walk back from `pass`
+    match exactly where the regular expressions they stand for match (generated texts of the
+    words that matter)."""
     import re
 
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
     from backend_gate.rules._base import _any_case_words
+    from backend_gate.rules._stubs import StubCandidates
     from backend_gate.rules.swallowed_exception import _BROAD_AFTER_EXCEPT
 
     broad = re.compile(r"(?s)\A(?=(.*?\bexcept\b))\1.*\b(?:Base)?Exception\b")
@@ -143,12 +145,18 @@ def test_fast_searches_decide_as_their_patterns_do() -> None:
     any_case = re.compile(r"(?i)passw|secret|key")
     pieces = st.sampled_from(["except", "Exception", "Base", "BaseException", "MyException",
                               "_", "x", " ", ":", "\n", "KEY", "Secret", "é", "passW", "ſecret"])
+    stub = re.compile(StubCandidates.NEEDLE_PATTERN)
+    stub_pieces = st.sampled_from(["pass", "password", "...", ".", "..", ":", ";", " ", "\t",
+                                   "\n", "\r", "\\", "(", "#", "# c", "x", "\u2003", "\x0c",
+                                   "NotImplemented", "Error"])
 
     @settings(max_examples=600, deadline=None)
-    @given(st.lists(pieces, max_size=12).map("".join))
-    def agree(text: str) -> None:
+    @given(st.lists(pieces, max_size=12).map("".join),
+           st.lists(stub_pieces, max_size=12).map("".join))
+    def agree(text: str, code: str) -> None:
         assert bool(_BROAD_AFTER_EXCEPT.search(text)) == bool(broad.search(text)), text
         assert bool(words.search(text)) == bool(any_case.search(text)), text
+        assert bool(StubCandidates.needle_pattern().search(code)) == bool(stub.search(code)), code
 
     agree()
 

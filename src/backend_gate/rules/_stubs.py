@@ -191,6 +191,32 @@ def _wrapped(node: ast.AST) -> ast.Name | None:
     return argument if isinstance(argument, ast.Name) else None
 
 
+class _StubStatement:
+    """`search(text)`: what `StubCandidates.NEEDLE_PATTERN` finds (`pass` or `...` opening a
+    statement: at a line's start or after `:` / `;`, past blanks, backslashes, `(` and
+    comments; or `NotImplementedError`), found from each `pass` / `...` backwards instead of
+    by a regular expression tried at every line start. Walking back over blanks, a line
+    break means a line start (a comment ends in one too, so it needs no reading)."""
+
+    _OPENED = re.compile(r"pass\b|\.\.\.")
+
+    def search(self, text: str) -> bool | None:
+        if "NotImplementedError" in text:
+            return True
+        for found in self._OPENED.finditer(text):
+            at = found.start()
+            while at > 0 and (text[at - 1].isspace() or text[at - 1] in "\\("):
+                at -= 1
+                if text[at] == "\n":
+                    return True
+            if at == 0 or text[at - 1] in ":;":
+                return True
+        return None
+
+
+_STUB_STATEMENT = _StubStatement()
+
+
 class StubCandidates(Rule):
     """Records the stubs BG102 may report as facts (`stubs`); reports nothing itself. Decided
     once, on Python's ast (the rewritten one for a newer-syntax file), with the comments from
@@ -204,6 +230,12 @@ class StubCandidates(Rule):
     # `pass` / `...` starting a statement (line start, after `:` or `;`), or the raise
     NEEDLE_PATTERN = r"(?m)(?:^|[:;])(?:[\s\\(]|#[^\n]*\n)*(?:pass\b|\.\.\.)|NotImplementedError"
     IN_TESTS = False  # fakes and no-op doubles in tests are deliberate
+
+    @classmethod
+    def needle_pattern(cls) -> _StubStatement:
+        """NEEDLE_PATTERN as a backward walk from each `pass` / `...`: the pattern tried a
+        match at every line start of every file holding `pass` (and `password`)."""
+        return _STUB_STATEMENT
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
