@@ -150,3 +150,33 @@ def test_weak_encoded_or_dollar_dsn_passwords_are_credentials(url: str) -> None:
 )
 def test_dsn_templates_and_example_urls_stay_alone(code: str) -> None:
     assert _found(code, SERVICE, "BG202") == []
+
+
+def test_every_secret_word_holds_a_stem() -> None:
+    """`is_secret_like_name` answers no, without splitting, for a name holding none of its
+    stems: every word that can make a name secret-like holds one."""
+    from backend_gate.rules import _secrets
+
+    spelled = [*_secrets.SECRET_NOUNS, *_secrets._RUN_TOGETHER, *_secrets._SECRET_WORDS]
+    assert all(any(stem in word for stem in _secrets._STEMS) for word in spelled)
+
+
+def test_the_stem_shortcut_answers_as_the_words_do() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from backend_gate.rules import _secrets
+    from backend_gate.rules.secret_in_log import words
+
+    pieces = st.sampled_from(["pass", "Pass", "PASSWORD", "word", "pwd", "Secret", "tok", "en",
+                              "TOKEN", "Auth", "key", "KEY", "api", "Api", "_", "x", "1", "s",
+                              "credential", "ſecret", "K", "é", "Σ", "-", " "])
+
+    @settings(max_examples=800, deadline=None)
+    @given(st.lists(pieces, max_size=8).map("".join))
+    def agree(name: str) -> None:
+        by_words = _secrets.is_secret_name(name) or not _secrets._SECRET_WORDS.isdisjoint(
+            words(name))
+        assert _secrets.is_secret_like_name(name) == by_words, name
+
+    agree()

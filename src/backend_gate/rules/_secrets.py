@@ -176,8 +176,17 @@ _SECRET_WORDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase", "s
 
 
 def is_secret_like_name(identifier: str) -> bool:
-    """A secret name, or any name with a secret word in it."""
+    """A secret name, or any name with a secret word in it. Each of those holds one of
+    `_STEMS`, and a word is a piece of the name in lower case: a name without a stem (nearly
+    every name and string the tree pre-filter asks about) is answered without splitting it."""
+    lowered = identifier.lower()
+    if not any(stem in lowered for stem in _STEMS):
+        return False
     return is_secret_name(identifier) or not _SECRET_WORDS.isdisjoint(words(identifier))
+
+
+# What every secret noun, run-together ending and secret word holds (tests/rules check it)
+_STEMS = ("pass", "pwd", "secret", "token", "auth", "credential", "key")
 
 
 # Last words of a name that is about a secret, not the secret (`TOKEN_PREFIX`, `KEY_CHARSET`).
