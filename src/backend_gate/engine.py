@@ -243,13 +243,15 @@ def _adapter_pass(
 def _rules_for(
     plan: Plan, text: str, is_test: bool, path: str = "", tree: ast.Module | None = None
 ) -> list[type[Rule]]:
-    """The rules in scope for this file whose pre-filters let them fire on it: the text
-    needles, then `wants` (path and text), then `wants_tree` (the ast, indexed once)."""
+    """The rules in scope for this file whose pre-filters let them fire on it: `wants` (path
+    and text: the file's layer, its size), then the text needles, then `wants_tree` (the ast,
+    indexed once). `wants` goes first since it is cheaper where it says no: BG403's layer
+    test spares a file outside the controllers its two dozen needle searches."""
     options = plan.config.options
     view = _FileView(text, tree)
     passed = [
         rule for rule in _in_scope(plan, is_test)
-        if view.has_needle(rule, plan.config) and rule.wants(path, text, options.get(rule.NAME, {}))
+        if rule.wants(path, text, options.get(rule.NAME, {})) and view.has_needle(rule, plan.config)
     ]
     return passed if tree is None else _tree_passed(passed, options, view)
 
