@@ -277,3 +277,37 @@ def test_files_that_failed_for_one_reason_share_one_explanation() -> None:
     newer = "bandit reads the ast of Python 3.11 ... needs Python 3.12 (type parameters)"
     errors = {"b.py": newer, "a.py": newer, "c.py": "RecursionError", "d.py": newer}
     assert failures_by_message(errors) == f"a.py, b.py, d.py ({newer}); c.py (RecursionError)"
+
+
+def test_imported_like_answers_follow_the_imports_as_they_grow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lean tester answers `is_module_imported_like` once per name and import count: a
+    call before `import transformers` is not B615's, one after it is, as bandit's own says;
+    the next file starts with no answers."""
+    import ast
+
+    from backend_gate.adapters import SourceText
+
+    text = ('model = transformers.AutoModel.from_pretrained("org/model")\n'
+            "import transformers\n"
+            'model = transformers.AutoModel.from_pretrained("org/model")\n'
+            "from flask import Flask\n"
+            "app = Flask(__name__)\n"
+            "app.run(debug=True)\n")
+    plain = "import os\nmodel = transformers.AutoModel.from_pretrained('o/m')\n"
+    path = tmp_path / "x.py"
+    kit = bandit_adapter.toolkit(tmp_path)
+
+    def issues(code: str) -> list[tuple[Any, ...]]:
+        path.write_text(code, encoding="utf-8")
+        source = SourceText("app/x.py", code, False, ast.parse(code))
+        found, crashes = bandit_adapter.run_bandit(kit, source, str(path))
+        assert crashes == []
+        return _issue_keys(found)
+
+    lean = issues(text), issues(plain)
+    assert [(key[0], key[1]) for key in lean[0]] == [("B615", 3), ("B201", 6)]
+    assert lean[1] == []
+    monkeypatch.setattr(bandit_shim, "fast_path_fits", lambda: False)  # the public manager
+    assert (issues(text), issues(plain)) == lean

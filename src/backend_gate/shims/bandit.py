@@ -175,6 +175,8 @@ def _lighten(tester: Any, text: str) -> None:
     from bandit.core.context import Context
 
     skipped = _needless_file_tests(text)
+    context_class = _context_class(Context)
+    context_class.imported_like = {}  # this file's answers (its visitor's own import set)
 
     tester._get_nosecs_from_contexts = _no_nosec
     prepared: dict[str, list[tuple[Any, str, Any]]] = {}
@@ -190,7 +192,7 @@ def _lighten(tester: Any, text: str) -> None:
                 if getattr(test, "_test_id", "") not in skipped
             ]
         temp = raw_context.copy()
-        context = Context(temp)
+        context = context_class(temp)
         for test, name, config in tests:
             try:
                 result = test(context) if config is _NO_CONFIG else test(context, config)
@@ -201,6 +203,36 @@ def _lighten(tester: Any, text: str) -> None:
         return scores
 
     tester.run_tests = run_tests
+
+
+_CONTEXTS: dict[type, type] = {}
+
+
+def _context_class(base: type) -> type:
+    """bandit's `Context`, with `is_module_imported_like` answered once per module name and
+    import count. It scans every import of the file for the name, and several tests ask it
+    at every call (B615 for three Hugging Face modules): on a large file, the imports times
+    the calls. The imports are the visitor's one set for the file, which only grows, so the
+    answer for a name stands until the set grows. `imported_like` is set per file."""
+    made = _CONTEXTS.get(base)
+    if made is not None:
+        return made
+
+    class Context(base):  # type: ignore[misc, valid-type]
+        imported_like: dict[tuple[str, int], bool] = {}
+
+        def is_module_imported_like(self, module: str) -> bool:
+            imports = self._context.get("imports")
+            if not isinstance(imports, set):
+                return bool(super().is_module_imported_like(module))
+            key = (module, len(imports))
+            known = self.imported_like.get(key)
+            if known is None:
+                known = self.imported_like[key] = bool(super().is_module_imported_like(module))
+            return known
+
+    made = _CONTEXTS[base] = Context
+    return made
 
 
 def _needless_file_tests(text: str) -> frozenset[str]:
