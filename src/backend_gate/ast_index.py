@@ -148,9 +148,11 @@ def build(tree: ast.Module, text: str) -> AstIndex:
     return index
 
 
-def walk_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+def walk_nodes(tree: ast.AST, opaque: Callable[[ast.AST], bool] | None = None
+               ) -> Iterator[ast.AST]:
     """Every node under `tree` (itself included), in no particular order: `build`'s walk
-    (a hand-kept stack, no recursion, each class's fields less `ctx`) for other callers."""
+    (a hand-kept stack, no recursion, each class's fields less `ctx`) for other callers. A
+    node `opaque` says yes to is yielded, and what is under it is not."""
     fields_of, node_type = _FIELDS, ast.AST
     stack: list[Any] = [tree]
     pop, push, extend = stack.pop, stack.append, stack.extend
@@ -159,6 +161,8 @@ def walk_nodes(tree: ast.AST) -> Iterator[ast.AST]:
         if not isinstance(node, node_type):
             continue  # a list's None (`{**a}`'s key) or name (`global x`)
         yield node
+        if opaque is not None and opaque(node):
+            continue
         kind = type(node)
         for name in fields_of.get(kind) or _fields(kind):
             value = getattr(node, name, None)

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from backend_gate.ast_index import NEWLINE, line_starts, walk_statements
+from backend_gate.ast_index import NEWLINE, line_starts, walk_nodes, walk_statements
 from backend_gate.config import Option
 from backend_gate.rules._base import Invalid, Rule, Searcher, Valid, _any_case_words
 from backend_gate.rules._data import TODO_TAGS
@@ -110,16 +110,16 @@ _TEMPLATES = (ast.JoinedStr, getattr(ast, "TemplateStr", ast.JoinedStr))
 def _string_spans(tree: ast.Module, text: str, starts: tuple[int, ...]) -> Iterator[tuple[int, int]]:
     """(start, end) offsets in `text` of every literal of each outermost string node: a
     concatenation's literals one by one, since a comment may stand between two of them."""
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _TEMPLATES) or (
-                isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
+    for node in walk_nodes(tree, opaque=_is_string):
+        if _is_string(node):
             for part in literals(text, node):  # type: ignore[arg-type]
                 yield (starts[part.line - 1] + part.column,
                        starts[part.end_line - 1] + part.end_column)
-        else:
-            stack.extend(ast.iter_child_nodes(node))
+
+
+def _is_string(node: ast.AST) -> bool:
+    return isinstance(node, _TEMPLATES) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
 
 
 def _lone_strings(tree: ast.Module, text: str) -> list[Found]:
