@@ -283,19 +283,16 @@ def test_imported_like_answers_follow_the_imports_as_they_grow(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The lean tester answers `is_module_imported_like` once per name and import count: a
-    call before `import transformers` is not B615's, one after it is, as bandit's own says;
-    the next file starts with no answers."""
+    `run(debug=True)` before `import flask` is not B201's, one after it is, as bandit's own
+    says; the next file starts with no answers."""
     import ast
 
     from backend_gate.adapters import SourceText
 
-    text = ('model = transformers.AutoModel.from_pretrained("org/model")\n'
-            "import transformers\n"
-            'model = transformers.AutoModel.from_pretrained("org/model")\n'
-            "from flask import Flask\n"
-            "app = Flask(__name__)\n"
+    text = ("app.run(debug=True)\n"
+            "import flask\n"
             "app.run(debug=True)\n")
-    plain = "import os\nmodel = transformers.AutoModel.from_pretrained('o/m')\n"
+    plain = "import os\napp.run(debug=True)\n"
     path = tmp_path / "x.py"
     kit = bandit_adapter.toolkit(tmp_path)
 
@@ -307,7 +304,7 @@ def test_imported_like_answers_follow_the_imports_as_they_grow(
         return _issue_keys(found)
 
     lean = issues(text), issues(plain)
-    assert [(key[0], key[1]) for key in lean[0]] == [("B615", 3), ("B201", 6)]
+    assert [(key[0], key[1]) for key in lean[0]] == [("B201", 3)]
     assert lean[1] == []
     monkeypatch.setattr(bandit_shim, "fast_path_fits", lambda: False)  # the public manager
     assert (issues(text), issues(plain)) == lean
