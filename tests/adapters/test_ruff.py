@@ -244,3 +244,19 @@ def test_an_interrupted_run_leaves_no_ruff_behind(
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
         os.kill(pid, 0)
+
+
+def test_no_room_for_ruffs_output_is_an_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import tempfile
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    root = _project(tmp_path)
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    report, check = _check(root)
+    assert check.status.value == "error" and report.verdict.value == "fail"
+    assert check.summary == "ruff could not start: No space left on device"

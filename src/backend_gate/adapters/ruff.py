@@ -263,14 +263,15 @@ class _Batch:
 
     @classmethod
     def spawn(cls, argv: list[str], cwd: Path) -> _Batch:
-        outputs = (tempfile.TemporaryFile(), tempfile.TemporaryFile())
+        outputs: list[IO[bytes]] = []
         try:
+            outputs += (tempfile.TemporaryFile(), tempfile.TemporaryFile())
             process = subprocess.Popen(  # noqa: S603 - argv list from the ruff package, no shell
                 argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=outputs[0], stderr=outputs[1])
-        except OSError as exc:
+        except OSError as exc:  # no room for its output, or no ruff to run
             _close(outputs)
             return cls(None, None, f"ruff could not start: {exc.strerror or exc}")
-        return cls(process, outputs)
+        return cls(process, (outputs[0], outputs[1]))
 
     def wait(self, deadline: float) -> tuple[int, str, str]:
         """-> (exit code, stdout, stderr); raises TimeoutExpired (ruff is then killed)."""
@@ -300,7 +301,7 @@ def _cancel(batches: Sequence[_Batch]) -> None:
         batch.cancel()
 
 
-def _close(outputs: tuple[IO[bytes], IO[bytes]]) -> None:
+def _close(outputs: Sequence[IO[bytes]]) -> None:
     for output in outputs:
         output.close()
 
