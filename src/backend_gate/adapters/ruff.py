@@ -109,11 +109,11 @@ class RuffAdapter(ProjectAdapter):
         if settled is not None:
             return Started(lambda broken: settled)
         argv = [*self._command(), "check", *self._arguments()]
-        names = [os.path.relpath(f.abspath, self.config.root) for f in files]  # f.path escapes
+        # f.path escapes a name that is not UTF-8: ruff needs the real one
+        names = [os.path.relpath(f.abspath, self.config.root) for f in files]
         self._shown = _shown_names(names, files)
         timeout = self.options["timeout"]
         deadline = time.monotonic() + timeout
-        # a name that is not UTF-8: ruff needs the real one
         batches = [_Batch.spawn([*argv, "--", *batch], self.config.root) for batch in chunks(names)]
 
         def finish(broken: AbstractSet[str]) -> AdapterResult:

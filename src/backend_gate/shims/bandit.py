@@ -176,7 +176,7 @@ def _lighten(tester: Any, text: str) -> None:
 
     skipped = _needless_file_tests(text)
     context_class = _context_class(Context)
-    context_class.imported_like = {}  # this file's answers (its visitor's own import set)
+    imported_like: dict[tuple[str, int], bool] = {}  # this file's (its visitor's import set)
 
     tester._get_nosecs_from_contexts = _no_nosec
     prepared: dict[str, list[tuple[Any, str, Any]]] = {}
@@ -193,6 +193,7 @@ def _lighten(tester: Any, text: str) -> None:
             ]
         temp = raw_context.copy()
         context = context_class(temp)
+        context.imported_like = imported_like
         for test, name, config in tests:
             try:
                 result = test(context) if config is _NO_CONFIG else test(context, config)
@@ -213,13 +214,14 @@ def _context_class(base: type) -> type:
     import count. It scans every import of the file for the name, and several tests ask it
     at every call (B615 for three Hugging Face modules): on a large file, the imports times
     the calls. The imports are the visitor's one set for the file, which only grows, so the
-    answer for a name stands until the set grows. `imported_like` is set per file."""
+    answer for a name stands until the set grows. Each context is handed its file's
+    answers (`imported_like`)."""
     made = _CONTEXTS.get(base)
     if made is not None:
         return made
 
     class Context(base):  # type: ignore[misc, valid-type]
-        imported_like: dict[tuple[str, int], bool] = {}
+        imported_like: dict[tuple[str, int], bool]
 
         def is_module_imported_like(self, module: str) -> bool:
             imports = self._context.get("imports")
